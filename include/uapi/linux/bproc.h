@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * bproc - the Beowulf Distributed Process Space: the one ABI header.
+ *
+ * This header is shared byte for byte by the kernel module (bproc.ko), the
+ * daemons (bpmaster, bpslave), libbproc and the tools.  It is the protocol
+ * specification: every message and ioctl is documented here field by field.
+ *
+ * Rules (Documentation/driver-api/ioctl.rst and STYLE.md):
+ *  - only fixed-width types (__u8 ... __u64, __s*), natural alignment,
+ *    explicit padding, no enums, no bitfields, no pointers (a user pointer
+ *    travels as a __u64);
+ *  - sizes are pinned with BUILD_BUG_ON in the kernel and _Static_assert in
+ *    user space (see the end of this file);
+ *  - a field is never repurposed: new fields are appended, and zero means the
+ *    old behaviour.  Reserved and padding fields must be zero on write; the
+ *    kernel rejects a message whose reserved fields are not zero (-EINVAL), so
+ *    they can be given a meaning later.
+ *
+ * Protocol version history (BPROC_PROTO_MAJOR.BPROC_PROTO_MINOR):
+ *  1.0  HELLO on /dev/bproc/master and /dev/bproc/slave.
+ */
+#ifndef _UAPI_LINUX_BPROC_H
+#define _UAPI_LINUX_BPROC_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+/* ------------------------------------------------------------------ */
+/* Versions                                                           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The daemon<->kernel protocol.  A daemon speaking major M is accepted only if
+ * M == BPROC_PROTO_MAJOR; the minor only announces optional features.
+ */
+#define BPROC_PROTO_MAJOR	1
+#define BPROC_PROTO_MINOR	0
+
+/* The release of the whole package (module, daemons, library, tools). */
+#define BPROC_VERSION_STRING	"5.0.0"
+
+/* ------------------------------------------------------------------ */
+/* Special node numbers (as the original bproc)                       */
+/* ------------------------------------------------------------------ */
+#define BPROC_NODE_MASTER	(-1)
+#define BPROC_NODE_SELF		(-2)
+#define BPROC_NODE_NONE		(-3)
+#define BPROC_NODE_ANY		(-4)
+
+/* ------------------------------------------------------------------ */
+/* Daemon messages: /dev/bproc/master and /dev/bproc/slave            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Transport.  read() returns exactly one whole kernel->daemon message; a
+ * buffer shorter than that message fails with -EINVAL and the message stays
+ * queued.  read() blocks unless O_NONBLOCK (then -EAGAIN); poll() reports
+ * POLLIN when a message is queued.  write() takes exactly one whole
+ * daemon->kernel message: the count passed to write() must equal hdr.len.
+ *
+ * Session rule.  The first write() on a freshly opened device must be a
+ * BPROC_MSG_HELLO whose major equals BPROC_PROTO_MAJOR.  Anything else fails
+ * with -EPROTO (and a log line); the session stays un-greeted, so the daemon
+ * may try again.  After a good HELLO the kernel queues its own HELLO (the
+ * versions it speaks) for the daemon to read.  A second HELLO fails with
+ * -EALREADY.
+ *
+ * /dev/bproc/master has at most one holder: a second open() fails with
+ * -EBUSY.  Each open() of /dev/bproc/slave is one node's session.
+ */
+
+/* Message types (hdr.type). */
+#define BPROC_MSG_HELLO		1	/* both directions: struct bproc_msg_hello */
+
+/* Largest message in either direction, header included. */
+#define BPROC_MSG_MAX		(64 * 1024)
+
+/*
+ * struct bproc_msg_hdr - the fixed header every message starts with
+ * @len:    length of the whole message in bytes, header included;
+ *          sizeof(struct bproc_msg_hdr) <= len <= BPROC_MSG_MAX.
+ * @type:   BPROC_MSG_*.
+ * @flags:  BPROC_MSGF_*; unknown bits are rejected (-EINVAL).
+ * @id:     request identifier chosen by the sender of a request; the reply
+ *          carries the same id (with BPROC_MSGF_REPLY set).  0 marks an
+ *          unsolicited message that expects no reply.
+ * @result: in replies, 0 or a negative errno; 0 in requests.
+ * @src:    node the message comes from (BPROC_NODE_MASTER or 0..n-1).
+ * @dst:    node the message goes to (same encoding).
+ * @pad:    zero.
+ */
+struct bproc_msg_hdr {
+	__u32 len;
+	__u16 type;
+	__u16 flags;
+	__u64 id;
+	__s32 result;
+	__s32 src;
+	__s32 dst;
+	__u32 pad;
+};
+
+#define BPROC_MSGF_REPLY	0x0001	/* this message answers request @id */
+#define BPROC_MSGF_ALL		(BPROC_MSGF_REPLY)
+
+/*
+ * struct bproc_msg_hello - BPROC_MSG_HELLO
+ * @hdr:      type BPROC_MSG_HELLO, len sizeof(struct bproc_msg_hello).
+ * @major:    protocol major the sender speaks (BPROC_PROTO_MAJOR).
+ * @minor:    protocol minor the sender speaks (BPROC_PROTO_MINOR).
+ * @reserved: zero.
+ *
+ * Daemon->kernel: must be the first message of a session.  Kernel->daemon:
+ * the answer to it (BPROC_MSGF_REPLY, same id), giving the kernel's versions.
+ */
+struct bproc_msg_hello {
+	struct bproc_msg_hdr hdr;
+	__u16 major;
+	__u16 minor;
+	__u32 reserved[3];
+};
+
+/* ------------------------------------------------------------------ */
+/* The control device: /dev/bproc/control (0666)                      */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Any user may open the control device; every ioctl checks the caller's
+ * rights itself.  Unknown commands fail with -ENOTTY.
+ */
+#define BPROC_IOC_MAGIC		0xb9
+
+/*
+ * struct bproc_version - BPROC_IOC_VERSION (read)
+ * @proto_major: protocol major of the loaded module.
+ * @proto_minor: protocol minor of the loaded module.
+ * @abi:         sizeof(struct bproc_version), so a caller can tell which
+ *               fields the kernel filled.
+ * @release:     BPROC_VERSION_STRING of the module, NUL-terminated.
+ */
+struct bproc_version {
+	__u16 proto_major;
+	__u16 proto_minor;
+	__u32 abi;
+	char release[24];
+};
+
+#define BPROC_IOC_VERSION	_IOR(BPROC_IOC_MAGIC, 0x01, struct bproc_version)
+
+/* ------------------------------------------------------------------ */
+/* Size pins                                                          */
+/* ------------------------------------------------------------------ */
+#define BPROC_MSG_HDR_SIZE	32
+#define BPROC_MSG_HELLO_SIZE	48
+#define BPROC_VERSION_SIZE	32
+
+#ifndef __KERNEL__
+_Static_assert(sizeof(struct bproc_msg_hdr) == BPROC_MSG_HDR_SIZE, "bproc_msg_hdr size");
+_Static_assert(sizeof(struct bproc_msg_hello) == BPROC_MSG_HELLO_SIZE, "bproc_msg_hello size");
+_Static_assert(sizeof(struct bproc_version) == BPROC_VERSION_SIZE, "bproc_version size");
+#endif
+
+#endif /* _UAPI_LINUX_BPROC_H */

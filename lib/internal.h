@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/* libbproc internals: not installed, not exported (see libbproc.sym). */
+#ifndef BPROC_LIB_INTERNAL_H
+#define BPROC_LIB_INTERNAL_H
+
+#define BPROC_CONTROL_DEV	"/dev/bproc/control"
+
+/* The process's descriptor of /dev/bproc/control, opened on first use. */
+int bproc_control_fd(void);
+
+#endif

@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: LGPL-2.1-only
+#
+# libbproc: static and shared, a sealed symbol version script, a .pc file.
+
+LIB_VERSION := 5.0.0
+LIB_SONAME  := libbproc.so.5
+LIB_SRCS    := lib/control.c
+LIB_OBJS    := $(LIB_SRCS:%.c=$(B)/%.o)
+LIB_PIC     := $(LIB_SRCS:%.c=$(B)/pic/%.o)
+
+$(B)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=default -MMD -MP -c -o $@ $<
+
+$(B)/lib/libbproc.a: $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(B)/lib/$(LIB_SONAME): $(LIB_PIC) lib/libbproc.sym
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,$(LIB_SONAME) \
+		-Wl,--version-script,lib/libbproc.sym -Wl,-z,defs -o $@ $(LIB_PIC)
+
+$(B)/lib/libbproc.so: $(B)/lib/$(LIB_SONAME)
+	ln -sf $(LIB_SONAME) $@
+
+$(B)/lib/libbproc.pc: lib/libbproc.pc.in lib/lib.mk
+	@mkdir -p $(dir $@)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(LIB_VERSION)|' $< > $@
+
+USER_TARGETS += $(B)/lib/libbproc.a $(B)/lib/libbproc.so $(B)/lib/libbproc.pc
+
+.PHONY: install-lib
+install-lib: $(B)/lib/libbproc.a $(B)/lib/libbproc.so $(B)/lib/libbproc.pc
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR)/sys $(DESTDIR)$(INCDIR)/linux
+	install -m 644 $(B)/lib/libbproc.a $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(B)/lib/$(LIB_SONAME) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libbproc.so
+	install -m 644 $(B)/lib/libbproc.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	install -m 644 lib/include/sys/bproc.h $(DESTDIR)$(INCDIR)/sys/
+	install -m 644 include/uapi/linux/bproc.h $(DESTDIR)$(INCDIR)/linux/
+INSTALL_TARGETS += install-lib

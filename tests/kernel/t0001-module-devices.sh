@@ -1,0 +1,35 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bproc.ko is loaded on the master and on a slave booted from the slave
+# image, with its devices, sysfs and procfs directories in place.
+#
+#   master 10.77.0.1 (module from the tree)   slave 0 10.77.0.10 (slave image)
+. "$(dirname "$0")/lib.sh"
+
+want_version=$(sed -n 's/^#define BPROC_VERSION_STRING[[:space:]]*"\(.*\)"/\1/p' \
+	"$top/include/uapi/linux/bproc.h")
+want_proto=$(awk '/^#define BPROC_PROTO_MAJOR/ { M = $3 } /^#define BPROC_PROTO_MINOR/ { m = $3 }
+	END { print M "." m }' "$top/include/uapi/linux/bproc.h")
+
+for node in master 0; do
+	out=$(on $node sh -c 'grep -q "^bproc " /proc/modules && echo loaded')
+	is "$out" loaded "$node: bproc is in /proc/modules"
+
+	out=$(on $node stat -c '%F %a %n' /dev/bproc/master /dev/bproc/slave /dev/bproc/control)
+	is "$out" "character special file 600 /dev/bproc/master
+character special file 600 /dev/bproc/slave
+character special file 666 /dev/bproc/control" "$node: /dev/bproc devices and their modes"
+
+	is "$(on $node cat /sys/bproc/version)" "$want_version" "$node: /sys/bproc/version"
+	is "$(on $node cat /sys/bproc/protocol)" "$want_proto" "$node: /sys/bproc/protocol"
+	on $node test -d /sys/bproc/nodes
+	ok $? "$node: /sys/bproc/nodes/ exists"
+	on $node test -d /proc/bproc
+	ok $? "$node: /proc/bproc/ exists"
+	on $node sh -c '! echo 1 > /sys/bproc/version' 2>/dev/null
+	ok $? "$node: /sys/bproc/version is read-only"
+	stats_zero $node
+done
+
+done_testing

@@ -1,0 +1,26 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The daemon devices' HELLO rule, message framing, single master holder,
+# sessions and the control device, exercised by the static helper bphello
+# on the master and on a slave; no object is left behind.
+#
+#   master 10.77.0.1                           slave 0 10.77.0.10
+. "$(dirname "$0")/lib.sh"
+
+for node in master 0; do
+	out=$(on $node "$helpers/bphello" 2>&1)
+	rc=$?
+	# Re-emit the helper's own TAP lines, numbered in our plan.
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) _tap 0 "$node: ${line#ok * - }" ;;
+		"not ok "*) _tap 1 "$node: ${line#not ok * - }" ;;
+		"#"*) echo "$line" ;;
+		esac
+	done <<< "$out"
+	ok $rc "$node: bphello exited 0"
+	stats_zero $node
+done
+
+done_testing

@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Tests.  Conventions:
+#  - tests/unit/test_<area>.c is a cmocka program; add <area> to UNIT_TESTS
+#    and list its extra objects in UNIT_OBJS_<area>.  Binaries land in
+#    build/tests/unit/ and print TAP (tests/run sets CMOCKA_MESSAGE_OUTPUT).
+#  - tests/kernel/helpers/<name>.c are small static programs the qemu tests
+#    run inside the VMs (master and slaves): add <name> to KTEST_HELPERS.
+#    Binaries land in build/tests/helpers/.
+#  - tests/fuzz/fuzz_<area>.c are libFuzzer targets (make fuzz, clang).
+
+UNIT_TESTS :=
+KTEST_HELPERS :=
+FUZZ_TARGETS :=
+
+-include tests/unit/unit.mk
+-include tests/kernel/helpers/helpers.mk
+-include tests/fuzz/fuzz.mk
+include tests/vcluster/vcluster.mk
+
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+
+define unit_rule
+$(B)/tests/unit/test_$(1): $(B)/tests/unit/test_$(1).o $$(UNIT_OBJS_$(1))
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(ALL_CFLAGS) -o $$@ $$^ $$(UNIT_LIBS_$(1)) $$(CMOCKA_LIBS)
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+
+define helper_rule
+$(B)/tests/helpers/$(1): tests/kernel/helpers/$(1).c
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(ALL_CFLAGS) -static -o $$@ $$<
+endef
+$(foreach h,$(KTEST_HELPERS),$(eval $(call helper_rule,$(h))))
+
+TEST_TARGETS += $(UNIT_TESTS:%=$(B)/tests/unit/test_%) $(KTEST_HELPERS:%=$(B)/tests/helpers/%)
+
+FUZZ_CC ?= clang
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+define fuzz_rule
+$(B)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(FUZZ_SRCS_$(1))
+	@mkdir -p $$(dir $$@)
+	$$(FUZZ_CC) $$(BPROC_CFLAGS) $$(FUZZ_FLAGS) $$(FUZZ_CFLAGS_$(1)) -o $$@ $$^
+endef
+$(foreach f,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(f))))
+
+.PHONY: fuzz
+fuzz: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
+
+# libbproc seen from inside the VMs: static (every node) and shared (master).
+$(B)/tests/helpers/libcheck: tests/kernel/libcheck.c $(B)/lib/libbproc.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -static -o $@ $< $(B)/lib/libbproc.a
+$(B)/tests/progs/libcheck-dyn: tests/kernel/libcheck.c $(B)/lib/libbproc.so
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(B)/lib -lbproc
+KTEST_HELPERS_EXTRA := $(B)/tests/helpers/libcheck
+TEST_TARGETS += $(KTEST_HELPERS_EXTRA) $(B)/tests/progs/libcheck-dyn
