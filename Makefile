@@ -46,7 +46,7 @@ INSTALL_TARGETS :=
 
 include lib/lib.mk
 include cmd/cmd.mk
--include initramfs/initramfs.mk
+include initramfs/initramfs.mk
 include tests/tests.mk
 
 user: $(USER_TARGETS)

@@ -55,19 +55,33 @@
 /*
  * Transport.  read() returns exactly one whole kernel->daemon message; a
  * buffer shorter than that message fails with -EINVAL and the message stays
- * queued.  read() blocks unless O_NONBLOCK (then -EAGAIN); poll() reports
- * POLLIN when a message is queued.  write() takes exactly one whole
- * daemon->kernel message: the count passed to write() must equal hdr.len.
+ * queued (a buffer shorter than a header fails at once, without waiting).
+ * read() blocks unless O_NONBLOCK (then -EAGAIN); poll() reports POLLIN when
+ * a message is queued, and always POLLOUT.  write() takes exactly one whole
+ * daemon->kernel message and returns its length once the kernel has acted
+ * on it.
+ *
+ * write() checks, in this order:
+ *   -EINVAL      count < sizeof(struct bproc_msg_hdr), count > BPROC_MSG_MAX,
+ *                hdr.len != count, unknown hdr.flags, hdr.pad != 0, or
+ *                hdr.result != 0 in a request (framing; any session state);
+ *   -EPROTO      the session rule below is broken;
+ *   -EOPNOTSUPP  a type the kernel does not handle on this device;
+ *   then the type's own rules (see each message): a type not legal in the
+ *   session's state (HELLO: -EALREADY), a length other than the type's or
+ *   non-zero reserved fields (-EINVAL).
  *
  * Session rule.  The first write() on a freshly opened device must be a
- * BPROC_MSG_HELLO whose major equals BPROC_PROTO_MAJOR.  Anything else fails
- * with -EPROTO (and a log line); the session stays un-greeted, so the daemon
- * may try again.  After a good HELLO the kernel queues its own HELLO (the
- * versions it speaks) for the daemon to read.  A second HELLO fails with
- * -EALREADY.
+ * BPROC_MSG_HELLO request whose major equals BPROC_PROTO_MAJOR.  Anything
+ * else fails with -EPROTO (and a log line); the session stays un-greeted, so
+ * the daemon may try again.  After a good HELLO the kernel queues its own
+ * HELLO (the versions it speaks) for the daemon to read.  A second HELLO
+ * fails with -EALREADY.  Closing the file ends the session and discards
+ * whatever was still queued.
  *
  * /dev/bproc/master has at most one holder: a second open() fails with
- * -EBUSY.  Each open() of /dev/bproc/slave is one node's session.
+ * -EBUSY until the holder's last close.  Each open() of /dev/bproc/slave is
+ * one node's session, independent of the others.
  */
 
 /* Message types (hdr.type). */
@@ -85,7 +99,8 @@
  * @id:     request identifier chosen by the sender of a request; the reply
  *          carries the same id (with BPROC_MSGF_REPLY set).  0 marks an
  *          unsolicited message that expects no reply.
- * @result: in replies, 0 or a negative errno; 0 in requests.
+ * @result: in replies, 0 or a negative errno; 0 in requests (-EINVAL
+ *          otherwise).
  * @src:    node the message comes from (BPROC_NODE_MASTER or 0..n-1).
  * @dst:    node the message goes to (same encoding).
  * @pad:    zero.
@@ -111,8 +126,12 @@ struct bproc_msg_hdr {
  * @minor:    protocol minor the sender speaks (BPROC_PROTO_MINOR).
  * @reserved: zero.
  *
- * Daemon->kernel: must be the first message of a session.  Kernel->daemon:
- * the answer to it (BPROC_MSGF_REPLY, same id), giving the kernel's versions.
+ * Daemon->kernel: must be the first message of a session, a request (no
+ * BPROC_MSGF_REPLY, else -EPROTO) of exactly this length (else -EINVAL).
+ * Kernel->daemon: the answer to it (BPROC_MSGF_REPLY, same id, even 0),
+ * giving the kernel's versions.  A HELLO is between a daemon and its own
+ * kernel, so hdr.src and hdr.dst are not used: the kernel ignores them and
+ * sends BPROC_NODE_NONE.
  */
 struct bproc_msg_hello {
 	struct bproc_msg_hdr hdr;

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * bproc.ko: declarations shared between the subsystems of the module.
+ *
+ * Each subsystem offers bproc_<x>_init() and bproc_<x>_exit(); module/main.c
+ * calls them in the order they appear below and unwinds in reverse.  Every
+ * non-static symbol of the module starts with bproc_.
+ */
+#ifndef BPROC_INTERNAL_H
+#define BPROC_INTERNAL_H
+
+#include <linux/atomic.h>
+#include <linux/bug.h>
+#include <linux/init.h>
+
+struct attribute_group;
+struct kobject;
+struct kset;
+struct proc_dir_entry;
+
+/* ------------------------------------------------------------------ */
+/* module/stats.c: object accounting                                  */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The classes of objects bproc counts.  The distribution kernel has no
+ * KMEMLEAK, so every object of a class is counted when it is allocated and
+ * uncounted when it is freed; /sys/bproc/stats/<name> shows the count and
+ * module exit reports any class that is not back to zero.
+ *
+ * Adding a class: one line here, its line in bproc_stat_attrs[] (stats.c)
+ * and its stanza in Documentation/ABI/testing/sysfs-bproc.
+ */
+enum bproc_stat {
+	BPROC_STAT_SESSIONS,	/* open /dev/bproc/{master,slave} files */
+	BPROC_STAT_MESSAGES,	/* kernel->daemon messages, queued or not */
+	BPROC_STAT_NR
+};
+
+extern atomic_long_t bproc_stats[BPROC_STAT_NR];
+
+static inline void bproc_stat_inc(enum bproc_stat stat)
+{
+	atomic_long_inc(&bproc_stats[stat]);
+}
+
+/* A counter going below zero means an object was freed twice. */
+static inline void bproc_stat_dec(enum bproc_stat stat)
+{
+	WARN_ON_ONCE(atomic_long_dec_return(&bproc_stats[stat]) < 0);
+}
+
+static inline long bproc_stat_read(enum bproc_stat stat)
+{
+	return atomic_long_read(&bproc_stats[stat]);
+}
+
+/* /sys/bproc/stats: sysfs/sysfs.c adds it to /sys/bproc. */
+extern const struct attribute_group bproc_stats_group;
+
+int bproc_stats_init(void);
+void bproc_stats_exit(void);
+
+/* ------------------------------------------------------------------ */
+/* sysfs/sysfs.c: /sys/bproc                                          */
+/* ------------------------------------------------------------------ */
+
+/* /sys/bproc itself. */
+extern struct kobject *bproc_kobj;
+/* /sys/bproc/nodes: the kset every node's kobject joins (kobj.kset). */
+extern struct kset *bproc_nodes_kset;
+
+int bproc_sysfs_init(void);
+void bproc_sysfs_exit(void);
+
+/* ------------------------------------------------------------------ */
+/* module/procfs.c: /proc/bproc                                       */
+/* ------------------------------------------------------------------ */
+
+/* /proc/bproc: the parent of every proc entry the module makes. */
+extern struct proc_dir_entry *bproc_proc_dir;
+
+int bproc_procfs_init(void);
+void bproc_procfs_exit(void);
+
+/* ------------------------------------------------------------------ */
+/* dev/daemon.c: /dev/bproc/master and /dev/bproc/slave               */
+/* ------------------------------------------------------------------ */
+
+int bproc_daemon_init(void);
+void bproc_daemon_exit(void);
+
+/* ------------------------------------------------------------------ */
+/* dev/control.c: /dev/bproc/control                                  */
+/* ------------------------------------------------------------------ */
+
+int bproc_control_init(void);
+void bproc_control_exit(void);
+
+#endif /* BPROC_INTERNAL_H */

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bproc.ko - the Beowulf Distributed Process Space.
+ *
+ * This file only wires the subsystems together: module init calls each
+ * bproc_<x>_init() in order and unwinds in reverse if one fails; module exit
+ * undoes them in reverse.  The devices come last, so user space cannot reach
+ * a half-initialised module, and go first at exit.  Object accounting comes
+ * first and goes last, so its leak check at exit sees every other
+ * subsystem's objects freed.
+ */
+#define pr_fmt(fmt) "bproc: " fmt
+
+#include <linux/bproc.h>
+#include <linux/build_bug.h>
+#include <linux/init.h>
+#include <linux/module.h>
+#include <linux/printk.h>
+
+#include "internal.h"
+
+/* The ABI is pinned byte for byte: a size change is a protocol change. */
+static void __init bproc_check_abi(void)
+{
+	BUILD_BUG_ON(sizeof(struct bproc_msg_hdr) != BPROC_MSG_HDR_SIZE);
+	BUILD_BUG_ON(sizeof(struct bproc_msg_hello) != BPROC_MSG_HELLO_SIZE);
+	BUILD_BUG_ON(sizeof(struct bproc_version) != BPROC_VERSION_SIZE);
+}
+
+static int __init bproc_init(void)
+{
+	int err;
+
+	bproc_check_abi();
+
+	err = bproc_stats_init();
+	if (err)
+		return err;
+	err = bproc_sysfs_init();
+	if (err)
+		goto out_stats_exit;
+	err = bproc_procfs_init();
+	if (err)
+		goto out_sysfs_exit;
+	err = bproc_daemon_init();
+	if (err)
+		goto out_procfs_exit;
+	err = bproc_control_init();
+	if (err)
+		goto out_daemon_exit;
+
+	pr_info("version %s, protocol %u.%u\n", BPROC_VERSION_STRING,
+		BPROC_PROTO_MAJOR, BPROC_PROTO_MINOR);
+	return 0;
+
+out_daemon_exit:
+	bproc_daemon_exit();
+out_procfs_exit:
+	bproc_procfs_exit();
+out_sysfs_exit:
+	bproc_sysfs_exit();
+out_stats_exit:
+	bproc_stats_exit();
+	return err;
+}
+
+static void __exit bproc_exit(void)
+{
+	bproc_control_exit();
+	bproc_daemon_exit();
+	bproc_procfs_exit();
+	bproc_sysfs_exit();
+	bproc_stats_exit();
+}
+
+module_init(bproc_init);
+module_exit(bproc_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("bproc: Beowulf Distributed Process Space");
+MODULE_VERSION(BPROC_VERSION_STRING);

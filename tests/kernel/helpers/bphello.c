@@ -1,0 +1,635 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bphello - check the module skeleton from user space: the devices and
+ * their modes, the daemon-device framing and HELLO rules, the master's
+ * single-holder rule, per-open slave sessions, object accounting in
+ * /sys/bproc/stats, the control device's VERSION ioctl (also as a non-root
+ * user) and the sysfs/procfs directories.
+ *
+ * Runs as root inside a test VM with bproc.ko loaded and nothing else using
+ * the devices.  Prints TAP; exits 0 iff every test passed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/bproc.h>
+
+#define MASTER_DEV	"/dev/bproc/master"
+#define SLAVE_DEV	"/dev/bproc/slave"
+#define CONTROL_DEV	"/dev/bproc/control"
+#define NOBODY		65534
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+static int tests_run;
+static int tests_failed;
+
+/* ------------------------------------------------------------------ */
+/* TAP                                                                */
+/* ------------------------------------------------------------------ */
+
+/* One test result; @diag (printf format) explains a failure. */
+__attribute__((format(printf, 3, 4)))
+static bool report(bool ok, const char *desc, const char *diag, ...)
+{
+	va_list ap;
+
+	tests_run++;
+	if (ok) {
+		printf("ok %d - %s\n", tests_run, desc);
+	} else {
+		tests_failed++;
+		printf("not ok %d - %s # ", tests_run, desc);
+		va_start(ap, diag);
+		vprintf(diag, ap);
+		va_end(ap);
+		putchar('\n');
+	}
+	fflush(stdout);
+	return ok;
+}
+
+/* @ret came from a call that must fail with @err. */
+static bool expect_errno(long ret, int err, const char *desc)
+{
+	int saved = errno;
+
+	if (ret == -1 && saved == err)
+		return report(true, desc, "%s", "");
+	if (ret == -1)
+		return report(false, desc, "errno %d (%s), expected %s",
+			      saved, strerror(saved), strerrorname_np(err));
+	return report(false, desc, "returned %ld, expected %s",
+		      ret, strerrorname_np(err));
+}
+
+/* @ret came from a call that must return @want. */
+static bool expect_ret(long ret, long want, const char *desc)
+{
+	int saved = errno;
+
+	if (ret == want)
+		return report(true, desc, "%s", "");
+	if (ret == -1)
+		return report(false, desc, "errno %d (%s), expected %ld",
+			      saved, strerror(saved), want);
+	return report(false, desc, "returned %ld, expected %ld", ret, want);
+}
+
+/* ------------------------------------------------------------------ */
+/* Helpers                                                            */
+/* ------------------------------------------------------------------ */
+
+static int open_dev(const char *path, int flags)
+{
+	return open(path, flags | O_RDWR | O_CLOEXEC);
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* A /sys/bproc/stats counter, or -1 (and a diagnostic) on failure. */
+static long read_stat(const char *name)
+{
+	char path[128], buf[64], *end;
+	ssize_t n;
+	long val;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/bproc/stats/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		printf("# %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0) {
+		printf("# %s: cannot read\n", path);
+		return -1;
+	}
+	buf[n] = '\0';
+	errno = 0;
+	val = strtol(buf, &end, 10);
+	if (errno || end == buf || strcmp(end, "\n") != 0 || val < 0) {
+		printf("# %s: bad value '%s'\n", path, buf);
+		return -1;
+	}
+	return val;
+}
+
+/* Read a small text file into @buf without its trailing newline. */
+static bool read_text(const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd;
+
+	buf[0] = '\0';
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return false;
+	buf[n] = '\0';
+	if (n > 0 && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	return true;
+}
+
+static void make_hello(struct bproc_msg_hello *h, __u64 id, __u16 major)
+{
+	memset(h, 0, sizeof(*h));
+	h->hdr.len = sizeof(*h);
+	h->hdr.type = BPROC_MSG_HELLO;
+	h->hdr.id = id;
+	h->hdr.src = BPROC_NODE_NONE;
+	h->hdr.dst = BPROC_NODE_NONE;
+	h->major = major;
+	h->minor = BPROC_PROTO_MINOR;
+}
+
+/* A well-framed message of @type with no body. */
+static void make_hdr(struct bproc_msg_hdr *h, __u16 type, __u64 id)
+{
+	memset(h, 0, sizeof(*h));
+	h->len = sizeof(*h);
+	h->type = type;
+	h->id = id;
+}
+
+/* An address user space cannot touch: a PROT_NONE page (NULL if mmap fails). */
+static void *bad_ptr(void)
+{
+	static void *page;
+
+	if (!page) {
+		page = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (page == MAP_FAILED)
+			page = NULL;
+	}
+	return page;
+}
+
+/* poll() @fd without waiting; returns revents, or -1 on error. */
+static int poll_now(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN | POLLOUT };
+
+	if (poll(&p, 1, 0) < 0)
+		return -1;
+	return p.revents;
+}
+
+/* Say HELLO on @fd; returns write()'s result. */
+static ssize_t say_hello(int fd, __u64 id)
+{
+	struct bproc_msg_hello h;
+
+	make_hello(&h, id, BPROC_PROTO_MAJOR);
+	return write(fd, &h, sizeof(h));
+}
+
+/* Read the reply to say_hello(@id) on @fd and check it. */
+static void check_hello_reply(int fd, __u64 id, const char *dev)
+{
+	struct bproc_msg_hello r;
+	char desc[128];
+	ssize_t n;
+
+	memset(&r, 0xa5, sizeof(r));
+	n = read(fd, &r, sizeof(r));
+	snprintf(desc, sizeof(desc), "%s: read returns the kernel's HELLO reply", dev);
+	if (!expect_ret(n, sizeof(r), desc))
+		return;
+	snprintf(desc, sizeof(desc), "%s: reply has type HELLO, REPLY flag, same id, len, result 0", dev);
+	report(r.hdr.len == sizeof(r) && r.hdr.type == BPROC_MSG_HELLO &&
+	       r.hdr.flags == BPROC_MSGF_REPLY && r.hdr.id == id &&
+	       r.hdr.result == 0 && r.hdr.pad == 0,
+	       desc, "len %u type %u flags %#x id %llu result %d pad %u",
+	       r.hdr.len, r.hdr.type, r.hdr.flags,
+	       (unsigned long long)r.hdr.id, r.hdr.result, r.hdr.pad);
+	snprintf(desc, sizeof(desc), "%s: reply carries the kernel's protocol version", dev);
+	report(r.major == BPROC_PROTO_MAJOR && r.minor == BPROC_PROTO_MINOR &&
+	       !r.reserved[0] && !r.reserved[1] && !r.reserved[2],
+	       desc, "version %u.%u reserved %u/%u/%u", r.major, r.minor,
+	       r.reserved[0], r.reserved[1], r.reserved[2]);
+}
+
+/* ------------------------------------------------------------------ */
+/* Tests                                                              */
+/* ------------------------------------------------------------------ */
+
+static void test_nodes(void)
+{
+	static const struct { const char *path; mode_t mode; } devs[] = {
+		{ MASTER_DEV, 0600 },
+		{ SLAVE_DEV, 0600 },
+		{ CONTROL_DEV, 0666 },
+	};
+	char desc[128];
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(devs); i++) {
+		snprintf(desc, sizeof(desc), "%s is a char device with mode %04o",
+			 devs[i].path, (unsigned int)devs[i].mode);
+		if (stat(devs[i].path, &st) < 0) {
+			report(false, desc, "stat: %s", strerror(errno));
+			continue;
+		}
+		report(S_ISCHR(st.st_mode) && (st.st_mode & 07777) == devs[i].mode,
+		       desc, "mode %06o", (unsigned int)st.st_mode);
+	}
+}
+
+static void test_sysfs_procfs(void)
+{
+	char buf[64], want[64];
+	struct stat st;
+
+	report(read_text("/sys/bproc/version", buf, sizeof(buf)) &&
+	       strcmp(buf, BPROC_VERSION_STRING) == 0,
+	       "/sys/bproc/version is " BPROC_VERSION_STRING, "read '%s'", buf);
+
+	snprintf(want, sizeof(want), "%d.%d", BPROC_PROTO_MAJOR, BPROC_PROTO_MINOR);
+	report(read_text("/sys/bproc/protocol", buf, sizeof(buf)) &&
+	       strcmp(buf, want) == 0,
+	       "/sys/bproc/protocol is MAJOR.MINOR", "read '%s', want '%s'", buf, want);
+
+	report(stat("/sys/bproc/nodes", &st) == 0 && S_ISDIR(st.st_mode),
+	       "/sys/bproc/nodes/ is a directory", "%s", strerror(errno));
+	report(stat("/proc/bproc", &st) == 0 && S_ISDIR(st.st_mode),
+	       "/proc/bproc/ is a directory", "%s", strerror(errno));
+}
+
+/* Framing and HELLO rules on one slave session. */
+static void test_framing_and_hello(void)
+{
+	static unsigned char big[BPROC_MSG_MAX + 1];
+	struct bproc_msg_hello h;
+	struct bproc_msg_hdr *bh = (struct bproc_msg_hdr *)big;
+	char rbuf[256];
+	long s0, s1;
+	int fd, ev;
+
+	s0 = read_stat("sessions");
+	fd = open_dev(SLAVE_DEV, O_NONBLOCK);
+	if (!expect_ret(fd >= 0 ? 0 : -1, 0, "open " SLAVE_DEV))
+		return;
+	s1 = read_stat("sessions");
+	report(s0 >= 0 && s1 == s0 + 1, "stats/sessions counts the open session",
+	       "before %ld, after %ld", s0, s1);
+
+	/* Nothing is queued before HELLO. */
+	expect_errno(read(fd, rbuf, sizeof(rbuf)), EAGAIN,
+		     "nonblocking read before HELLO: EAGAIN");
+	ev = poll_now(fd);
+	report(ev >= 0 && !(ev & POLLIN) && (ev & POLLOUT),
+	       "poll before HELLO: POLLOUT, no POLLIN", "revents %#x", ev);
+
+	/* Framing errors come first: -EINVAL even before HELLO. */
+	make_hello(&h, 1, BPROC_PROTO_MAJOR);
+	expect_errno(write(fd, &h, sizeof(h.hdr) - 1), EINVAL,
+		     "write shorter than a header: EINVAL");
+	expect_errno(write(fd, &h, sizeof(h) - 8), EINVAL,
+		     "write count < hdr.len (truncated): EINVAL");
+	h.hdr.len = sizeof(h) - 8;
+	expect_errno(write(fd, &h, sizeof(h)), EINVAL,
+		     "write count > hdr.len: EINVAL");
+
+	memset(big, 0, sizeof(big));
+	bh->len = sizeof(big);
+	bh->type = BPROC_MSG_HELLO;
+	expect_errno(write(fd, big, sizeof(big)), EINVAL,
+		     "message longer than BPROC_MSG_MAX: EINVAL");
+
+	make_hello(&h, 1, BPROC_PROTO_MAJOR);
+	h.hdr.flags = 0x8000;
+	expect_errno(write(fd, &h, sizeof(h)), EINVAL, "unknown hdr.flags: EINVAL");
+	make_hello(&h, 1, BPROC_PROTO_MAJOR);
+	h.hdr.pad = 1;
+	expect_errno(write(fd, &h, sizeof(h)), EINVAL, "non-zero hdr.pad: EINVAL");
+	make_hello(&h, 1, BPROC_PROTO_MAJOR);
+	h.hdr.result = -1;
+	expect_errno(write(fd, &h, sizeof(h)), EINVAL,
+		     "request with non-zero hdr.result: EINVAL");
+	make_hello(&h, 1, BPROC_PROTO_MAJOR);
+	h.reserved[2] = 1;
+	expect_errno(write(fd, &h, sizeof(h)), EINVAL,
+		     "HELLO with non-zero reserved: EINVAL");
+	make_hello(&h, 1, BPROC_PROTO_MAJOR);
+	h.hdr.len = sizeof(h.hdr);
+	expect_errno(write(fd, &h, sizeof(h.hdr)), EINVAL,
+		     "HELLO without its body: EINVAL");
+
+	expect_errno(write(fd, bad_ptr(), sizeof(h)), EFAULT,
+		     "write from a bad pointer: EFAULT");
+
+	/* Protocol errors: -EPROTO, and the session can still greet. */
+	make_hdr(&h.hdr, 77, 2);
+	expect_errno(write(fd, &h.hdr, sizeof(h.hdr)), EPROTO,
+		     "first message not HELLO: EPROTO");
+	make_hello(&h, 3, BPROC_PROTO_MAJOR + 1);
+	expect_errno(write(fd, &h, sizeof(h)), EPROTO,
+		     "HELLO with a wrong major: EPROTO");
+	make_hello(&h, 4, BPROC_PROTO_MAJOR);
+	h.hdr.flags = BPROC_MSGF_REPLY;
+	expect_errno(write(fd, &h, sizeof(h)), EPROTO,
+		     "HELLO marked as a reply: EPROTO");
+	ev = poll_now(fd);
+	report(ev >= 0 && !(ev & POLLIN), "failed HELLOs queue nothing",
+	       "revents %#x", ev);
+
+	expect_ret(say_hello(fd, 42), sizeof(h), "good HELLO is accepted");
+	ev = poll_now(fd);
+	report(ev >= 0 && (ev & POLLIN), "poll after HELLO: POLLIN", "revents %#x", ev);
+
+	expect_errno(read(fd, rbuf, sizeof(struct bproc_msg_hello) - 1), EINVAL,
+		     "read into a too-small buffer: EINVAL");
+	expect_errno(read(fd, bad_ptr(), sizeof(rbuf)), EFAULT,
+		     "read into a bad pointer: EFAULT");
+	ev = poll_now(fd);
+	report(ev >= 0 && (ev & POLLIN), "reply still queued after the failed reads",
+	       "revents %#x", ev);
+	check_hello_reply(fd, 42, "slave");
+
+	expect_errno(read(fd, rbuf, sizeof(rbuf)), EAGAIN,
+		     "nonblocking read of an empty queue: EAGAIN");
+	ev = poll_now(fd);
+	report(ev >= 0 && !(ev & POLLIN), "poll on an empty queue: no POLLIN",
+	       "revents %#x", ev);
+
+	expect_errno(say_hello(fd, 43), EALREADY, "second HELLO: EALREADY");
+	make_hdr(&h.hdr, 77, 5);
+	expect_errno(write(fd, &h.hdr, sizeof(h.hdr)), EOPNOTSUPP,
+		     "unknown type after HELLO: EOPNOTSUPP");
+	memset(big, 0, BPROC_MSG_MAX);
+	bh->len = BPROC_MSG_MAX;
+	bh->type = 77;
+	expect_errno(write(fd, big, BPROC_MSG_MAX), EOPNOTSUPP,
+		     "message of exactly BPROC_MSG_MAX passes framing");
+
+	close_fd(&fd);
+	s1 = read_stat("sessions");
+	report(s1 == s0, "stats/sessions back to its start value after close",
+	       "before %ld, after %ld", s0, s1);
+}
+
+static void test_master(void)
+{
+	int fd, fd2;
+
+	fd = open_dev(MASTER_DEV, O_NONBLOCK);
+	if (!expect_ret(fd >= 0 ? 0 : -1, 0, "open " MASTER_DEV))
+		return;
+	fd2 = open_dev(MASTER_DEV, O_NONBLOCK);
+	expect_errno(fd2, EBUSY, "second open of the master device: EBUSY");
+	close_fd(&fd2);
+
+	expect_ret(say_hello(fd, 7), sizeof(struct bproc_msg_hello),
+		   "master: good HELLO is accepted");
+	check_hello_reply(fd, 7, "master");
+	close_fd(&fd);
+
+	fd = open_dev(MASTER_DEV, O_NONBLOCK);
+	expect_ret(fd >= 0 ? 0 : -1, 0, "master device can be opened again after close");
+	if (fd >= 0)
+		expect_ret(say_hello(fd, 8), sizeof(struct bproc_msg_hello),
+			   "reopened master is a fresh session (HELLO accepted)");
+	close_fd(&fd);
+}
+
+static void test_two_slaves(void)
+{
+	char buf[256];
+	long s0, s1;
+	int a, b, ev;
+
+	s0 = read_stat("sessions");
+	a = open_dev(SLAVE_DEV, O_NONBLOCK);
+	b = open_dev(SLAVE_DEV, O_NONBLOCK);
+	if (!expect_ret(a >= 0 && b >= 0 ? 0 : -1, 0, "two simultaneous slave opens")) {
+		close_fd(&a);
+		close_fd(&b);
+		return;
+	}
+	s1 = read_stat("sessions");
+	report(s1 == s0 + 2, "stats/sessions counts both slave sessions",
+	       "before %ld, after %ld", s0, s1);
+
+	expect_ret(say_hello(a, 100), sizeof(struct bproc_msg_hello),
+		   "slave A: HELLO accepted");
+	ev = poll_now(b);
+	report(ev >= 0 && !(ev & POLLIN), "slave B sees nothing of A's reply",
+	       "revents %#x", ev);
+	expect_errno(read(b, buf, sizeof(buf)), EAGAIN, "slave B: read gives EAGAIN");
+	expect_ret(say_hello(b, 200), sizeof(struct bproc_msg_hello),
+		   "slave B: its own HELLO is accepted (not EALREADY)");
+	check_hello_reply(b, 200, "slave B");
+	check_hello_reply(a, 100, "slave A");
+
+	close_fd(&a);
+	close_fd(&b);
+	s1 = read_stat("sessions");
+	report(s1 == s0, "stats/sessions back to its start value",
+	       "before %ld, after %ld", s0, s1);
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+}
+
+/* Blocking reads: woken by a queued message, interrupted by a signal. */
+static void test_blocking(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };	/* no SA_RESTART */
+	struct itimerval it = { .it_value = { .tv_usec = 200000 } };
+	struct itimerval limit = { .it_value = { .tv_sec = 10 } };
+	struct itimerval off = { 0 };
+	struct bproc_msg_hello r;
+	int fd, status = 0;
+	pid_t pid;
+
+	fd = open_dev(SLAVE_DEV, 0);
+	if (!expect_ret(fd >= 0 ? 0 : -1, 0, "open a slave session, blocking"))
+		return;
+
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
+	expect_errno(read(fd, &r, sizeof(r)), EINTR,
+		     "blocking read of an empty queue is interrupted by a signal: EINTR");
+
+	/* The child shares the session (same open file) and says HELLO. */
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		report(false, "fork for the blocking read test", "%s", strerror(errno));
+		close_fd(&fd);
+		return;
+	}
+	if (pid == 0) {
+		usleep(200000);
+		_exit(say_hello(fd, 11) == sizeof(r) ? 0 : 1);
+	}
+	/* If the wake-up never comes, SIGALRM ends the read after 10 s. */
+	memset(&r, 0, sizeof(r));
+	setitimer(ITIMER_REAL, &limit, NULL);
+	expect_ret(read(fd, &r, sizeof(r)), sizeof(r),
+		   "blocking read wakes up when the reply is queued");
+	setitimer(ITIMER_REAL, &off, NULL);
+	signal(SIGALRM, SIG_DFL);
+	alarm(60);
+	report(r.hdr.type == BPROC_MSG_HELLO && r.hdr.id == 11,
+	       "the woken read got the reply", "type %u id %llu",
+	       r.hdr.type, (unsigned long long)r.hdr.id);
+	report(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	       WEXITSTATUS(status) == 0, "the HELLO from the same open file in a child worked",
+	       "status %#x", status);
+	close_fd(&fd);
+}
+
+/* Closing a session frees what it had queued. */
+static void test_queue_freed(void)
+{
+	long m0, m1;
+	int fd;
+
+	m0 = read_stat("messages");
+	fd = open_dev(SLAVE_DEV, O_NONBLOCK);
+	if (!expect_ret(fd >= 0 ? 0 : -1, 0, "open a slave session"))
+		return;
+	expect_ret(say_hello(fd, 9), sizeof(struct bproc_msg_hello),
+		   "HELLO queues a reply");
+	m1 = read_stat("messages");
+	report(m0 >= 0 && m1 == m0 + 1, "stats/messages counts the queued reply",
+	       "before %ld, after %ld", m0, m1);
+	close_fd(&fd);
+	m1 = read_stat("messages");
+	report(m1 == m0, "stats/messages back to its start value after close with an unread reply",
+	       "before %ld, after %ld", m0, m1);
+}
+
+static bool version_ok(const struct bproc_version *v)
+{
+	return v->proto_major == BPROC_PROTO_MAJOR &&
+	       v->proto_minor == BPROC_PROTO_MINOR &&
+	       v->abi == sizeof(*v) &&
+	       strcmp(v->release, BPROC_VERSION_STRING) == 0;
+}
+
+/*
+ * Child side of the non-root test.  Exit status: 0 all fine, 1 cannot drop
+ * privileges, 2 cannot open control, 3 ioctl failed, 4 wrong answer,
+ * 5 the master device opened anyway.
+ */
+static int nonroot_child(void)
+{
+	struct bproc_version v;
+	int fd;
+
+	if (setgroups(0, NULL) < 0 || setgid(NOBODY) < 0 || setuid(NOBODY) < 0)
+		return 1;
+	fd = open_dev(CONTROL_DEV, 0);
+	if (fd < 0)
+		return 2;
+	memset(&v, 0, sizeof(v));
+	if (ioctl(fd, BPROC_IOC_VERSION, &v) < 0)
+		return 3;
+	if (!version_ok(&v))
+		return 4;
+	close(fd);
+	fd = open_dev(MASTER_DEV, 0);
+	if (fd >= 0 || errno != EACCES)
+		return 5;
+	return 0;
+}
+
+static void test_control(void)
+{
+	struct bproc_version v;
+	int fd, status;
+	pid_t pid;
+
+	fd = open_dev(CONTROL_DEV, 0);
+	if (!expect_ret(fd >= 0 ? 0 : -1, 0, "open " CONTROL_DEV))
+		return;
+	memset(&v, 0xa5, sizeof(v));
+	if (expect_ret(ioctl(fd, BPROC_IOC_VERSION, &v), 0, "ioctl VERSION succeeds"))
+		report(version_ok(&v), "VERSION gives protocol, abi size and release",
+		       "%u.%u abi %u release '%.24s'", v.proto_major,
+		       v.proto_minor, v.abi, v.release);
+	expect_errno(ioctl(fd, _IOR(BPROC_IOC_MAGIC, 0x7f, struct bproc_version), &v),
+		     ENOTTY, "unknown bproc ioctl: ENOTTY");
+	expect_errno(ioctl(fd, _IO('T', 0x01)), ENOTTY, "foreign ioctl: ENOTTY");
+	close_fd(&fd);
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		report(false, "fork for the non-root test", "%s", strerror(errno));
+		return;
+	}
+	if (pid == 0)
+		_exit(nonroot_child());
+	if (waitpid(pid, &status, 0) < 0) {
+		report(false, "wait for the non-root test", "%s", strerror(errno));
+		return;
+	}
+	if (!WIFEXITED(status)) {
+		report(false, "non-root child", "status %#x", status);
+		return;
+	}
+	status = WEXITSTATUS(status);
+	report(status == 0 || status == 5, "non-root user: VERSION ioctl works",
+	       "child exit status %d", status);
+	report(status == 0, "non-root user: cannot open " MASTER_DEV,
+	       "child exit status %d", status);
+}
+
+int main(void)
+{
+	long m0, m1;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	alarm(60);	/* never hang a test run */
+
+	m0 = read_stat("messages");
+	test_nodes();
+	test_sysfs_procfs();
+	test_framing_and_hello();
+	test_master();
+	test_two_slaves();
+	test_blocking();
+	test_queue_freed();
+	test_control();
+	m1 = read_stat("messages");
+	report(m0 >= 0 && m1 == m0, "stats/messages back to its start value at the end",
+	       "before %ld, after %ld", m0, m1);
+
+	printf("1..%d\n", tests_run);
+	if (tests_failed)
+		printf("# %d of %d tests failed\n", tests_failed, tests_run);
+	return tests_failed ? 1 : 0;
+}
