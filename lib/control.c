@@ -63,7 +63,8 @@ int bproc_version(struct bproc_version_t *vers)
 	memcpy(vers->bproc_magic, "BPr", 3);
 	vers->arch = BPROC_ARCH_X86_64;
 	vers->magic = ((uint32_t)kv.proto_major << 16) | kv.proto_minor;
-	kv.release[sizeof(kv.release) - 1] = '\0';
-	strncpy(vers->version_string, kv.release, sizeof(vers->version_string) - 1);
+	_Static_assert(sizeof(vers->version_string) == sizeof(kv.release), "release size");
+	memcpy(vers->version_string, kv.release, sizeof(kv.release));
+	vers->version_string[sizeof(vers->version_string) - 1] = '\0';
 	return 0;
 }

@@ -12,11 +12,12 @@
 UNIT_TESTS :=
 KTEST_HELPERS :=
 FUZZ_TARGETS :=
+# Helpers with rules of their own (below), also copied into the test overlay.
+KTEST_HELPERS_EXTRA := $(B)/tests/helpers/libcheck
 
 -include tests/unit/unit.mk
 -include tests/kernel/helpers/helpers.mk
 -include tests/fuzz/fuzz.mk
-include tests/vcluster/vcluster.mk
 
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
@@ -55,5 +56,7 @@ $(B)/tests/helpers/libcheck: tests/kernel/libcheck.c $(B)/lib/libbproc.a
 $(B)/tests/progs/libcheck-dyn: tests/kernel/libcheck.c $(B)/lib/libbproc.so
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(B)/lib -lbproc
-KTEST_HELPERS_EXTRA := $(B)/tests/helpers/libcheck
 TEST_TARGETS += $(KTEST_HELPERS_EXTRA) $(B)/tests/progs/libcheck-dyn
+
+# Last: its vcluster target needs the complete TEST_TARGETS.
+include tests/vcluster/vcluster.mk

@@ -34,7 +34,7 @@ ok $? "slave 0's console shows the slave init's log lines"
 boot1=$(on 1 cat /proc/sys/kernel/random/boot_id)
 "$vcluster" kill 1
 ok $? "kill 1"
-on 1 true 2>/dev/null
+"$vcluster" run --on 1 -- true 2>/dev/null
 is $? 255 "a killed slave does not answer"
 "$vcluster" start 1
 ok $? "start 1"

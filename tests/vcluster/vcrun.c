@@ -12,6 +12,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -31,6 +32,30 @@ static int fail(const char *what)
 {
 	fprintf(stderr, "vcrun: %s: %s\n", what, strerror(errno));
 	exit(255);
+}
+
+/* connect() that gives up after ms milliseconds (a dead VM answers no ARP). */
+static int connect_within(int s, const struct sockaddr_in *sa, int ms)
+{
+	int flags = fcntl(s, F_GETFL), err = 0;
+	socklen_t len = sizeof(err);
+	struct pollfd pf = { .fd = s, .events = POLLOUT };
+
+	fcntl(s, F_SETFL, flags | O_NONBLOCK);
+	if (connect(s, (const struct sockaddr *)sa, sizeof(*sa)) < 0) {
+		if (errno != EINPROGRESS)
+			return -1;
+		if (poll(&pf, 1, ms) != 1) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		if (getsockopt(s, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err) {
+			errno = err ? err : errno;
+			return -1;
+		}
+	}
+	fcntl(s, F_SETFL, flags);
+	return 0;
 }
 
 static int connect_to(const char *spec, int timeout_s)
@@ -69,8 +94,18 @@ static int connect_to(const char *spec, int timeout_s)
 
 		if (s < 0)
 			fail("socket");
-		if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+		if (connect_within(s, &sa, 2000) == 0) {
+			/*
+			 * A VM that dies or reboots sends no FIN: notice it by
+			 * keepalive within ~10 s instead of waiting forever.
+			 */
+			int idle = 4, intvl = 2, cnt = 3;
+
 			setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+			setsockopt(s, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+			setsockopt(s, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+			setsockopt(s, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl));
+			setsockopt(s, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
 			return s;
 		}
 		int err = errno;

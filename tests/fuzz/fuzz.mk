@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# libFuzzer targets (make fuzz; conventions in tests/tests.mk): each parser
+# that sees outside input adds its name to FUZZ_TARGETS, the sources under
+# test to FUZZ_SRCS_<area> and any flags to FUZZ_CFLAGS_<area>.
+
+# The slave image's kernel command-line parser (initramfs/cmdline.c).
+FUZZ_TARGETS += cmdline
+FUZZ_SRCS_cmdline := initramfs/cmdline.c
+FUZZ_CFLAGS_cmdline := -Iinitramfs
+
+# VMADump images (common/vmad_check.c): raw, streamed and re-sealed inputs.
+FUZZ_TARGETS += vmad
+FUZZ_SRCS_vmad := common/vmad_check.c common/vmad_build.c common/crc32c.c \
+		  tests/unit/vmad_sample.c
+
+# Its seed corpus, tests/fuzz/corpus/vmad/: `make fuzz-seeds-vmad` rewrites
+# it from the unit tests' sample image.
+$(B)/fuzz/vmad_seeds: tests/fuzz/vmad_seeds.c $(FUZZ_SRCS_vmad)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^
+
+.PHONY: fuzz-seeds-vmad
+fuzz-seeds-vmad: $(B)/fuzz/vmad_seeds
+	@mkdir -p tests/fuzz/corpus/vmad
+	$< tests/fuzz/corpus/vmad
