@@ -23,6 +23,12 @@ is $? 137 "run: death by signal 9 gives 128+9"
 "$vcluster" run --on 7 -- true 2>/dev/null
 is $? 255 "run: a harness failure (no slave 7) exits 255"
 
+out=$(VCLUSTER_NOBUILD=1 "$vcluster" up 2>&1)
+rc=$?
+case $out in *"already up"*) r=$rc ;; *) r=0 ;; esac
+[ "$r" = 1 ]
+_tap $? "up while a cluster is up says so and exits 1" "exit $rc: $out"
+
 out=$(on 0 ip -4 -o addr show)
 case $out in *"inet 10.77.0.10/24"*) r=0 ;; *) r=1 ;; esac
 _tap $r "slave 0: bproc.ip= configured 10.77.0.10/24" "$out"
