@@ -59,8 +59,14 @@ static_assert(VMAD_PAGE_SIZE == 1 << VMAD_PAGE_SHIFT, "VMAD_PAGE_SHIFT");
 #define VMAD_XFEATURES_MXCSR 0x7ULL
 /* MXCSR bits that exist (the kernel's mxcsr_feature_mask is at most this). */
 #define VMAD_MXCSR_MASK 0xffffU
-/* EFLAGS has no bit above ID (bit 21). */
-#define VMAD_EFLAGS_MASK 0x3fffffULL
+/*
+ * The EFLAGS bits a user task can hold: CF, bit 1 (always set), PF, AF, ZF,
+ * SF, TF, IF, DF, OF, RF, AC, ID.  Not IOPL (port I/O), NT, VM (vm86), VIF
+ * or VIP: no 64-bit user task runs with them, and IRET to user mode would
+ * grant them, so an image carrying one is hostile.  (The restore also
+ * forces IF on, as ptrace's FLAG_MASK rules do.)
+ */
+#define VMAD_EFLAGS_MASK 0x250fd7ULL
 /* Selector requested privilege level: user selectors have RPL 3. */
 #define VMAD_SEL_RPL_MASK 0x3
 #define VMAD_SEL_RPL_USER 0x3

@@ -545,6 +545,8 @@ MUT(regs_ip_top, s->regs.ip = VMAD_TASK_SIZE_MAX - 1)
 MUT(regs_fs_base, s->regs.fs_base = VMAD_TASK_SIZE_MAX)
 MUT(regs_gs_base, s->regs.gs_base = ~0ULL)
 MUT(regs_flags, s->regs.flags = 0x246 | 1ULL << 22)
+MUT(regs_flags_iopl, s->regs.flags = 0x246 | 3ULL << 12)
+MUT(regs_flags_vm86, s->regs.flags = 0x246 | 1ULL << 17)
 MUT(regs_ds_rpl0, s->regs.ds = 0x28)
 MUT(regs_gs_wide, s->regs.gs = 0x10063)
 MUT(regs_fs_tls, s->regs.fs = 0x63; s->regs.ds = 0x2b)
@@ -820,6 +822,8 @@ static const struct vcase vcases[] = {
 	BAD(regs_fs_base, -EINVAL, "TLS base"),
 	BAD(regs_gs_base, -EINVAL, "TLS base"),
 	BAD(regs_flags, -EINVAL, "EFLAGS"),
+	BAD(regs_flags_iopl, -EINVAL, "EFLAGS"),
+	BAD(regs_flags_vm86, -EINVAL, "EFLAGS"),
 	BAD(regs_ds_rpl0, -EINVAL, "selector"),
 	BAD(regs_gs_wide, -EINVAL, "selector"),
 	OK(regs_fs_tls),
