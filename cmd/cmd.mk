@@ -5,8 +5,12 @@
 # sbin).  bpmaster, bpslave, bpsh, bpstat, bpctl and bpcp arrive with the
 # issues that build them.
 
-COMMANDS :=
+COMMANDS := bpcheckpoint bprestart
 DAEMONS :=
+
+# Tools the tests run on diskless slaves (no libc there) are static.
+LIBS_bprestart := -static
+LIBS_bpcheckpoint := -static
 
 define cmd_rule
 $(B)/bin/$(1): $(B)/cmd/$(1).o $(B)/lib/libbproc.a

@@ -45,6 +45,10 @@ static long bproc_control_ioctl(struct file *file, unsigned int cmd,
 	switch (cmd) {
 	case BPROC_IOC_VERSION:
 		return bproc_ioc_version(argp);
+	case BPROC_IOC_VMADUMP:
+		return bproc_vmad_dump_ioctl(argp);
+	case BPROC_IOC_VMAUNDUMP:
+		return bproc_vmad_undump_ioctl(argp);
 	default:
 		return -ENOTTY;
 	}

@@ -8,7 +8,9 @@
 #                     dependencies (scripts/moddeps), bproc.ko (required) and
 #                     build/bin/bpslave (when it exists)
 
-INITRAMFS_MODULES ?= virtio_pci virtio_net
+# crc32c_intel before libcrc32c, so that bproc's image checksums get the
+# SSE4.2 implementation (libcrc32c binds the best one loaded at its init).
+INITRAMFS_MODULES ?= virtio_pci virtio_net crc32c_intel libcrc32c
 INITRAMFS_IMAGE	:= $(B)/initramfs/slave.cpio.gz
 INITRAMFS_INIT	:= $(B)/initramfs/init
 INITRAMFS_BPSLAVE := $(B)/bin/bpslave

@@ -42,6 +42,11 @@ int bproc_control_fd(void)
 	return fd;
 }
 
+void bproc_control_forget(void)
+{
+	__atomic_store_n(&control_fd, -1, __ATOMIC_RELEASE);
+}
+
 int bproc_version(struct bproc_version_t *vers)
 {
 	struct bproc_version kv;

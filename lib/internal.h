@@ -8,4 +8,7 @@
 /* The process's descriptor of /dev/bproc/control, opened on first use. */
 int bproc_control_fd(void);
 
+/* Drop the cached descriptor without closing it (after a restore). */
+void bproc_control_forget(void);
+
 #endif

@@ -4,7 +4,11 @@
 
 LIB_VERSION := 5.0.0
 LIB_SONAME  := libbproc.so.5
-LIB_SRCS    := lib/control.c
+LIB_SRCS    := lib/control.c lib/vmadump.c
+# The restore stub parses and validates the image's prefix itself
+# (common/ code; its symbols stay local through libbproc.sym).
+LIB_SRCS    += lib/vmaundump.c common/vmad_check.c common/crc32c.c
+LIB_SRCS    := $(sort $(LIB_SRCS))
 LIB_OBJS    := $(LIB_SRCS:%.c=$(B)/%.o)
 LIB_PIC     := $(LIB_SRCS:%.c=$(B)/pic/%.o)
 

@@ -12,11 +12,14 @@
 #include <linux/atomic.h>
 #include <linux/bug.h>
 #include <linux/init.h>
+#include <linux/types.h>
 
 struct attribute_group;
 struct kobject;
 struct kset;
 struct proc_dir_entry;
+struct bproc_dump_req;
+struct bproc_undump_req;
 
 /* ------------------------------------------------------------------ */
 /* module/stats.c: object accounting                                  */
@@ -34,6 +37,7 @@ struct proc_dir_entry;
 enum bproc_stat {
 	BPROC_STAT_SESSIONS,	/* open /dev/bproc/{master,slave} files */
 	BPROC_STAT_MESSAGES,	/* kernel->daemon messages, queued or not */
+	BPROC_STAT_DUMPS,	/* VMADump dumps in progress (ioctl or /proc) */
 	BPROC_STAT_NR
 };
 
@@ -96,5 +100,36 @@ void bproc_daemon_exit(void);
 
 int bproc_control_init(void);
 void bproc_control_exit(void);
+
+/* module/vmad_dump.c, module/vmad_undump.c: the VMADump ioctls. */
+long bproc_vmad_dump_ioctl(struct bproc_dump_req __user *ureq);
+long bproc_vmad_undump_ioctl(struct bproc_undump_req __user *ureq);
+
+/* ------------------------------------------------------------------ */
+/* module/vmad_dump.c: the dump engine                                */
+/* ------------------------------------------------------------------ */
+
+struct bproc_vmad_dumper;
+struct task_struct;
+
+/*
+ * A dump of @task (current when @self, else a stopped task) with the
+ * VMAD_DUMP_* @flags: checks what must be refused, builds the prefix.
+ * Then bproc_vmad_dumper_next() hands out the image piece by piece (0 at
+ * the end, -errno on error); bproc_vmad_dumper_free() releases it all.
+ */
+struct bproc_vmad_dumper *bproc_vmad_dumper_create(struct task_struct *task,
+						   u32 flags, bool self);
+ssize_t bproc_vmad_dumper_next(struct bproc_vmad_dumper *d, const void **p);
+void bproc_vmad_dumper_free(struct bproc_vmad_dumper *d);
+
+/* ------------------------------------------------------------------ */
+/* module/vmad_libs.c: the remote-file list, /proc/bproc/libraries    */
+/* ------------------------------------------------------------------ */
+
+/* Is @path on the remote-file list (exactly, or under a "dir/" entry)? */
+bool bproc_vmad_is_lib(const char *path);
+int bproc_vmad_libs_init(void);
+void bproc_vmad_libs_exit(void);
 
 #endif /* BPROC_INTERNAL_H */

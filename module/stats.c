@@ -31,6 +31,7 @@ static ssize_t bproc_stat_show(struct kobject *kobj,
 static struct kobj_attribute bproc_stat_attrs[BPROC_STAT_NR] = {
 	BPROC_STAT_ATTR(SESSIONS, sessions),
 	BPROC_STAT_ATTR(MESSAGES, messages),
+	BPROC_STAT_ATTR(DUMPS, vmad_dumps),
 };
 
 /* Filled in by bproc_stats_init() from bproc_stat_attrs[]. */

@@ -13,7 +13,7 @@ UNIT_TESTS :=
 KTEST_HELPERS :=
 FUZZ_TARGETS :=
 # Helpers with rules of their own (below), also copied into the test overlay.
-KTEST_HELPERS_EXTRA := $(B)/tests/helpers/libcheck
+KTEST_HELPERS_EXTRA := $(B)/tests/helpers/libcheck $(B)/tests/helpers/vmadtest
 
 -include tests/unit/unit.mk
 -include tests/kernel/helpers/helpers.mk
@@ -56,7 +56,28 @@ $(B)/tests/helpers/libcheck: tests/kernel/libcheck.c $(B)/lib/libbproc.a
 $(B)/tests/progs/libcheck-dyn: tests/kernel/libcheck.c $(B)/lib/libbproc.so
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(B)/lib -lbproc
-TEST_TARGETS += $(KTEST_HELPERS_EXTRA) $(B)/tests/progs/libcheck-dyn
+# VMADump: a process that dumps itself (static everywhere; dynamic on the
+# master, for the remote-file list).
+$(B)/tests/helpers/vmadtest: tests/kernel/vmadtest.c $(B)/lib/libbproc.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -static -o $@ $< $(B)/lib/libbproc.a
+$(B)/tests/progs/vmadtest-dyn: tests/kernel/vmadtest.c $(B)/lib/libbproc.so
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(B)/lib -lbproc
+TEST_TARGETS += $(KTEST_HELPERS_EXTRA) $(B)/tests/progs/libcheck-dyn $(B)/tests/progs/vmadtest-dyn
+
+
+# Host-side: a corpus of damaged and hostile images made from a real one.
+$(B)/tests/host/vmadmutate: tests/kernel/vmadmutate.c $(B)/common/vmad_check.o \
+		$(B)/common/vmad_build.o $(B)/common/crc32c.o $(B)/tests/unit/vmad_sample.o
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^
+TEST_TARGETS += $(B)/tests/host/vmadmutate
+
+# Benchmarks (tests/bench/; run by hand, they print figures).
+$(B)/tests/bench/vmadbench: tests/bench/vmadbench.c $(B)/lib/libbproc.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -static -o $@ $< $(B)/lib/libbproc.a
 
 # Last: its vcluster target needs the complete TEST_TARGETS.
 include tests/vcluster/vcluster.mk

@@ -11,6 +11,8 @@
 VC := $(B)/vcluster
 VCT := $(B)/tests/vcluster
 BUSYBOX ?= /bin/busybox
+# The project's tools that qemu tests run on slaves (each linked -static).
+OVERLAY_TOOLS := $(B)/bin/bpcheckpoint $(B)/bin/bprestart
 
 $(VCT)/vcagent: tests/vcluster/vcagent.c tests/vcluster/agentproto.h tests/vcluster/vcio.h
 	@mkdir -p $(dir $@)
@@ -21,9 +23,10 @@ $(VCT)/vcrun: tests/vcluster/vcrun.c tests/vcluster/agentproto.h tests/vcluster/
 	$(CC) $(ALL_CFLAGS) -o $@ $<
 
 $(VC)/testoverlay.cpio.gz: $(VCT)/vcagent $(KTEST_HELPERS:%=$(B)/tests/helpers/%) $(KTEST_HELPERS_EXTRA) \
-		tests/vcluster/mkoverlay $(BUSYBOX)
+		$(OVERLAY_TOOLS) tests/vcluster/mkoverlay $(BUSYBOX)
 	@mkdir -p $(dir $@)
-	tests/vcluster/mkoverlay $@ $(BUSYBOX) $(VCT)/vcagent $(KTEST_HELPERS:%=$(B)/tests/helpers/%) $(KTEST_HELPERS_EXTRA)
+	tests/vcluster/mkoverlay $@ $(BUSYBOX) $(VCT)/vcagent $(KTEST_HELPERS:%=$(B)/tests/helpers/%) \
+		$(KTEST_HELPERS_EXTRA) -- $(OVERLAY_TOOLS)
 
 $(VC)/slave-test.cpio.gz: $(B)/initramfs/slave.cpio.gz $(VC)/testoverlay.cpio.gz
 	cat $^ > $@

@@ -17,6 +17,9 @@
  *    kernel rejects a message whose reserved fields are not zero (-EINVAL), so
  *    they can be given a meaning later.
  *
+ * The VMADump image format has its own header, <linux/bproc_image.h>,
+ * included here; it is versioned on its own (VMAD_VERSION).
+ *
  * Protocol version history (BPROC_PROTO_MAJOR.BPROC_PROTO_MINOR):
  *  1.0  HELLO on /dev/bproc/master and /dev/bproc/slave.
  */
@@ -25,6 +28,7 @@
 
 #include <linux/types.h>
 #include <linux/ioctl.h>
+#include <linux/bproc_image.h>
 
 /* ------------------------------------------------------------------ */
 /* Versions                                                           */
@@ -167,17 +171,81 @@ struct bproc_version {
 
 #define BPROC_IOC_VERSION	_IOR(BPROC_IOC_MAGIC, 0x01, struct bproc_version)
 
+/*
+ * VMADump (Documentation/image-format.md; the format is <linux/bproc_image.h>).
+ *
+ * struct bproc_dump_req - BPROC_IOC_VMADUMP (read/write)
+ * @fd:       in: descriptor the caller's image is written to (file, pipe,
+ *            socket; written sequentially, never seeked).
+ * @flags:    in: VMAD_DUMP_* (which classes of read-only file mappings are
+ *            sent as data instead of as references); other bits -EINVAL.
+ * @written:  out: bytes written, in the process that dumped.
+ * @reserved: zero.
+ *
+ * Dumps the calling process.  Returns 1 in the caller once the whole image
+ * is written, and 0 in a process restored from that image (the image holds
+ * the registers of this very ioctl with 0 as its return value), so that
+ * libbproc's bproc_vmadump() can return the byte count, or 0, like fork().
+ * Errors: -EINVAL (flags, reserved), -EBADF, -EBUSY (multi-threaded, or
+ * ptraced: refused, never a broken image), -EFAULT, the write's errno.
+ */
+struct bproc_dump_req {
+	__s32 fd;
+	__u32 flags;
+	__u64 written;
+	__u64 reserved[2];
+};
+
+#define BPROC_IOC_VMADUMP	_IOWR(BPROC_IOC_MAGIC, 0x10, struct bproc_dump_req)
+
+/*
+ * struct bproc_undump_req - BPROC_IOC_VMAUNDUMP (write)
+ * @fd:         descriptor the image's page data is read from, sequentially,
+ *              starting right after the prefix.
+ * @flags:      zero (reserved for later use).
+ * @prefix:     user address of the image's whole prefix (everything before
+ *              vmad_header.prefix_size), which the caller has already read
+ *              from @fd: user space needs it first anyway (to move the vDSO
+ *              to the image's address before the call), and a pipe cannot
+ *              be rewound.  The kernel copies and validates it again.
+ * @prefix_len: its length; must equal the header's prefix_size.
+ * @reserved:   zero.
+ *
+ * Replaces the calling process with the image, like execve().  Does not
+ * return on success: the restored process continues where the image was
+ * taken.  Before the point of no return every error returns -1/errno and
+ * leaves the caller as it was: -EINVAL (a bad request or image), -ENOEXEC
+ * (not an image for this architecture), -EOPNOTSUPP (newer format),
+ * -E2BIG (over a limit), -EBADMSG (checksum), -ESTALE (a referenced file
+ * differs from the one dumped), -ENOENT (a referenced file is missing),
+ * -EBUSY (the caller is multi-threaded).  After it, damage (a page-data
+ * checksum, a short read) kills the caller with SIGKILL and a log line.
+ */
+struct bproc_undump_req {
+	__s32 fd;
+	__u32 flags;
+	__u64 prefix;
+	__u64 prefix_len;
+	__u64 reserved[2];
+};
+
+#define BPROC_IOC_VMAUNDUMP	_IOW(BPROC_IOC_MAGIC, 0x11, struct bproc_undump_req)
+
 /* ------------------------------------------------------------------ */
 /* Size pins                                                          */
 /* ------------------------------------------------------------------ */
 #define BPROC_MSG_HDR_SIZE	32
 #define BPROC_MSG_HELLO_SIZE	48
 #define BPROC_VERSION_SIZE	32
+#define BPROC_DUMP_REQ_SIZE	32
+#define BPROC_UNDUMP_REQ_SIZE	40
 
 #ifndef __KERNEL__
 _Static_assert(sizeof(struct bproc_msg_hdr) == BPROC_MSG_HDR_SIZE, "bproc_msg_hdr size");
 _Static_assert(sizeof(struct bproc_msg_hello) == BPROC_MSG_HELLO_SIZE, "bproc_msg_hello size");
 _Static_assert(sizeof(struct bproc_version) == BPROC_VERSION_SIZE, "bproc_version size");
+_Static_assert(sizeof(struct bproc_dump_req) == BPROC_DUMP_REQ_SIZE, "bproc_dump_req size");
+_Static_assert(sizeof(struct bproc_undump_req) == BPROC_UNDUMP_REQ_SIZE, "bproc_undump_req size");
 #endif
 
 #endif /* _UAPI_LINUX_BPROC_H */

@@ -50,6 +50,34 @@ struct bproc_version_t {
  */
 int bproc_version(struct bproc_version_t *vers);
 
+/* VMADump flags: which read-only file mappings travel as data (as the original). */
+#define VMAD_DUMP_LIBS		0x1	/* files on the remote-file list (/proc/bproc/libraries) */
+#define VMAD_DUMP_EXEC		0x2	/* the executable */
+#define VMAD_DUMP_OTHER		0x4	/* any other file */
+#define VMAD_DUMP_ALL		(VMAD_DUMP_LIBS | VMAD_DUMP_EXEC | VMAD_DUMP_OTHER)
+#define BPROC_DUMP_LIBS		VMAD_DUMP_LIBS
+#define BPROC_DUMP_EXEC		VMAD_DUMP_EXEC
+#define BPROC_DUMP_OTHER	VMAD_DUMP_OTHER
+#define BPROC_DUMP_ALL		VMAD_DUMP_ALL
+
+/*
+ * bproc_vmadump() - write the calling process's image to fd.
+ * Returns the bytes written; returns 0 in a process restored from the image;
+ * -1 with errno on failure (EINVAL bad flags, EBUSY multi-threaded or traced,
+ * ENOSYS bproc not loaded, or the write's errno).
+ */
+int bproc_vmadump(int fd, int flags);
+
+/*
+ * bproc_vmaundump() - replace the calling process with the image read from
+ * fd, like exec.  Returns only on failure: -1 with errno, the caller intact.
+ */
+int bproc_vmaundump(int fd);
+
+/* The bproc 4 names of the same calls. */
+int bproc_dump(int fd, int flags);
+int bproc_undump(int fd);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,109 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# VMADump end to end, on the master and on a slave: a process dumps itself
+# to a file and to a pipe and a fresh process restores it with everything
+# intact; stopped processes are checkpointed through /proc/bproc/<pid>/image
+# and restarted; the remote-file list shrinks images, and a changed library
+# is refused; a corpus of damaged and hostile images all fail cleanly.
+#
+#   master 10.77.0.1 (tree at /bproc)          slave 0 10.77.0.10 (slave image)
+. "$(dirname "$0")/lib.sh"
+
+bin=/bproc/build/bin
+tmp=$top/build/test-tmp/t0100
+rm -rf "$tmp" && mkdir -p "$tmp"
+
+relay() {	# relay PREFIX OUTPUT: the restored process's TAP lines, ours
+	local line
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) _tap 0 "$1: ${line#ok * - }" ;;
+		"not ok "*) _tap 1 "$1: ${line#not ok * - }" ;;
+		esac
+	done <<< "$2"
+}
+
+for node in master 0; do
+	# 1. Self-dump to a file; restore in a fresh process.
+	on $node sh -c "rm -f /tmp/self.img; $helpers/vmadtest dump /tmp/self.img" 2>/dev/null
+	ok $? "$node: vmadtest dumps itself to a file"
+	out=$(on $node $bin/bprestart /tmp/self.img)
+	rc=$?
+	is $rc 42 "$node: bprestart runs the restored process to its own exit status"
+	relay "$node: from a file" "$out"
+
+	# 2. The same through a pipe, dumper and restorer running at once.
+	out=$(on $node sh -c "$helpers/vmadtest dump - 2>/dev/null | $bin/bprestart -")
+	is $? 42 "$node: restored from a pipe"
+	relay "$node: from a pipe" "$out"
+
+	# 3. bproc_vmadump(): the byte count in the dumper, 0 in the restored one.
+	err=$(on $node $helpers/vmadtest libdump /tmp/lib.img 2>&1 >/dev/null)
+	size=$(on $node stat -c %s /tmp/lib.img)
+	is "$err" "dumped $size bytes" "$node: bproc_vmadump() returns the bytes written"
+	on $node $bin/bprestart /tmp/lib.img >/dev/null
+	is $? 42 "$node: bproc_vmadump() returns 0 in the restored process"
+
+	# 4. An unmodified program, stopped, checkpointed through
+	#    /proc/bproc/<pid>/image, killed, restarted: it runs to its end.
+	out=$(on $node sh -c "
+		sleep 3 & pid=\$!
+		$bin/bpcheckpoint -k \$pid /tmp/sleep.img || exit 10
+		wait \$pid; echo killed:\$?
+		start=\$(date +%s); $bin/bprestart /tmp/sleep.img; rc=\$?
+		echo restarted:\$rc:\$((\$(date +%s) - start))")
+	case $out in
+	*"killed:137"*"restarted:0:"[0-5]) r=0 ;;
+	*) r=1 ;;
+	esac
+	_tap $r "$node: sleep checkpointed, killed, restarted and ended normally" "$out"
+
+	# 5. /proc/bproc/<pid>/image of a running process is refused.
+	out=$(on $node sh -c 'sleep 5 & pid=$!; cat /proc/bproc/$pid/image >/dev/null; r=$?; kill $pid; exit $r' 2>&1)
+	[ $? != 0 ]
+	_tap $? "$node: the image of a running process is refused" "$out"
+	stats_zero $node
+done
+
+# 6. The remote-file list: a dynamically linked program without
+#    VMAD_DUMP_LIBS is much smaller, restores where the files are the same,
+#    and is refused when a referenced file changed.
+is "$(on master cat /proc/bproc/libraries)" "/lib/
+/usr/lib/" "the remote-file list defaults to /lib/ and /usr/lib/"
+on master sh -c 'mkdir -p /tmp/libdir && cp /bproc/build/lib/libbproc.so.5 /tmp/libdir/'
+dyn="env LD_LIBRARY_PATH=/tmp/libdir /bproc/build/tests/progs/vmadtest-dyn"
+on master sh -c "$dyn smalldump /tmp/all.img 7 && $dyn smalldump /tmp/refs.img 2" 2>/dev/null
+ok $? "master: a dynamic program dumps with and without VMAD_DUMP_LIBS|OTHER"
+all=$(on master stat -c %s /tmp/all.img)
+refs=$(on master stat -c %s /tmp/refs.img)
+echo "# image sizes: VMAD_DUMP_ALL $all bytes, EXEC only $refs bytes"
+[ -n "$refs" ] && [ -n "$all" ] && [ $((refs * 2)) -lt "$all" ]
+ok $? "master: libraries by reference make the image much smaller"
+on master $bin/bprestart /tmp/refs.img >/dev/null
+is $? 42 "master: the image with references restores where the files are the same"
+on master sh -c 'echo >> /tmp/libdir/libbproc.so.5'
+err=$(on master $bin/bprestart /tmp/refs.img 2>&1)
+rc=$?
+is $rc 1 "master: a changed library makes the restore fail cleanly"
+echo "#   $err"
+
+# 7. Damaged and hostile images: all fail, with an errno or SIGKILL.
+on master cat /tmp/self.img > "$tmp/self.img"
+corpus=$("$top/build/tests/host/vmadmutate" "$tmp/self.img" "$tmp")
+ok $? "a corpus of damaged and hostile images made from a real one"
+for f in $corpus; do
+	name=$(basename "$f" .img)
+	on master timeout 30 $bin/bprestart - < "$f" > "$tmp/$name.out" 2>&1
+	rc=$?
+	# Page data streams after the point of no return: damage there (a
+	# truncation or a flip past the prefix) can only end in SIGKILL.
+	case $name in
+	*prefix-only* | *half-data* | *no-trailer* | *flip-data* | *late-data*) want=137 ;;
+	*) want=1 ;;
+	esac
+	is $rc $want "hostile image $name fails (exit $want)"
+done
+stats_zero master
+
+done_testing
