@@ -61,7 +61,7 @@ $(B)/%.o: %.c
 
 -include $(shell find $(B) -name '*.d' -type f 2>/dev/null)
 
-check: all initramfs $(TEST_TARGETS)
+check: all initramfs $(TEST_TARGETS) fuzz
 	tests/run
 
 # Each fragment adds its own install-* target to INSTALL_TARGETS.

@@ -53,6 +53,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < 5; i++) {
 		t = now(CLOCK_MONOTONIC);
 		memcpy(dst, src, len);
+		__asm__ volatile("" : : "r"(dst) : "memory");	/* keep the copy */
 		t = now(CLOCK_MONOTONIC) - t;
 		if (t < best)
 			best = t;
@@ -60,6 +61,7 @@ int main(int argc, char **argv)
 	memcpy_mbs = mib / best;
 	free(dst);
 	printf("memcpy %.0f MiB/s\n", memcpy_mbs);
+	fflush(stdout);	/* not twice: the restored process has our buffers */
 
 	fd = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	if (fd < 0) {
@@ -72,7 +74,6 @@ int main(int argc, char **argv)
 		t = now(CLOCK_MONOTONIC) - t;
 		printf("dump %.0f MiB/s (%d bytes in %.3f s, %.2f of memcpy)\n",
 		       mib / t, r, t, mib / t / memcpy_mbs);
-		printf("memcpy_mbs %.0f\n", memcpy_mbs);
 		return 0;
 	}
 	if (r < 0) {
