@@ -26,4 +26,6 @@ install-cmd: $(COMMANDS:%=$(B)/bin/%) $(DAEMONS:%=$(B)/bin/%)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR)
 	$(if $(COMMANDS),install -m 755 $(COMMANDS:%=$(B)/bin/%) $(DESTDIR)$(BINDIR)/)
 	$(if $(DAEMONS),install -m 755 $(DAEMONS:%=$(B)/bin/%) $(DESTDIR)$(SBINDIR)/)
+	install -d $(DESTDIR)$(MANDIR)/man1
+	install -m 644 $(wildcard Documentation/man/*.1) $(DESTDIR)$(MANDIR)/man1/
 INSTALL_TARGETS += install-cmd

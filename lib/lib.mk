@@ -43,5 +43,5 @@ install-lib: $(B)/lib/libbproc.a $(B)/lib/libbproc.so $(B)/lib/libbproc.pc
 	ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libbproc.so
 	install -m 644 $(B)/lib/libbproc.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
 	install -m 644 lib/include/sys/bproc.h $(DESTDIR)$(INCDIR)/sys/
-	install -m 644 include/uapi/linux/bproc.h $(DESTDIR)$(INCDIR)/linux/
+	install -m 644 include/uapi/linux/bproc.h include/uapi/linux/bproc_image.h $(DESTDIR)$(INCDIR)/linux/
 INSTALL_TARGETS += install-lib
