@@ -60,10 +60,10 @@ $(B)/tests/progs/libcheck-dyn: tests/kernel/libcheck.c $(B)/lib/libbproc.so
 # master, for the remote-file list).
 $(B)/tests/helpers/vmadtest: tests/kernel/vmadtest.c $(B)/lib/libbproc.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -static -o $@ $< $(B)/lib/libbproc.a
+	$(CC) $(ALL_CFLAGS) -static -pthread -o $@ $< $(B)/lib/libbproc.a
 $(B)/tests/progs/vmadtest-dyn: tests/kernel/vmadtest.c $(B)/lib/libbproc.so
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(B)/lib -lbproc
+	$(CC) $(ALL_CFLAGS) -pthread -o $@ $< -L$(B)/lib -lbproc
 TEST_TARGETS += $(KTEST_HELPERS_EXTRA) $(B)/tests/progs/libcheck-dyn $(B)/tests/progs/vmadtest-dyn
 
 

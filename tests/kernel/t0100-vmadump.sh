@@ -59,6 +59,25 @@ for node in master 0; do
 	esac
 	_tap $r "$node: sleep checkpointed, killed, restarted and ended normally" "$out"
 
+	# 4b. The test program too: its output continues where it stopped, and
+	#     the restarted process ends with its own exit status (5).
+	out=$(on $node sh -c "
+		$helpers/vmadtest count 20 > /tmp/count.out & pid=\$!
+		while [ \$(cat /tmp/count.out 2>/dev/null | wc -l) -lt 5 ]; do sleep 0.1; done
+		$bin/bpcheckpoint -k \$pid /tmp/count.img || exit 10
+		wait \$pid
+		$bin/bprestart /tmp/count.img >> /tmp/count.out; echo rc:\$?
+		tr '\\n' ' ' < /tmp/count.out")
+	case $out in
+	"rc:5"*"1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 ") r=0 ;;
+	*) r=1 ;;
+	esac
+	_tap $r "$node: vmadtest checkpointed mid-run goes on counting and exits 5" "$out"
+
+	# 4c. A multi-threaded process is refused, not dumped half.
+	out=$(on $node $helpers/vmadtest threads /tmp/threads.img)
+	ok $? "$node: a multi-threaded process's dump is refused with EBUSY"
+
 	# 5. /proc/bproc/<pid>/image of a running process is refused.
 	out=$(on $node sh -c 'sleep 5 & pid=$!; cat /proc/bproc/$pid/image >/dev/null; r=$?; kill $pid; exit $r' 2>&1)
 	[ $? != 0 ]
@@ -87,6 +106,18 @@ err=$(on master $bin/bprestart /tmp/refs.img 2>&1)
 rc=$?
 is $rc 1 "master: a changed library makes the restore fail cleanly"
 echo "#   $err"
+
+# 6b. Credentials: a root restorer gives the process the image's ids; anyone
+#     else restores as themselves.
+on master sh -c 'rm -f /tmp/nobody.img; mkdir -p /tmp/vmadtest-cwd; chmod 1777 /tmp/vmadtest-cwd /tmp/vmadtest-cwd/mapped 2>/dev/null
+	setpriv --reuid=65534 --regid=65534 --clear-groups '"$helpers"'/vmadtest dump /tmp/nobody.img' 2>/dev/null
+out=$(on master $bin/bprestart /tmp/nobody.img)
+case $out in *"# uid 65534 euid 65534 gid 65534"*) r=0 ;; *) r=1 ;; esac
+_tap $r "master: nobody's image restored by root runs as nobody" "$out"
+on master sh -c "$helpers/vmadtest dump /tmp/root.img && chmod 644 /tmp/root.img" 2>/dev/null
+out=$(on master setpriv --reuid=65534 --regid=65534 --clear-groups $bin/bprestart /tmp/root.img)
+case $out in *"# uid 65534 euid 65534 gid 65534"*) r=0 ;; *) r=1 ;; esac
+_tap $r "master: root's image restored by nobody runs as nobody, not root" "$out"
 
 # 7. Damaged and hostile images: all fail, with an errno or SIGKILL.
 on master cat /tmp/self.img > "$tmp/self.img"

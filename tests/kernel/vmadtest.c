@@ -12,6 +12,10 @@
  *                                  (which returns 0 in the restored process)
  *   vmadtest smalldump FILE [FLAGS]  like dump with a 4 KiB heap instead of
  *                                  3 MiB, for comparing file-mapping costs
+ *   vmadtest threads FILE          a second thread exists: the dump must be
+ *                                  refused (EBUSY); exit 0 if it is
+ *   vmadtest count N               print 1..N, one every 100 ms, exit 5 (a
+ *                                  target for checkpoint/restart from outside)
  *
  * The state: heap, stack, an anonymous mapping (with untouched zero pages
  * in it), a private file mapping, TLS, SSE registers and MXCSR live across
@@ -33,6 +37,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <pthread.h>
 
 #include <linux/bproc.h>
 #include <sys/bproc.h>
@@ -100,9 +105,41 @@ static long dump_with_sse(int cfd, struct bproc_dump_req *req, uint8_t out[16][1
 	return ret;
 }
 
+static void *idle_thread(void *arg)
+{
+	pause();
+	return arg;
+}
+
+static int threads(const char *file)
+{
+	pthread_t t;
+	int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	if (fd < 0 || pthread_create(&t, NULL, idle_thread, NULL))
+		return 1;
+	if (bproc_vmadump(fd, VMAD_DUMP_ALL) == -1 && errno == EBUSY) {
+		printf("refused: %s\n", strerror(errno));
+		return 0;
+	}
+	printf("a multi-threaded process was dumped\n");
+	return 1;
+}
+
+static int count(int to)
+{
+	for (int i = 1; i <= to; i++) {
+		printf("%d\n", i);
+		fflush(stdout);
+		usleep(100 * 1000);
+	}
+	return 5;
+}
+
 static int usage(void)
 {
-	fprintf(stderr, "usage: vmadtest dump|libdump|smalldump FILE|- [FLAGS]\n");
+	fprintf(stderr, "usage: vmadtest dump|libdump|smalldump FILE|- [FLAGS]\n"
+			"       vmadtest threads FILE | count N\n");
 	return 2;
 }
 
@@ -120,6 +157,10 @@ int main(int argc, char **argv)
 	int flags = VMAD_DUMP_ALL, fd, lib, i, ok;
 	long r, written = 0;
 
+	if (argc == 3 && !strcmp(argv[1], "threads"))
+		return threads(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "count"))
+		return count(atoi(argv[2]));
 	if (argc < 3 || argc > 4)
 		return usage();
 	lib = !strcmp(argv[1], "libdump");
@@ -224,6 +265,7 @@ int main(int argc, char **argv)
 	char cwd[256];
 	tap(getcwd(cwd, sizeof(cwd)) && !strcmp(cwd, CWD), "cwd " CWD);
 	tap(getpid() > 1, "getpid works after the restore");
+	printf("# uid %d euid %d gid %d\n", (int)getuid(), (int)geteuid(), (int)getgid());
 	printf("1..%d\n", n);
 	fflush(stdout);
 	return bad ? 1 : 42;

@@ -212,6 +212,18 @@ static int serve(int conn)
 		waitpid(pid, &status, 0);
 	int32_t st = status;
 	vc_send_frame(conn, VCA_EXIT, &st, sizeof(st));
+	/*
+	 * Closing a socket with unread input (stdin the command never took)
+	 * sends a RST, which can overtake the EXIT frame: say we are done
+	 * writing, and drain until the host closes (bounded).
+	 */
+	shutdown(conn, SHUT_WR);
+	for (long until = now_ms() + 5000; now_ms() < until;) {
+		struct pollfd pf = { .fd = conn, .events = POLLIN };
+
+		if (poll(&pf, 1, 500) > 0 && read(conn, buf, VCA_MAX_DATA) <= 0)
+			break;
+	}
 	return 0;
 }
 
