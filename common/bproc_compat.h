@@ -12,8 +12,10 @@
  * bproc_crc32c(crc, p, len) has the kernel's crc32c() semantics: it
  * continues a raw CRC-32C register (no initial or final inversion), so
  * callers start with ~0 and invert the result (see vmad_crc() in
- * vmad_check.c).  In the kernel it is crc32c() from libcrc32c (accelerated
- * with SSE4.2 where present); in user space common/crc32c.c provides it.
+ * vmad_check.c).  In the kernel it is bproc_kcrc32c() (module/crc.c): the
+ * faster on this machine of crc32c() from libcrc32c (accelerated with SSE4.2
+ * where present) and the table-driven __crc32c_le(), chosen at module load;
+ * in user space common/crc32c.c provides it.
  */
 #ifndef BPROC_COMPAT_H
 #define BPROC_COMPAT_H
@@ -32,7 +34,8 @@
  * crc32c() takes an unsigned int length; common/ never passes more than
  * VMAD_PREFIX_MAX bytes at once.
  */
-#define bproc_crc32c(crc, p, len) crc32c((crc), (p), (unsigned int)(len))
+u32 bproc_kcrc32c(u32 crc, const void *p, size_t len);
+#define bproc_crc32c(crc, p, len) bproc_kcrc32c((crc), (p), (len))
 
 #else /* !__KERNEL__ */
 

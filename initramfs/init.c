@@ -5,7 +5,8 @@
  *  1. mount /dev (devtmpfs), /proc, /sys, /run, /tmp, /dev/shm; log to
  *     /dev/console (or /dev/kmsg) with the prefix "bproc-init: ";
  *  2. read the bproc.* parameters from /proc/cmdline (cmdline.c);
- *  3. load the kernel modules listed in /etc/bproc/modules, in order;
+ *  3. load the kernel modules listed in /etc/bproc/modules, in order, then
+ *     mount bproc.ko's file system on /proc/bproc;
  *  4. configure the network with rtnetlink (net.c);
  *  5. start /sbin/bpslave [-n NODE] MASTER PORT and
  *  6. every executable in /etc/bproc/init.d/ (name order), restarting each
@@ -308,6 +309,25 @@ static void load_modules(void)
 		  loaded, present, failed, (long long)(now_ms() - t0));
 }
 
+/*
+ * bproc.ko makes /proc/bproc, an empty mount point, and registers the file
+ * system "bproc" (libraries, <pid>/image); user space mounts it there, as
+ * binfmt_misc.  Without it the node still works, but nothing can be read
+ * from /proc/bproc.
+ */
+static void mount_bprocfs(void)
+{
+	if (mount("bproc", "/proc/bproc", "bproc",
+		  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0)
+		return;
+	if (errno == ENODEV || errno == ENOENT)
+		bproc_log("cannot mount bproc on /proc/bproc: %s (bproc.ko not loaded?)",
+			  strerror(errno));
+	else
+		bproc_log("cannot mount bproc on /proc/bproc: %s",
+			  strerror(errno));
+}
+
 /* ------------------------------------------------------------------ */
 /* Steps 5-7: supervised programs                                      */
 
@@ -593,6 +613,7 @@ int main(void)
 
 	/* Step 3. */
 	load_modules();
+	mount_bprocfs();
 
 	/* Step 4. */
 	if (cmdline_ok) {

@@ -17,7 +17,6 @@
 struct attribute_group;
 struct kobject;
 struct kset;
-struct proc_dir_entry;
 struct bproc_dump_req;
 struct bproc_undump_req;
 
@@ -78,14 +77,11 @@ int bproc_sysfs_init(void);
 void bproc_sysfs_exit(void);
 
 /* ------------------------------------------------------------------ */
-/* module/procfs.c: /proc/bproc                                       */
+/* module/bprocfs.c: the file system "bproc", mounted on /proc/bproc  */
 /* ------------------------------------------------------------------ */
 
-/* /proc/bproc: the parent of every proc entry the module makes. */
-extern struct proc_dir_entry *bproc_proc_dir;
-
-int bproc_procfs_init(void);
-void bproc_procfs_exit(void);
+int bproc_fs_init(void);
+void bproc_fs_exit(void);
 
 /* ------------------------------------------------------------------ */
 /* dev/daemon.c: /dev/bproc/master and /dev/bproc/slave               */
@@ -124,11 +120,20 @@ ssize_t bproc_vmad_dumper_next(struct bproc_vmad_dumper *d, const void **p);
 void bproc_vmad_dumper_free(struct bproc_vmad_dumper *d);
 
 /* ------------------------------------------------------------------ */
+/* module/crc.c: CRC-32C, the faster implementation on this machine   */
+/* ------------------------------------------------------------------ */
+
+/* Times crc32c() against __crc32c_le() and keeps the faster (no failure). */
+void bproc_crc_init(void);
+
+/* ------------------------------------------------------------------ */
 /* module/vmad_libs.c: the remote-file list, /proc/bproc/libraries    */
 /* ------------------------------------------------------------------ */
 
 /* Is @path on the remote-file list (exactly, or under a "dir/" entry)? */
 bool bproc_vmad_is_lib(const char *path);
+/* The file operations of /proc/bproc/libraries (bprocfs.c makes the inode). */
+extern const struct file_operations bproc_vmad_libs_fops;
 int bproc_vmad_libs_init(void);
 void bproc_vmad_libs_exit(void);
 

@@ -32,6 +32,7 @@ static int __init bproc_init(void)
 	int err;
 
 	bproc_check_abi();
+	bproc_crc_init();
 
 	err = bproc_stats_init();
 	if (err)
@@ -39,12 +40,12 @@ static int __init bproc_init(void)
 	err = bproc_sysfs_init();
 	if (err)
 		goto out_stats_exit;
-	err = bproc_procfs_init();
+	err = bproc_fs_init();
 	if (err)
 		goto out_sysfs_exit;
 	err = bproc_daemon_init();
 	if (err)
-		goto out_procfs_exit;
+		goto out_fs_exit;
 	err = bproc_control_init();
 	if (err)
 		goto out_daemon_exit;
@@ -55,8 +56,8 @@ static int __init bproc_init(void)
 
 out_daemon_exit:
 	bproc_daemon_exit();
-out_procfs_exit:
-	bproc_procfs_exit();
+out_fs_exit:
+	bproc_fs_exit();
 out_sysfs_exit:
 	bproc_sysfs_exit();
 out_stats_exit:
@@ -68,7 +69,7 @@ static void __exit bproc_exit(void)
 {
 	bproc_control_exit();
 	bproc_daemon_exit();
-	bproc_procfs_exit();
+	bproc_fs_exit();
 	bproc_sysfs_exit();
 	bproc_stats_exit();
 }

@@ -7,7 +7,7 @@
  *    (bproc_vmadump() in libbproc); the registers are those of the ioctl,
  *    with 0 as its return value, so the restored process sees the call
  *    return 0.
- *  - /proc/bproc/<pid>/image (procfs.c): a stopped process, read from
+ *  - /proc/bproc/<pid>/image (bprocfs.c): a stopped process, read from
  *    outside, all file mappings as data.
  *
  * The engine (struct bproc_vmad_dumper) builds the whole prefix first

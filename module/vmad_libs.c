@@ -4,14 +4,15 @@
  * that VMADump sends a read-only mapping of one as a reference (path and
  * fingerprint) instead of its data, unless VMAD_DUMP_LIBS is asked for.
  *
- * /proc/bproc/libraries shows it, one path per line.  Root (CAP_SYS_ADMIN)
- * changes it with one command per write(): "+PATH" adds, "-PATH" removes,
- * "clear" empties; a trailing newline is allowed.  An entry ending in '/'
+ * /proc/bproc/libraries (a file of the bproc file system, module/bprocfs.c,
+ * whose inode has bproc_vmad_libs_fops) shows it, one path per line.  Root
+ * (CAP_SYS_ADMIN) changes it with one command per write(): "+PATH" adds,
+ * "-PATH" removes, "clear" empties; a trailing newline is allowed.  An entry ending in '/'
  * is a directory prefix (everything under it), any other an exact path.
  * The default is the original bproc's rule: "/lib/" and "/usr/lib/".
  *
  * A mutex protects the list; it is only used in process context (dumps and
- * the proc file).  The list is configuration, not a per-operation object,
+ * the file).  The list is configuration, not a per-operation object,
  * so it has no /sys/bproc/stats class (those counters are 0 when bproc is
  * idle); it is bounded (BPROC_LIBS_MAX) and freed whole at unload.
  */
@@ -22,7 +23,8 @@
 #include <linux/errno.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
-#include <linux/proc_fs.h>
+#include <linux/fs.h>
+#include <linux/module.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -177,12 +179,13 @@ out_free:
 	return err ? err : count;
 }
 
-static const struct proc_ops bproc_libs_ops = {
-	.proc_open = bproc_libs_open,
-	.proc_read = seq_read,
-	.proc_lseek = seq_lseek,
-	.proc_release = single_release,
-	.proc_write = bproc_libs_write,
+const struct file_operations bproc_vmad_libs_fops = {
+	.owner = THIS_MODULE,
+	.open = bproc_libs_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+	.write = bproc_libs_write,
 };
 
 int bproc_vmad_libs_init(void)
@@ -194,22 +197,13 @@ int bproc_vmad_libs_init(void)
 	mutex_lock(&bproc_libs_lock);
 	for (i = 0; i < ARRAY_SIZE(defaults) && !err; i++)
 		err = bproc_lib_add(defaults[i], strlen(defaults[i]));
-	mutex_unlock(&bproc_libs_lock);
 	if (err)
-		goto out_clear;
-	err = -ENOMEM;
-	if (!proc_create("libraries", 0644, bproc_proc_dir, &bproc_libs_ops))
-		goto out_clear;
-	return 0;
-
-out_clear:
-	mutex_lock(&bproc_libs_lock);
-	bproc_lib_clear();
+		bproc_lib_clear();
 	mutex_unlock(&bproc_libs_lock);
 	return err;
 }
 
-/* After /proc/bproc is gone (no reader or writer left). */
+/* After the file system is unregistered (no reader or writer left). */
 void bproc_vmad_libs_exit(void)
 {
 	mutex_lock(&bproc_libs_lock);

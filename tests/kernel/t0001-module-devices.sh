@@ -27,6 +27,19 @@ character special file 666 /dev/bproc/control" "$node: /dev/bproc devices and th
 	ok $? "$node: /sys/bproc/nodes/ exists"
 	on $node test -d /proc/bproc
 	ok $? "$node: /proc/bproc/ exists"
+	is "$(on $node awk '$2 == "/proc/bproc" { print $3 }' /proc/mounts)" bproc \
+		"$node: the bproc file system is mounted on /proc/bproc"
+	out=$(on $node sh -c 'l=$(ls /proc/bproc); echo "$l" | grep -qx 1 &&
+		echo "$l" | grep -qx $$ && echo "$l" | grep -qx libraries || echo "$l"')
+	is "$out" "" "$node: ls /proc/bproc shows libraries and the live processes"
+	on $node sh -c 'sleep 100 & p=$!
+		test -d /proc/bproc/$p && test -f /proc/bproc/$p/image || exit 1
+		kill $p; wait $p
+		! test -e /proc/bproc/$p && ! ls /proc/bproc | grep -qx $p' 2>/dev/null
+	ok $? "$node: a process's directory exists while it lives, not after"
+	on $node sh -c '! test -e /proc/bproc/0 && ! test -e /proc/bproc/01 &&
+		! test -e /proc/bproc/4194304 && ! test -e /proc/bproc/x'
+	ok $? "$node: names that are no process do not exist"
 	on $node sh -c '! echo 1 > /sys/bproc/version' 2>/dev/null
 	ok $? "$node: /sys/bproc/version is read-only"
 	stats_zero $node

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # rmmod takes everything away and reports no leaked object; loading again
-# works.  On the master (module from the tree) and on slave 0 (module from
+# works.  The file system on /proc/bproc pins the module: rmmod is refused
+# until it is unmounted, and it is mounted again after insmod.  On the master (module from the tree) and on slave 0 (module from
 # the slave image).
 #
 #   master 10.77.0.1                           slave 0 10.77.0.10
@@ -14,6 +15,11 @@ for node in master 0; do
 	else
 		ko=$(on $node sh -c 'ls /lib/modules/*/extra/bproc.ko' | head -n 1)
 	fi
+	# The mounted file system pins the module: umount first.
+	on $node sh -c '! rmmod bproc 2>/dev/null && grep -q "^bproc " /proc/modules'
+	ok $? "$node: rmmod is refused while /proc/bproc is mounted"
+	on $node umount /proc/bproc
+	ok $? "$node: umount /proc/bproc"
 	on $node rmmod bproc
 	ok $? "$node: rmmod bproc"
 	on $node sh -c '! test -e /dev/bproc/master && ! test -e /sys/bproc && ! test -e /proc/bproc'
@@ -24,6 +30,10 @@ for node in master 0; do
 	ok $? "$node: insmod $ko again"
 	on $node test -c /dev/bproc/control
 	ok $? "$node: devices are back"
+	on $node mount -t bproc bproc /proc/bproc
+	ok $? "$node: mount -t bproc bproc /proc/bproc again"
+	on $node test -f /proc/bproc/libraries
+	ok $? "$node: /proc/bproc/libraries is back"
 	stats_zero $node
 done
 
