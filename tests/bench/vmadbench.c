@@ -61,6 +61,32 @@ int main(int argc, char **argv)
 	memcpy_mbs = mib / best;
 	free(dst);
 	printf("memcpy %.0f MiB/s\n", memcpy_mbs);
+
+	/*
+	 * What the same bytes cost user space end to end, for scale: write()
+	 * to a new file beside IMAGE (the dump's path minus the dump), and
+	 * read() of that file into fresh anonymous memory (the undump's).
+	 */
+	snprintf(path, sizeof(path), "%s.base", argv[1]);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0) {
+		perror(path);
+		return 1;
+	}
+	t = now(CLOCK_MONOTONIC);
+	if (write(fd, src, len) != (ssize_t)len)
+		return 1;
+	t = now(CLOCK_MONOTONIC) - t;
+	printf("baseline_write_new_file %.0f MiB/s\n", mib / t);
+	char *fresh = malloc(len);
+	t = now(CLOCK_MONOTONIC);
+	if (!fresh || pread(fd, fresh, len, 0) != (ssize_t)len)
+		return 1;
+	t = now(CLOCK_MONOTONIC) - t;
+	printf("baseline_read_into_new_memory %.0f MiB/s\n", mib / t);
+	free(fresh);
+	close(fd);
+	unlink(path);
 	fflush(stdout);	/* not twice: the restored process has our buffers */
 
 	fd = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC, 0600);

@@ -30,7 +30,9 @@ int main(void)
 	return bproc_version(&v) == 0 ? 0 : (printf("%d\n", VMAD_DUMP_ALL), 3);
 }
 C
-export PKG_CONFIG_SYSROOT_DIR=$d/root PKG_CONFIG_LIBDIR=$d/root/usr/lib/pkgconfig
+# Keep -I/usr/include and -L/usr/lib: under the sysroot they are ours.
+export PKG_CONFIG_SYSROOT_DIR=$d/root PKG_CONFIG_LIBDIR=$d/root/usr/lib/pkgconfig \
+	PKG_CONFIG_ALLOW_SYSTEM_CFLAGS=1 PKG_CONFIG_ALLOW_SYSTEM_LIBS=1
 flags=$(pkg-config --cflags --libs libbproc)
 t $? "pkg-config knows libbproc"
 cc -std=c11 -Wall -Werror -o "$d/prog" "$d/prog.c" $flags 2>"$d/cc.log"
