@@ -41,7 +41,10 @@ install-lib: $(B)/lib/libbproc.a $(B)/lib/libbproc.so $(B)/lib/libbproc.pc
 	install -m 644 $(B)/lib/libbproc.a $(DESTDIR)$(LIBDIR)/
 	install -m 755 $(B)/lib/$(LIB_SONAME) $(DESTDIR)$(LIBDIR)/
 	ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libbproc.so
-	install -m 644 $(B)/lib/libbproc.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	# Generated here, not copied: the paths are the ones of this install.
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(LIB_VERSION)|' \
+	    lib/libbproc.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/libbproc.pc
 	install -m 644 lib/include/sys/bproc.h $(DESTDIR)$(INCDIR)/sys/
 	install -m 644 include/uapi/linux/bproc.h include/uapi/linux/bproc_image.h $(DESTDIR)$(INCDIR)/linux/
 INSTALL_TARGETS += install-lib
