@@ -585,18 +585,36 @@ static void bproc_vmad_get_thread(struct task_struct *t, struct vmad_thread *th)
 	}
 }
 
-static void bproc_vmad_get_signals(struct task_struct *t,
-				   struct vmad_signals *s)
+static int bproc_vmad_get_signals(struct task_struct *t,
+				  struct vmad_signals *s)
 {
+	struct sighand_struct *sh;
 	const u64 never = (1ULL << (VMAD_SIGKILL - 1)) |
 			  (1ULL << (VMAD_SIGSTOP - 1));
 	int i;
 
 	BUILD_BUG_ON(_NSIG != VMAD_NSIG);
 	memset(s, 0, sizeof(*s));
-	spin_lock_irq(&t->sighand->siglock);
+	/*
+	 * Lock @t's signal handlers as __lock_task_sighand() (not exported)
+	 * does: sighand structs are SLAB_TYPESAFE_BY_RCU, so lock the one we
+	 * see and check that it is still the task's.  None: it is exiting.
+	 */
+	rcu_read_lock();
+	for (;;) {
+		sh = rcu_dereference(t->sighand);
+		if (!sh) {
+			rcu_read_unlock();
+			return -ESRCH;
+		}
+		spin_lock_irq(&sh->siglock);
+		if (likely(sh == rcu_access_pointer(t->sighand)))
+			break;
+		spin_unlock_irq(&sh->siglock);
+	}
+	rcu_read_unlock();
 	for (i = 0; i < VMAD_NSIG; i++) {
-		const struct sigaction *sa = &t->sighand->action[i].sa;
+		const struct sigaction *sa = &sh->action[i].sa;
 		struct vmad_sigaction *o = &s->action[i];
 
 		if (i + 1 == VMAD_SIGKILL || i + 1 == VMAD_SIGSTOP)
@@ -607,7 +625,8 @@ static void bproc_vmad_get_signals(struct task_struct *t,
 		o->mask = sa->sa_mask.sig[0] & ~never;
 	}
 	s->blocked = t->blocked.sig[0] & ~never;
-	spin_unlock_irq(&t->sighand->siglock);
+	spin_unlock_irq(&sh->siglock);
+	return 0;
 }
 
 /* Credentials as the initial user namespace sees them; groups appended. */
@@ -754,7 +773,9 @@ static int bproc_vmad_build_prefix(struct bproc_vmad_dumper *d,
 		goto out_put_exe;
 	}
 	bproc_vmad_get_thread(d->task, &thread);
-	bproc_vmad_get_signals(d->task, sigs);
+	err = bproc_vmad_get_signals(d->task, sigs);
+	if (err)
+		goto out_put_exe;
 	err = bproc_vmad_get_proc(d, &proc, pathbuf, exe);
 	if (err)
 		goto out_put_exe;

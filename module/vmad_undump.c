@@ -122,7 +122,7 @@ static int undump_check_caller(void)
 		return -EINVAL;
 	if (!thread_group_empty(current) ||
 	    test_bit(MMF_MULTIPROCESS, &mm->flags) || current->vfork_done ||
-	    refcount_read(&current->sighand->count) != 1)
+	    refcount_read(&rcu_dereference_protected(current->sighand, 1)->count) != 1)
 		return -EBUSY;
 	return 0;
 }
@@ -751,7 +751,7 @@ static void undump_set_mm(struct undump *u)
 	/* As replace_mm_exe_file(): the mm now holds its own reference. */
 	if (u->exe) {
 		get_file(u->exe);
-		old_exe = xchg(&mm->exe_file, u->exe);
+		old_exe = unrcu_pointer(xchg(&mm->exe_file, RCU_INITIALIZER(u->exe)));
 		if (old_exe)
 			exe_file_allow_write_access(old_exe);
 	}
@@ -808,7 +808,8 @@ static void undump_set_proc(struct undump *u)
 
 static void undump_set_signals(struct undump *u)
 {
-	struct sighand_struct *sh = current->sighand;
+	/* A task's own sighand only changes under it (exec): no RCU needed. */
+	struct sighand_struct *sh = rcu_dereference_protected(current->sighand, 1);
 	sigset_t blocked;
 	int i;
 
