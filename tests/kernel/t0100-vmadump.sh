@@ -74,6 +74,21 @@ for node in master 0; do
 	esac
 	_tap $r "$node: vmadtest checkpointed mid-run goes on counting and exits 5" "$out"
 
+	# 4d. Plain cat of the image file works as well as bpcheckpoint.
+	out=$(on $node sh -c "
+		$helpers/vmadtest count 6 > /tmp/cat.out & pid=\$!
+		while [ \$(cat /tmp/cat.out 2>/dev/null | wc -l) -lt 2 ]; do sleep 0.1; done
+		kill -STOP \$pid
+		while ! grep -q '^State:.*T' /proc/\$pid/status; do sleep 0.05; done
+		cat /proc/bproc/\$pid/image > /tmp/cat.img; kill -9 \$pid; wait \$pid 2>/dev/null
+		$bin/bprestart /tmp/cat.img >> /tmp/cat.out; echo rc:\$?
+		tr '\\n' ' ' < /tmp/cat.out")
+	case $out in
+	"rc:5"*"1 2 3 4 5 6 ") r=0 ;;
+	*) r=1 ;;
+	esac
+	_tap $r "$node: cat /proc/bproc/PID/image > FILE, then bprestart FILE" "$out"
+
 	# 4c. A multi-threaded process is refused, not dumped half.
 	out=$(on $node $helpers/vmadtest threads /tmp/threads.img)
 	ok $? "$node: a multi-threaded process's dump is refused with EBUSY"
@@ -106,6 +121,15 @@ err=$(on master $bin/bprestart /tmp/refs.img 2>&1)
 rc=$?
 is $rc 1 "master: a changed library makes the restore fail cleanly"
 echo "#   $err"
+
+# 6a. A process being traced is refused too (the master has the host's strace).
+if on master sh -c 'command -v strace' >/dev/null; then
+	err=$(on master strace -f -o /dev/null $helpers/vmadtest dump /tmp/traced.img 2>&1)
+	case $err in *"Device or resource busy"*) r=0 ;; *) r=1 ;; esac
+	_tap $r "master: a ptraced process's dump is refused with EBUSY" "$err"
+else
+	_n=$((_n + 1)); echo "ok $_n - master: ptraced dump refused # SKIP no strace on this host"
+fi
 
 # 6b. Credentials: a root restorer gives the process the image's ids; anyone
 #     else restores as themselves.
