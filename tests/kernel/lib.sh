@@ -10,6 +10,7 @@
 #   check DESC CMD...    run CMD on the host; ok if it succeeds
 #   is GOT WANT DESC     ok if the two strings are equal (shows both if not)
 #   stats_zero NODE      ok if every /sys/bproc/stats counter on NODE is 0
+#   relay PREFIX OUTPUT  re-number a helper program's TAP lines into ours
 #   done_testing         print the plan; exit 1 if anything failed
 set -u
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -64,6 +65,17 @@ stats_zero() {
 	else
 		_tap $([ -n "$out" ]; echo $?) "$1: every object counter is back at zero" "$out"
 	fi
+}
+
+relay() {
+	local line
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) _tap 0 "$1: ${line#ok * - }" ;;
+		"not ok "*) _tap 1 "$1: ${line#not ok * - }" ;;
+		"#"*) echo "$line" ;;
+		esac
+	done <<< "$2"
 }
 
 done_testing() {

@@ -11,14 +11,7 @@
 for node in master 0; do
 	out=$(on $node "$helpers/bphello" 2>&1)
 	rc=$?
-	# Re-emit the helper's own TAP lines, numbered in our plan.
-	while IFS= read -r line; do
-		case $line in
-		"ok "*) _tap 0 "$node: ${line#ok * - }" ;;
-		"not ok "*) _tap 1 "$node: ${line#not ok * - }" ;;
-		"#"*) echo "$line" ;;
-		esac
-	done <<< "$out"
+	relay "$node" "$out"
 	ok $rc "$node: bphello exited 0"
 	stats_zero $node
 done

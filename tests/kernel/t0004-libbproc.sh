@@ -7,15 +7,6 @@
 #   master 10.77.0.1 (libcheck-dyn, -lbproc)   slave 0 10.77.0.10 (libcheck, static)
 . "$(dirname "$0")/lib.sh"
 
-relay() {	# relay NODE OUTPUT: re-number a helper's TAP lines into ours
-	while IFS= read -r line; do
-		case $line in
-		"ok "*) _tap 0 "$1: ${line#ok * - }" ;;
-		"not ok "*) _tap 1 "$1: ${line#not ok * - }" ;;
-		esac
-	done <<< "$2"
-}
-
 out=$(on master /bproc/build/tests/progs/libcheck-dyn 2>&1)
 ok $? "master: libcheck-dyn exited 0"
 relay master "$out"

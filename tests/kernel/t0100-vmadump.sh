@@ -14,16 +14,6 @@ bin=/bproc/build/bin
 tmp=$top/build/test-tmp/t0100
 rm -rf "$tmp" && mkdir -p "$tmp"
 
-relay() {	# relay PREFIX OUTPUT: the restored process's TAP lines, ours
-	local line
-	while IFS= read -r line; do
-		case $line in
-		"ok "*) _tap 0 "$1: ${line#ok * - }" ;;
-		"not ok "*) _tap 1 "$1: ${line#not ok * - }" ;;
-		esac
-	done <<< "$2"
-}
-
 for node in master 0; do
 	# 1. Self-dump to a file; restore in a fresh process.
 	on $node sh -c "rm -f /tmp/self.img; $helpers/vmadtest dump /tmp/self.img" 2>/dev/null
