@@ -12,6 +12,8 @@
  *                                  (which returns 0 in the restored process)
  *   vmadtest smalldump FILE [FLAGS]  like dump with a 4 KiB heap instead of
  *                                  3 MiB, for comparing file-mapping costs
+ *   vmadtest sockdump FILE [FLAGS] like dump, but into a socket (a socketpair
+ *                                  whose other end a child copies to FILE)
  *   vmadtest threads FILE          a second thread exists: the dump must be
  *                                  refused (EBUSY); exit 0 if it is
  *   vmadtest count N               print 1..N, one every 100 ms, exit 5 (a
@@ -34,7 +36,9 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <pthread.h>
@@ -138,7 +142,7 @@ static int count(int to)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: vmadtest dump|libdump|smalldump FILE|- [FLAGS]\n"
+	fprintf(stderr, "usage: vmadtest dump|libdump|smalldump|sockdump FILE|- [FLAGS]\n"
 			"       vmadtest threads FILE | count N\n");
 	return 2;
 }
@@ -164,9 +168,12 @@ int main(int argc, char **argv)
 	if (argc < 3 || argc > 4)
 		return usage();
 	lib = !strcmp(argv[1], "libdump");
+	int sock = !strcmp(argv[1], "sockdump");
+	pid_t copier = -1;
+
 	if (!strcmp(argv[1], "smalldump"))
 		heap_size = 4096;
-	else if (!lib && strcmp(argv[1], "dump"))
+	else if (!lib && !sock && strcmp(argv[1], "dump"))
 		return usage();
 	if (argc == 4)
 		flags = (int)strtol(argv[3], NULL, 0);
@@ -205,6 +212,26 @@ int main(int argc, char **argv)
 		return 1;
 
 	fd = strcmp(argv[2], "-") ? open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0600) : 1;
+	if (fd >= 0 && sock) {
+		/* The image goes into a socket; a child copies it to the file. */
+		int sv[2];
+		char cbuf[65536];
+		ssize_t got;
+
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+			return 1;
+		copier = fork();
+		if (copier == 0) {
+			close(sv[0]);
+			while ((got = read(sv[1], cbuf, sizeof(cbuf))) > 0)
+				if (write(fd, cbuf, (size_t)got) != got)
+					_exit(1);
+			_exit(got < 0);
+		}
+		close(sv[1]);
+		close(fd);
+		fd = sv[0];
+	}
 	if (fd < 0) {
 		perror("vmadtest: open");
 		return 1;
@@ -229,6 +256,13 @@ int main(int argc, char **argv)
 			fprintf(stderr, "vmadtest: dump: %s\n", strerror((int)-r));
 			return 1;
 		}
+	}
+	if (r == 1 && copier > 0) {
+		int st;
+
+		close(fd);
+		if (waitpid(copier, &st, 0) != copier || st)
+			return 1;
 	}
 	if (r == 1) {	/* still the original */
 		fprintf(stderr, "dumped %llu bytes\n",
