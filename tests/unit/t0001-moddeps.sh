@@ -3,12 +3,7 @@
 #
 # scripts/moddeps resolves modules.dep: dependencies first, each module
 # once, built-in modules skipped, unknown modules an error.
-set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-d=$(mktemp -d)
-trap 'rm -rf "$d"' EXIT
-n=0 bad=0
-t() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; bad=1; fi; }
+. "$(dirname "$0")/lib.sh"
 
 cat > "$d/modules.dep" <<'DEP'
 kernel/drivers/net/virtio_net.ko: kernel/drivers/net/net_failover.ko kernel/net/core/failover.ko kernel/drivers/virtio/virtio.ko kernel/drivers/virtio/virtio_ring.ko
@@ -38,5 +33,4 @@ out=$("$top/scripts/moddeps" "$d" fuse_extra)
 "$top/scripts/moddeps" "$d/missing" virtio >/dev/null 2>&1
 [ $? != 0 ]; t $? "a missing modules.dep is an error"
 
-echo "1..$n"
-exit $bad
+done_testing

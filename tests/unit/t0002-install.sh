@@ -5,12 +5,7 @@
 # includes <sys/bproc.h> builds with `pkg-config --cflags --libs libbproc`
 # against the installed headers, shared and static, and its symbols come
 # from the sealed version node.
-set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-d=$(mktemp -d)
-trap 'rm -rf "$d"' EXIT
-n=0 bad=0
-t() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; bad=1; fi; }
+. "$(dirname "$0")/lib.sh"
 
 make -s -C "$top" install-lib install-cmd DESTDIR="$d/root" PREFIX=/usr >"$d/log" 2>&1
 t $? "make install-lib install-cmd DESTDIR=... PREFIX=/usr"
@@ -49,5 +44,4 @@ want=$(sed -n 's/^\t\(bproc_[a-z_]*\);$/\1@@LIBBPROC_5.0/p' "$top/lib/libbproc.s
 [ "$syms" = "$want" ]
 t $? "libbproc.so exports exactly the symbols of libbproc.sym"
 [ "$syms" = "$want" ] || echo "#   got: $syms"
-echo "1..$n"
-exit $bad
+done_testing
