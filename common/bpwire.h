@@ -1,0 +1,331 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR LGPL-2.1-only */
+/*
+ * bpwire - the daemon<->daemon protocol (bpmaster <-> bpslave over TCP):
+ * frames, their encoder, a validating decoder and a stream reassembler.
+ * Documentation/daemon-protocol.md describes the protocol; this header is
+ * its C interface.  User space only (C11, no allocation anywhere).
+ *
+ * Framing.  Every frame starts with a 32-byte header laid out like struct
+ * bproc_msg_hdr (<linux/bproc.h>): u32 len (whole frame, header included),
+ * u16 type, u16 flags, u64 id, s32 result, s32 src, s32 dst, u32 pad.  On
+ * the wire every integer is little-endian; IPv4 addresses are 4 raw bytes
+ * in network order.  BPWIRE_HDR_SIZE <= len <= BPWIRE_MAX.  Types start at
+ * 0x100, so the kernel's message types (1..0xff) can travel later too.
+ *
+ * Receiving:
+ *
+ *	struct bpwire_rx *rx = malloc(sizeof(*rx));	// 64 KiB buffer inside
+ *	bpwire_rx_init(rx);
+ *	on POLLIN:
+ *		n = bpwire_rx_read(rx, fd);		// 0: EOF, <0: -errno
+ *		while ((r = bpwire_rx_next(rx, &msg, &why)) > 0)
+ *			dispatch(&msg);			// valid until the next rx call
+ *		if (r < 0)
+ *			log "peer: %s", why; close;	// malformed: drop the connection
+ *
+ * Sending:
+ *
+ *	struct bpwire_msg m;
+ *	bpwire_init(&m, BPWIRE_PING, id, src, dst);
+ *	m.u.ping.timestamp = now_ns;
+ *	n = bpwire_encode(&m, buf, sizeof(buf), &why);	// frame length or -errno
+ *
+ *	bpwire_reply_init(&r, BPWIRE_PONG, &req);	// REPLY flag, id, src/dst swapped
+ *
+ * Every function returns 0 (or a length) or a negative errno and, where it
+ * takes @why, sets *@why to a short static string for a log line ("bad
+ * frame length", "NODES: entry 3: status out of range").  @why may be NULL.
+ */
+#ifndef BPROC_BPWIRE_H
+#define BPROC_BPWIRE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <linux/bproc.h>
+
+/* Protocol version, in HELLO and WELCOME.  Peers must agree on the major. */
+#define BPWIRE_MAJOR		1
+#define BPWIRE_MINOR		0
+
+/* HELLO's magic: the bytes "BPRC" read as a little-endian u32. */
+#define BPWIRE_MAGIC		0x43525042u
+
+#define BPWIRE_HDR_SIZE		32
+#define BPWIRE_MAX		(64 * 1024)	/* largest frame, header included */
+
+/* hdr.type */
+#define BPWIRE_HELLO		0x100	/* slave->master, first frame of a connection */
+#define BPWIRE_WELCOME		0x101	/* master->slave, reply to HELLO: accepted */
+#define BPWIRE_REFUSE		0x102	/* master->slave, reply to HELLO: refused */
+#define BPWIRE_NODES		0x103	/* master->slave: (part of) the node table */
+#define BPWIRE_LIBS		0x104	/* master->slave: the remote-file list */
+#define BPWIRE_READY		0x105	/* slave->master: configuration applied */
+#define BPWIRE_PING		0x106	/* either way: heartbeat request */
+#define BPWIRE_PONG		0x107	/* either way: reply to PING */
+#define BPWIRE_BYE		0x108	/* either way: closing (and what to do) */
+
+/* hdr.flags: BPROC_MSGF_REPLY only (set on WELCOME, REFUSE and PONG). */
+
+/* Limits. */
+#define BPWIRE_TEXT_MAX		256	/* REFUSE/BYE reason, bytes */
+#define BPWIRE_PATH_MAX		4095	/* one LIBS path, bytes without its NUL */
+#define BPWIRE_NODE_SIZE	32	/* one NODES entry on the wire */
+/* Most NODES entries one frame holds (header, 12 bytes, entries). */
+#define BPWIRE_NODES_PER_FRAME	((BPWIRE_MAX - BPWIRE_HDR_SIZE - 12) / BPWIRE_NODE_SIZE)
+/* Largest ping_ms in WELCOME: one hour. */
+#define BPWIRE_PING_MS_MAX	3600000u
+
+/* BYE action: what the receiving slave does after closing. */
+#define BPWIRE_BYE_NONE		0	/* nothing (a slave reconnects later) */
+#define BPWIRE_BYE_REBOOT	1
+#define BPWIRE_BYE_HALT		2
+#define BPWIRE_BYE_PWROFF	3
+#define BPWIRE_BYE_NR		4
+
+/*
+ * struct bpwire_hdr - a frame's header, decoded (host order)
+ * @len:    whole frame in bytes (set by bpwire_encode(), ignored on input).
+ * @type:   BPWIRE_*.
+ * @flags:  BPROC_MSGF_REPLY or 0 (each type has exactly one: see above).
+ * @id:     request id; a reply carries the id of its request.
+ * @result: 0, or for REFUSE a negative errno (-4095..-1).
+ * @src:    sending node: BPROC_NODE_MASTER, BPROC_NODE_NONE (a slave before
+ *          WELCOME) or 0..BPROC_NODES_MAX-1.
+ * @dst:    receiving node, same encoding.
+ * The wire's pad field is always zero and has no member.
+ */
+struct bpwire_hdr {
+	uint32_t len;
+	uint16_t type;
+	uint16_t flags;
+	uint64_t id;
+	int32_t result;
+	int32_t src;
+	int32_t dst;
+};
+
+/*
+ * Text (REFUSE and BYE reasons): 0..BPWIRE_TEXT_MAX bytes of UTF-8 without
+ * NUL or control characters.  Decoded text points into the frame and is NOT
+ * NUL-terminated: print it with "%.*s", (int)len, str.
+ */
+struct bpwire_text {
+	const char *str;
+	uint16_t len;
+};
+
+/*
+ * HELLO (24-byte payload): u32 magic, u16 major, u16 minor, s32 want_node,
+ * u32 flags, u64 boot_id.
+ * @want_node: BPROC_NODE_NONE ("by my address") or 0..BPROC_NODES_MAX-1.
+ * @flags:     zero.
+ * @boot_id:   random per slave boot: same boot_id = a reconnect.
+ */
+struct bpwire_hello {
+	uint16_t major;
+	uint16_t minor;
+	int32_t want_node;
+	uint32_t flags;
+	uint64_t boot_id;
+};
+
+/*
+ * WELCOME (24-byte payload): u16 major, u16 minor, s32 node, s32 numnodes,
+ * u32 ping_ms, be32 master_addr, u32 reserved (zero).
+ * @node:        the slave's node number, 0..numnodes-1.
+ * @numnodes:    1..BPROC_NODES_MAX.
+ * @ping_ms:     heartbeat timeout, 1..BPWIRE_PING_MS_MAX.
+ * @master_addr: IPv4, network byte order (as in struct in_addr).
+ */
+struct bpwire_welcome {
+	uint16_t major;
+	uint16_t minor;
+	int32_t node;
+	int32_t numnodes;
+	uint32_t ping_ms;
+	uint32_t master_addr;
+};
+
+/* REFUSE: hdr.result is the negative errno; payload u16 len + text. */
+struct bpwire_refuse {
+	struct bpwire_text reason;
+};
+
+/*
+ * NODES: s32 numnodes, u32 first, u32 count, count entries of 32 bytes
+ * {s32 node, u32 valid, u32 status, be32 addr, u32 uid, u32 gid, u32 mode,
+ * u32 reserved}, the fields of struct bproc_node_entry.
+ * @numnodes: nodes in the cluster, 0..BPROC_NODES_MAX.
+ * @first:    node of the first entry; entry i is node first + i.
+ * @count:    0..BPWIRE_NODES_PER_FRAME, first + count <= numnodes.
+ * @entries:  ENCODE input: count entries (host order, addr network order).
+ * @wire:     DECODE output: the entries in the frame; read them with
+ *            bpwire_nodes_get().  bpwire_decode() sets @entries to NULL.
+ * Each entry: node = first + i, valid a subset of BPROC_NODE_F_ALL, the
+ * fields not in valid zero, status < BPROC_STATUS_NR, mode within
+ * BPROC_NODE_MODE_MASK, reserved zero.
+ */
+struct bpwire_nodes {
+	int32_t numnodes;
+	uint32_t first;
+	uint32_t count;
+	const struct bproc_node_entry *entries;
+	const unsigned char *wire;
+};
+
+/*
+ * LIBS: u32 count, then count NUL-terminated absolute paths of
+ * 1..BPWIRE_PATH_MAX bytes (no newline: the kernel's list is line-based),
+ * filling the frame exactly.  Replaces the slave's whole remote-file list
+ * (count 0 clears it).  The list must fit one frame.
+ * @paths: ENCODE input: count C strings (e.g. glob(3)'s gl_pathv).
+ * @wire:  DECODE output: the first path in the frame; walk them with
+ *         bpwire_libs_next().  bpwire_decode() sets @paths to NULL.
+ */
+struct bpwire_libs {
+	uint32_t count;
+	const char *const *paths;
+	const char *wire;
+};
+
+/* PING and PONG: u64 timestamp, the PING sender's monotonic ns, echoed. */
+struct bpwire_ping {
+	uint64_t timestamp;
+};
+
+/* BYE: u32 action (BPWIRE_BYE_*), u16 len + text. */
+struct bpwire_bye {
+	uint32_t action;
+	struct bpwire_text reason;
+};
+
+/*
+ * struct bpwire_msg - one frame, decoded or to encode
+ * @hdr: the header.
+ * @u:   the payload, by hdr.type (READY has none).
+ */
+struct bpwire_msg {
+	struct bpwire_hdr hdr;
+	union {
+		struct bpwire_hello hello;
+		struct bpwire_welcome welcome;
+		struct bpwire_refuse refuse;
+		struct bpwire_nodes nodes;
+		struct bpwire_libs libs;
+		struct bpwire_ping ping;	/* PING and PONG */
+		struct bpwire_bye bye;
+	} u;
+};
+
+/* "HELLO", "PONG", ...; "unknown" for anything else.  Never NULL. */
+const char *bpwire_type_name(uint16_t type);
+
+/*
+ * bpwire_init - zero @m and set its header: a request or unsolicited frame
+ * (flags 0, result 0).
+ */
+void bpwire_init(struct bpwire_msg *m, uint16_t type, uint64_t id,
+		 int32_t src, int32_t dst);
+
+/*
+ * bpwire_reply_init - zero @m and make it the reply of type @type to @req:
+ * BPROC_MSGF_REPLY, @req's id, src and dst swapped, result 0.
+ */
+void bpwire_reply_init(struct bpwire_msg *m, uint16_t type,
+		       const struct bpwire_msg *req);
+
+/*
+ * bpwire_encode - write @m as one frame into @buf
+ *
+ * @m is checked by the same rules as bpwire_decode() applies, so what is
+ * sent is what the peer accepts.  Returns the frame length (which is also
+ * the frame's hdr.len; m->hdr.len is ignored), or
+ *   -EINVAL  a field breaks a rule (*@why says which);
+ *   -E2BIG   the frame would exceed BPWIRE_MAX (too many entries or paths);
+ *   -ENOSPC  @cap is too small for it.
+ */
+ssize_t bpwire_encode(const struct bpwire_msg *m, void *buf, size_t cap,
+		      const char **why);
+
+/*
+ * bpwire_decode - validate and decode exactly one frame
+ * @buf, @len: the whole frame (@len must equal its hdr.len).
+ *
+ * Checks everything: lengths (exact payload length per type), known type,
+ * flags and result as the type requires, pad and reserved fields zero,
+ * node numbers, enums, strings.  On success fills @m, whose text, @wire and
+ * path pointers point into @buf.  Returns 0, or
+ *   -EPROTO           malformed: bad length, unknown type, bad flags,
+ *                     result or structure, bad magic;
+ *   -EINVAL           a field out of range or a reserved field not zero;
+ *   -E2BIG            hdr.len > BPWIRE_MAX;
+ *   -EPROTONOSUPPORT  HELLO or WELCOME of another major version (@m's
+ *                     header and major/minor are filled, so a master can
+ *                     answer with REFUSE).
+ * Any error means: close the connection.
+ */
+int bpwire_decode(const void *buf, size_t len, struct bpwire_msg *m,
+		  const char **why);
+
+/*
+ * bpwire_nodes_get - entry @i (< count) of a NODES message, decoded or to
+ * encode.
+ */
+void bpwire_nodes_get(const struct bpwire_msg *m, uint32_t i,
+		      struct bproc_node_entry *e);
+
+/*
+ * bpwire_libs_next - walk a decoded LIBS message: the first path when @prev
+ * is NULL, else the one after @prev; NULL after the last.
+ */
+const char *bpwire_libs_next(const struct bpwire_msg *m, const char *prev);
+
+/*
+ * struct bpwire_rx - reassembles frames from a byte stream
+ *
+ * Holds up to BPWIRE_MAX bytes (allocate it, or make it static: it is
+ * 64 KiB).  A header whose len is < BPWIRE_HDR_SIZE or > BPWIRE_MAX is
+ * rejected as soon as its first 4 bytes are in, before any body is read.
+ * After an error the reassembler stays failed (the same error again) until
+ * bpwire_rx_init().
+ */
+struct bpwire_rx {
+	size_t start;	/* first byte not yet returned by bpwire_rx_next() */
+	size_t end;	/* end of the bytes held */
+	int err;	/* sticky error, 0 if none */
+	const char *why;
+	unsigned char buf[BPWIRE_MAX];
+};
+
+void bpwire_rx_init(struct bpwire_rx *rx);
+
+/*
+ * bpwire_rx_read - one read(2) from @fd into the free space.  Returns the
+ * bytes read (> 0), 0 at end of file, or -errno (-EAGAIN on an empty
+ * non-blocking socket; -EINTR is retried).  -ENOBUFS if the buffer is full:
+ * call bpwire_rx_next() until it returns 0 first.
+ */
+ssize_t bpwire_rx_read(struct bpwire_rx *rx, int fd);
+
+/*
+ * bpwire_rx_feed - append @len bytes (tests, fuzzing, other transports).
+ * Returns 0, or -ENOBUFS if they do not fit (nothing is taken then).
+ */
+int bpwire_rx_feed(struct bpwire_rx *rx, const void *data, size_t len);
+
+/*
+ * bpwire_rx_next - the next complete frame, decoded into @m
+ * Returns 1 with @m filled (its pointers stay valid until the next call of
+ * any bpwire_rx_* function on @rx), 0 if more bytes are needed, or a
+ * negative errno as bpwire_decode() (with *@why): close the connection.
+ */
+int bpwire_rx_next(struct bpwire_rx *rx, struct bpwire_msg *m,
+		   const char **why);
+
+/* True if @rx holds part of a frame (EOF now would cut a frame short). */
+bool bpwire_rx_pending(const struct bpwire_rx *rx);
+
+#endif /* BPROC_BPWIRE_H */
