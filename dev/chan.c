@@ -180,6 +180,8 @@ static int bproc_chan_release(struct inode *inode, struct file *file)
 	LIST_HEAD(dead);
 
 	bproc_chan_dbg(ch, "session closed\n");
+	if (dev->release)
+		dev->release(ch);
 
 	spin_lock(&ch->lock);
 	list_splice_init(&ch->queue, &dead);

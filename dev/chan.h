@@ -42,6 +42,8 @@ enum bproc_chan_state {
  *             session's write mutex held; @hdr is the kernel's copy of the
  *             whole message (hdr->len bytes).  Returns 0 or a negative errno
  *             for write() to return.
+ * @release:   called when a session ends (its last close), before it is
+ *             freed; may sleep.  Optional.
  */
 struct bproc_chan_dev {
 	struct miscdevice misc;
@@ -49,6 +51,7 @@ struct bproc_chan_dev {
 	bool exclusive;
 	unsigned long busy;
 	int (*dispatch)(struct bproc_chan *ch, const struct bproc_msg_hdr *hdr);
+	void (*release)(struct bproc_chan *ch);
 };
 
 /**

@@ -37,6 +37,18 @@ static long bproc_ioc_version(struct bproc_version __user *uver)
 	return 0;
 }
 
+/* BPROC_IOC_NODE_ACCESS: any user, about themselves. */
+static long bproc_ioc_node_access(struct bproc_node_access __user *ureq)
+{
+	struct bproc_node_access req;
+
+	if (copy_from_user(&req, ureq, sizeof(req)))
+		return -EFAULT;
+	if (req.mode != BPROC_X_OK || req.reserved)
+		return -EINVAL;
+	return bproc_node_access(req.node);
+}
+
 static long bproc_control_ioctl(struct file *file, unsigned int cmd,
 				unsigned long arg)
 {
@@ -45,6 +57,10 @@ static long bproc_control_ioctl(struct file *file, unsigned int cmd,
 	switch (cmd) {
 	case BPROC_IOC_VERSION:
 		return bproc_ioc_version(argp);
+	case BPROC_IOC_CURRNODE:
+		return put_user(bproc_nodes_self(), (__s32 __user *)argp);
+	case BPROC_IOC_NODE_ACCESS:
+		return bproc_ioc_node_access(argp);
 	case BPROC_IOC_VMADUMP:
 		return bproc_vmad_dump_ioctl(argp);
 	case BPROC_IOC_VMAUNDUMP:

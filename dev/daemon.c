@@ -22,9 +22,15 @@
 
 #include <linux/bitops.h>
 #include <linux/bproc.h>
+#include <linux/completion.h>
+#include <linux/err.h>
 #include <linux/errno.h>
+#include <linux/jiffies.h>
 #include <linux/miscdevice.h>
+#include <linux/mutex.h>
 #include <linux/nospec.h>
+#include <linux/overflow.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 
 #include "internal.h"
@@ -61,6 +67,136 @@ struct bproc_msg_handler {
 	u32 max_len;
 	int (*handle)(struct bproc_chan *ch, const struct bproc_msg_hdr *hdr);
 };
+
+/* ------------------------------------------------------------------ */
+/* bpmaster's session and the requests the kernel makes of it         */
+/* ------------------------------------------------------------------ */
+
+/* The greeted session of /dev/bproc/master, or NULL. */
+static DEFINE_MUTEX(bproc_master_lock);
+static struct bproc_chan *bproc_master_chan;
+
+/**
+ * struct bproc_req - a kernel->bpmaster request waiting for its reply
+ * @list:   in bproc_reqs while unanswered; unlinked by whoever finishes it.
+ * @id:     hdr.id of the request, unique for the module's life.
+ * @result: the reply's hdr.result once unlinked by an answer.
+ * @done:   completed by the answer.
+ *
+ * Lives on the waiter's stack.  The answerer unlinks it, sets @result and
+ * completes it under bproc_req_lock; the waiter, after waking or giving up,
+ * takes the lock: a request still linked was never answered.
+ */
+struct bproc_req {
+	struct list_head list;
+	u64 id;
+	int result;
+	struct completion done;
+};
+
+static DEFINE_SPINLOCK(bproc_req_lock);
+static LIST_HEAD(bproc_reqs);
+static u64 bproc_req_seq;
+
+/* Finish every pending request with @result.  Caller holds bproc_req_lock. */
+static void bproc_reqs_fail_all(int result)
+{
+	struct bproc_req *req, *next;
+
+	lockdep_assert_held(&bproc_req_lock);
+	list_for_each_entry_safe(req, next, &bproc_reqs, list) {
+		list_del_init(&req->list);
+		req->result = result;
+		complete(&req->done);
+	}
+}
+
+int bproc_master_node_request(int node, u32 what, u32 arg)
+{
+	struct bproc_msg_node_req *wire;
+	struct bproc_msg *msg;
+	struct bproc_req req;
+	long left;
+
+	msg = bproc_msg_alloc(BPROC_MSG_NODE_REQ, sizeof(*wire), GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	wire = bproc_msg_wire(msg);
+	wire->hdr.src = BPROC_NODE_MASTER;
+	wire->hdr.dst = node;
+	wire->node = node;
+	wire->what = what;
+	wire->arg = arg;
+
+	init_completion(&req.done);
+	req.result = 0;
+
+	mutex_lock(&bproc_master_lock);
+	if (!bproc_master_chan) {
+		mutex_unlock(&bproc_master_lock);
+		bproc_msg_free(msg);
+		return -ENOTCONN;
+	}
+	spin_lock(&bproc_req_lock);
+	req.id = ++bproc_req_seq;
+	list_add_tail(&req.list, &bproc_reqs);
+	spin_unlock(&bproc_req_lock);
+	wire->hdr.id = req.id;
+	bproc_chan_queue(bproc_master_chan, msg);
+	mutex_unlock(&bproc_master_lock);
+
+	left = wait_for_completion_interruptible_timeout(&req.done,
+			BPROC_NODE_REQ_TIMEOUT * HZ);
+
+	spin_lock(&bproc_req_lock);
+	if (!list_empty(&req.list)) {
+		/* Not answered: give up (a late reply finds nothing). */
+		list_del(&req.list);
+		req.result = left < 0 ? -EINTR : -ETIMEDOUT;
+	}
+	spin_unlock(&bproc_req_lock);
+	return req.result;
+}
+
+void bproc_master_notify_owner(const struct bproc_node_entry *entry)
+{
+	struct bproc_msg_node_set *wire;
+	struct bproc_msg *msg;
+
+	mutex_lock(&bproc_master_lock);
+	if (!bproc_master_chan)
+		goto out;
+	msg = bproc_msg_alloc(BPROC_MSG_NODE_SET,
+			      sizeof(*wire) + sizeof(wire->entries[0]),
+			      GFP_KERNEL);
+	if (!msg) {
+		pr_warn_ratelimited("no memory to tell bpmaster about node %d's owner\n",
+				    entry->node);
+		goto out;
+	}
+	wire = bproc_msg_wire(msg);
+	wire->hdr.src = BPROC_NODE_MASTER;
+	wire->hdr.dst = BPROC_NODE_MASTER;
+	wire->count = 1;
+	wire->entries[0] = *entry;
+	bproc_chan_queue(bproc_master_chan, msg);
+out:
+	mutex_unlock(&bproc_master_lock);
+}
+
+/* A session ends: it no longer owns the node table or answers requests. */
+static void bproc_daemon_release(struct bproc_chan *ch)
+{
+	mutex_lock(&bproc_master_lock);
+	if (bproc_master_chan == ch) {
+		bproc_master_chan = NULL;
+		spin_lock(&bproc_req_lock);
+		bproc_reqs_fail_all(-ECONNRESET);
+		spin_unlock(&bproc_req_lock);
+	}
+	mutex_unlock(&bproc_master_lock);
+	bproc_nodes_owner_gone(ch);
+}
 
 /* ------------------------------------------------------------------ */
 /* HELLO                                                              */
@@ -106,8 +242,96 @@ static int bproc_msg_hello(struct bproc_chan *ch,
 	ch->state = BPROC_CHAN_READY;
 	bproc_chan_queue(ch, msg);
 
+	/* The master device has one holder: its session is now bpmaster's. */
+	if (ch->dev->kind == BPROC_CHAN_MASTER) {
+		mutex_lock(&bproc_master_lock);
+		bproc_master_chan = ch;
+		mutex_unlock(&bproc_master_lock);
+	}
+
 	bproc_chan_dbg(ch, "HELLO: daemon speaks protocol %u.%u\n",
 		       hello->major, hello->minor);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The node table                                                     */
+/* ------------------------------------------------------------------ */
+
+static int bproc_msg_nodes(struct bproc_chan *ch,
+			   const struct bproc_msg_hdr *hdr)
+{
+	const struct bproc_msg_nodes *m = (const void *)hdr;
+	bool master = ch->dev->kind == BPROC_CHAN_MASTER;
+	int err;
+
+	if (hdr->flags || m->reserved)
+		return -EINVAL;
+	if (m->numnodes < 0 || m->numnodes > BPROC_NODES_MAX) {
+		bproc_chan_dbg(ch, "NODES: %d nodes, at most %d\n",
+			       m->numnodes, BPROC_NODES_MAX);
+		return -EINVAL;
+	}
+	if (master ? m->self != BPROC_NODE_MASTER :
+		     m->self < 0 || m->self >= m->numnodes) {
+		bproc_chan_dbg(ch, "NODES: self %d invalid here\n", m->self);
+		return -EINVAL;
+	}
+	err = bproc_nodes_set_size(ch, master, m->numnodes, m->self,
+				   m->master_addr);
+	if (!err)
+		bproc_chan_dbg(ch, "NODES: %d nodes, self %d\n", m->numnodes,
+			       m->self);
+	return err;
+}
+
+static int bproc_msg_node_set(struct bproc_chan *ch,
+			      const struct bproc_msg_hdr *hdr)
+{
+	const struct bproc_msg_node_set *m = (const void *)hdr;
+	size_t len;
+
+	if (hdr->flags || m->reserved)
+		return -EINVAL;
+	/* The table bounded hdr->len, so count * 32 cannot overflow a size_t. */
+	len = struct_size(m, entries, m->count);
+	if (!m->count || len != hdr->len) {
+		bproc_chan_dbg(ch, "NODE_SET: %u entries in %u bytes\n",
+			       m->count, hdr->len);
+		return -EINVAL;
+	}
+	return bproc_nodes_apply(ch, m->entries, m->count,
+				 ch->dev->kind == BPROC_CHAN_SLAVE);
+}
+
+/* bpmaster's answer to a BPROC_MSG_NODE_REQ. */
+static int bproc_msg_node_req(struct bproc_chan *ch,
+			      const struct bproc_msg_hdr *hdr)
+{
+	const struct bproc_msg_node_req *m = (const void *)hdr;
+	struct bproc_req *req;
+	int result = hdr->result;
+
+	if (!(hdr->flags & BPROC_MSGF_REPLY) || m->reserved)
+		return -EINVAL;
+	if (result > 0 || result < -MAX_ERRNO) {
+		bproc_chan_dbg(ch, "NODE_REQ reply with result %d\n", result);
+		return -EINVAL;
+	}
+
+	spin_lock(&bproc_req_lock);
+	list_for_each_entry(req, &bproc_reqs, list) {
+		if (req->id == hdr->id) {
+			list_del_init(&req->list);
+			req->result = result;
+			complete(&req->done);
+			spin_unlock(&bproc_req_lock);
+			return 0;
+		}
+	}
+	spin_unlock(&bproc_req_lock);
+	bproc_chan_dbg(ch, "NODE_REQ reply %llu answers no pending request\n",
+		       hdr->id);
 	return 0;
 }
 
@@ -124,6 +348,31 @@ static const struct bproc_msg_handler bproc_msg_table[] = {
 		.min_len	= sizeof(struct bproc_msg_hello),
 		.max_len	= sizeof(struct bproc_msg_hello),
 		.handle		= bproc_msg_hello,
+	},
+	[BPROC_MSG_NODES] = {
+		.name		= "NODES",
+		.devices	= BPROC_ON_BOTH,
+		.states		= BPROC_IN_READY,
+		.min_len	= sizeof(struct bproc_msg_nodes),
+		.max_len	= sizeof(struct bproc_msg_nodes),
+		.handle		= bproc_msg_nodes,
+	},
+	[BPROC_MSG_NODE_SET] = {
+		.name		= "NODE_SET",
+		.devices	= BPROC_ON_BOTH,
+		.states		= BPROC_IN_READY,
+		.min_len	= sizeof(struct bproc_msg_node_set) +
+				  sizeof(struct bproc_node_entry),
+		.max_len	= BPROC_MSG_MAX,
+		.handle		= bproc_msg_node_set,
+	},
+	[BPROC_MSG_NODE_REQ] = {
+		.name		= "NODE_REQ",
+		.devices	= BPROC_ON_MASTER,
+		.states		= BPROC_IN_READY,
+		.min_len	= sizeof(struct bproc_msg_node_req),
+		.max_len	= sizeof(struct bproc_msg_node_req),
+		.handle		= bproc_msg_node_req,
 	},
 };
 
@@ -188,6 +437,7 @@ static struct bproc_chan_dev bproc_master_dev = {
 	.kind		= BPROC_CHAN_MASTER,
 	.exclusive	= true,
 	.dispatch	= bproc_daemon_dispatch,
+	.release	= bproc_daemon_release,
 };
 
 static struct bproc_chan_dev bproc_slave_dev = {
@@ -201,6 +451,7 @@ static struct bproc_chan_dev bproc_slave_dev = {
 	.kind		= BPROC_CHAN_SLAVE,
 	.exclusive	= false,
 	.dispatch	= bproc_daemon_dispatch,
+	.release	= bproc_daemon_release,
 };
 
 int __init bproc_daemon_init(void)

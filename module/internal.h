@@ -37,6 +37,7 @@ enum bproc_stat {
 	BPROC_STAT_SESSIONS,	/* open /dev/bproc/{master,slave} files */
 	BPROC_STAT_MESSAGES,	/* kernel->daemon messages, queued or not */
 	BPROC_STAT_DUMPS,	/* VMADump dumps in progress (ioctl or /proc) */
+	BPROC_STAT_NODES,	/* nodes in the node table */
 	BPROC_STAT_NR
 };
 
@@ -77,6 +78,26 @@ int bproc_sysfs_init(void);
 void bproc_sysfs_exit(void);
 
 /* ------------------------------------------------------------------ */
+/* module/nodes.c: the node table, /sys/bproc/nodes/N/                */
+/* ------------------------------------------------------------------ */
+
+struct bproc_node_entry;
+
+/* /sys/bproc/{numnodes,master_addr}: sysfs/sysfs.c adds it to /sys/bproc. */
+extern const struct attribute_group bproc_cluster_group;
+
+int bproc_nodes_set_size(const void *owner, bool master, int numnodes,
+			 int self, __be32 master_addr);
+bool bproc_nodes_owned_by(const void *owner);
+int bproc_nodes_apply(const void *owner, const struct bproc_node_entry *entries,
+		      u32 count, bool owner_ok);
+void bproc_nodes_owner_gone(const void *owner);
+int bproc_nodes_self(void);
+int bproc_node_access(int nr);
+int bproc_nodes_init(void);
+void bproc_nodes_exit(void);
+
+/* ------------------------------------------------------------------ */
 /* module/bprocfs.c: the file system "bproc", mounted on /proc/bproc  */
 /* ------------------------------------------------------------------ */
 
@@ -89,6 +110,15 @@ void bproc_fs_exit(void);
 
 int bproc_daemon_init(void);
 void bproc_daemon_exit(void);
+
+/*
+ * Ask bpmaster to act on node @node (BPROC_NODE_REQ_* @what with @arg) and
+ * wait for its answer: 0 or a negative errno (-ENOTCONN: no bpmaster,
+ * -ETIMEDOUT, -EINTR, or bpmaster's own answer).
+ */
+int bproc_master_node_request(int node, u32 what, u32 arg);
+/* Tell bpmaster (if any) that a node's owner changed; best effort. */
+void bproc_master_notify_owner(const struct bproc_node_entry *entry);
 
 /* ------------------------------------------------------------------ */
 /* dev/control.c: /dev/bproc/control                                  */

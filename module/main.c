@@ -25,6 +25,13 @@ static void __init bproc_check_abi(void)
 	BUILD_BUG_ON(sizeof(struct bproc_msg_hdr) != BPROC_MSG_HDR_SIZE);
 	BUILD_BUG_ON(sizeof(struct bproc_msg_hello) != BPROC_MSG_HELLO_SIZE);
 	BUILD_BUG_ON(sizeof(struct bproc_version) != BPROC_VERSION_SIZE);
+	BUILD_BUG_ON(sizeof(struct bproc_msg_nodes) != BPROC_MSG_NODES_SIZE);
+	BUILD_BUG_ON(sizeof(struct bproc_node_entry) != BPROC_NODE_ENTRY_SIZE);
+	BUILD_BUG_ON(sizeof(struct bproc_msg_node_set) !=
+		     BPROC_MSG_NODE_SET_SIZE);
+	BUILD_BUG_ON(sizeof(struct bproc_msg_node_req) !=
+		     BPROC_MSG_NODE_REQ_SIZE);
+	BUILD_BUG_ON(sizeof(struct bproc_node_access) != BPROC_NODE_ACCESS_SIZE);
 }
 
 static int __init bproc_init(void)
@@ -40,9 +47,12 @@ static int __init bproc_init(void)
 	err = bproc_sysfs_init();
 	if (err)
 		goto out_stats_exit;
-	err = bproc_fs_init();
+	err = bproc_nodes_init();
 	if (err)
 		goto out_sysfs_exit;
+	err = bproc_fs_init();
+	if (err)
+		goto out_nodes_exit;
 	err = bproc_daemon_init();
 	if (err)
 		goto out_fs_exit;
@@ -58,6 +68,8 @@ out_daemon_exit:
 	bproc_daemon_exit();
 out_fs_exit:
 	bproc_fs_exit();
+out_nodes_exit:
+	bproc_nodes_exit();
 out_sysfs_exit:
 	bproc_sysfs_exit();
 out_stats_exit:
@@ -70,6 +82,7 @@ static void __exit bproc_exit(void)
 	bproc_control_exit();
 	bproc_daemon_exit();
 	bproc_fs_exit();
+	bproc_nodes_exit();
 	bproc_sysfs_exit();
 	bproc_stats_exit();
 }

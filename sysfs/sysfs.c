@@ -4,6 +4,8 @@
  *
  *   /sys/bproc/version       release of the module (BPROC_VERSION_STRING)
  *   /sys/bproc/protocol      daemon protocol it speaks, "MAJOR.MINOR"
+ *   /sys/bproc/numnodes      nodes in the table (bproc_cluster_group, nodes.c)
+ *   /sys/bproc/master_addr   the master's address on the cluster network
  *   /sys/bproc/stats/<class> object counts (bproc_stats_group, module/stats.c)
  *   /sys/bproc/nodes/        a kset: one kobject per node, N/
  *
@@ -60,6 +62,7 @@ static const struct attribute_group bproc_attr_group = {
 
 static const struct attribute_group *bproc_groups[] = {
 	&bproc_attr_group,
+	&bproc_cluster_group,
 	&bproc_stats_group,
 	NULL
 };

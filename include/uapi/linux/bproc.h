@@ -22,6 +22,8 @@
  *
  * Protocol version history (BPROC_PROTO_MAJOR.BPROC_PROTO_MINOR):
  *  1.0  HELLO on /dev/bproc/master and /dev/bproc/slave.
+ *  1.1  The node table: NODES, NODE_SET, NODE_REQ; BPROC_IOC_CURRNODE,
+ *       BPROC_IOC_NODE_ACCESS.
  */
 #ifndef _UAPI_LINUX_BPROC_H
 #define _UAPI_LINUX_BPROC_H
@@ -39,7 +41,7 @@
  * M == BPROC_PROTO_MAJOR; the minor only announces optional features.
  */
 #define BPROC_PROTO_MAJOR	1
-#define BPROC_PROTO_MINOR	0
+#define BPROC_PROTO_MINOR	1
 
 /* The release of the whole package (module, daemons, library, tools). */
 #define BPROC_VERSION_STRING	"5.0.0"
@@ -90,6 +92,9 @@
 
 /* Message types (hdr.type). */
 #define BPROC_MSG_HELLO		1	/* both directions: struct bproc_msg_hello */
+#define BPROC_MSG_NODES		2	/* daemon->kernel: struct bproc_msg_nodes */
+#define BPROC_MSG_NODE_SET	3	/* both directions: struct bproc_msg_node_set */
+#define BPROC_MSG_NODE_REQ	4	/* kernel->bpmaster, and its reply: struct bproc_msg_node_req */
 
 /* Largest message in either direction, header included. */
 #define BPROC_MSG_MAX		(64 * 1024)
@@ -145,6 +150,154 @@ struct bproc_msg_hello {
 };
 
 /* ------------------------------------------------------------------ */
+/* The node table                                                     */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Node states, as /sys/bproc/nodes/N/status spells them (in this order:
+ * "down", "boot", "up", "error", "unavailable", "reboot", "halt", "pwroff").
+ */
+#define BPROC_STATUS_DOWN		0	/* not connected */
+#define BPROC_STATUS_BOOT		1	/* connected, being set up */
+#define BPROC_STATUS_UP			2	/* ready for processes */
+#define BPROC_STATUS_ERROR		3	/* connected; set by the administrator */
+#define BPROC_STATUS_UNAVAILABLE	4	/* connected; set by the administrator */
+#define BPROC_STATUS_REBOOT		5	/* asked to reboot, not yet gone */
+#define BPROC_STATUS_HALT		6	/* asked to halt, not yet gone */
+#define BPROC_STATUS_PWROFF		7	/* asked to power off, not yet gone */
+#define BPROC_STATUS_NR			8
+
+/* Node access (the x bits of a node's mode). */
+#define BPROC_X_OK			1
+/* The bits a node's mode may have: owner, group and other x. */
+#define BPROC_NODE_MODE_MASK		0111
+#define BPROC_NODE_MODE_DEFAULT		0111
+
+/* Most nodes a table may have. */
+#define BPROC_NODES_MAX			16384
+
+/*
+ * struct bproc_msg_nodes - BPROC_MSG_NODES (daemon->kernel request)
+ * @hdr:         type BPROC_MSG_NODES, len sizeof(struct bproc_msg_nodes).
+ * @numnodes:    nodes in the cluster, 0..BPROC_NODES_MAX; nodes are
+ *               0..numnodes-1.
+ * @self:        on /dev/bproc/master BPROC_NODE_MASTER; on /dev/bproc/slave
+ *               the node number of this session, 0..numnodes-1.
+ * @master_addr: the master's IPv4 address on the cluster network, network
+ *               byte order (/sys/bproc/master_addr).
+ * @reserved:    zero.
+ *
+ * Sets the size of the kernel's node table.  Nodes that are new get status
+ * down, address 0.0.0.0, user 0, group 0 and mode BPROC_NODE_MODE_DEFAULT;
+ * nodes that stay keep what they had (a restarted bpmaster finds the
+ * ownership the administrator set); nodes above the new size go away.
+ *
+ * The table has one owner session: bpmaster's session on the master; on a
+ * slave, the last slave session that sent NODES (its bpslave mirrors the
+ * master's table there).  A slave session's NODES fails with -EBUSY while a
+ * master session owns the table.  When the owner's session ends, every node
+ * goes down (nobody can reach it any more); the table itself stays.
+ * Errors: -EINVAL (a field out of range, reserved not zero), -ENOMEM.
+ */
+struct bproc_msg_nodes {
+	struct bproc_msg_hdr hdr;
+	__s32 numnodes;
+	__s32 self;
+	__be32 master_addr;
+	__u32 reserved;
+};
+
+/* struct bproc_node_entry.valid: which fields of an entry to apply. */
+#define BPROC_NODE_F_STATUS	0x1	/* status */
+#define BPROC_NODE_F_ADDR	0x2	/* addr */
+#define BPROC_NODE_F_OWNER	0x4	/* uid, gid, mode */
+#define BPROC_NODE_F_ALL	0x7
+
+/*
+ * struct bproc_node_entry - one node's state in a NODE_SET message
+ * @node:     0..numnodes-1.
+ * @valid:    BPROC_NODE_F_*: the fields that are meant; the others are
+ *            ignored and must be zero.
+ * @status:   BPROC_STATUS_*.
+ * @addr:     IPv4 address, network byte order.
+ * @uid:      owner (a uid in the initial user namespace).
+ * @gid:      group.
+ * @mode:     bits of BPROC_NODE_MODE_MASK only.
+ * @reserved: zero.
+ */
+struct bproc_node_entry {
+	__s32 node;
+	__u32 valid;
+	__u32 status;
+	__be32 addr;
+	__u32 uid;
+	__u32 gid;
+	__u32 mode;
+	__u32 reserved;
+};
+
+/*
+ * struct bproc_msg_node_set - BPROC_MSG_NODE_SET
+ * @hdr:      type BPROC_MSG_NODE_SET; len = sizeof(struct
+ *            bproc_msg_node_set) + count * sizeof(struct bproc_node_entry).
+ * @count:    entries that follow, 1..(BPROC_MSG_MAX - 48) / 32.
+ * @reserved: zero.
+ * @entries:  the nodes.
+ *
+ * Daemon->kernel (request; only from the table's owner, else -EPERM): the
+ * kernel applies every entry, or none of them if any entry is invalid
+ * (-EINVAL: node out of range, unknown valid bits or status, mode bits
+ * outside BPROC_NODE_MODE_MASK, reserved not zero).  bpmaster sets status
+ * and addr; the owner of a node (F_OWNER) is the administrator's, set
+ * through /sys/bproc/nodes/N/{user,group,mode}, and only a slave's mirror
+ * table takes it from a message.
+ *
+ * Kernel->bpmaster (unsolicited, id 0): after root changed a node's user,
+ * group or mode through sysfs, one entry with valid = BPROC_NODE_F_OWNER, so
+ * that bpmaster can pass the change on to the slaves.
+ */
+struct bproc_msg_node_set {
+	struct bproc_msg_hdr hdr;
+	__u32 count;
+	__u32 reserved;
+	struct bproc_node_entry entries[];
+};
+
+/* struct bproc_msg_node_req.what */
+#define BPROC_NODE_REQ_STATUS	1	/* set status to @arg (UP, ERROR, UNAVAILABLE or DOWN) */
+#define BPROC_NODE_REQ_REBOOT	2	/* disconnect cleanly and reboot */
+#define BPROC_NODE_REQ_HALT	3	/* disconnect cleanly and halt */
+#define BPROC_NODE_REQ_PWROFF	4	/* disconnect cleanly and power off */
+
+/*
+ * struct bproc_msg_node_req - BPROC_MSG_NODE_REQ
+ * @hdr:      type BPROC_MSG_NODE_REQ, len sizeof(struct bproc_msg_node_req).
+ * @node:     the node, 0..numnodes-1.
+ * @what:     BPROC_NODE_REQ_*.
+ * @arg:      for BPROC_NODE_REQ_STATUS the wanted BPROC_STATUS_*; else 0.
+ * @reserved: zero.
+ *
+ * Kernel->bpmaster request (id != 0): root wrote a node's status, reboot,
+ * halt or pwroff file.  bpmaster acts and answers with the same message as
+ * a reply (BPROC_MSGF_REPLY, the same id, the fields echoed) whose
+ * hdr.result is what the writer's write() returns: 0, -EHOSTDOWN (the node
+ * is not connected), -EINVAL.  The writer waits for the reply at most
+ * BPROC_NODE_REQ_TIMEOUT seconds (then -ETIMEDOUT); without a bpmaster
+ * the write fails at once with -ENOTCONN.  A reply whose id is not pending
+ * (late, or never asked) is dropped with a log line and write() returns
+ * its length.
+ */
+struct bproc_msg_node_req {
+	struct bproc_msg_hdr hdr;
+	__s32 node;
+	__u32 what;
+	__u32 arg;
+	__u32 reserved;
+};
+
+#define BPROC_NODE_REQ_TIMEOUT	10
+
+/* ------------------------------------------------------------------ */
 /* The control device: /dev/bproc/control (0666)                      */
 /* ------------------------------------------------------------------ */
 
@@ -170,6 +323,35 @@ struct bproc_version {
 };
 
 #define BPROC_IOC_VERSION	_IOR(BPROC_IOC_MAGIC, 0x01, struct bproc_version)
+
+/*
+ * BPROC_IOC_CURRNODE (read, a __s32): the node the caller runs on:
+ * BPROC_NODE_MASTER on the master (and where no daemon has set up a node
+ * table), else the node number.  Any user.  (Not the ioctl's return value:
+ * BPROC_NODE_MASTER would read as -EPERM.)
+ */
+#define BPROC_IOC_CURRNODE	_IOR(BPROC_IOC_MAGIC, 0x02, __s32)
+
+/*
+ * struct bproc_node_access - BPROC_IOC_NODE_ACCESS (write)
+ * @node:     the node, 0..numnodes-1.
+ * @mode:     BPROC_X_OK (the only access there is).
+ * @reserved: zero.
+ *
+ * May the caller place processes on @node?  The rule the kernel applies to
+ * every placement: root (CAP_SYS_ADMIN) always; else the node's mode bit
+ * 0100 for its owner, 0010 for a member of its group (fsgid or
+ * supplementary), 0001 for anyone, checked like a file's x bits (the owner
+ * is judged by the owner bit alone).  Returns 0, or -EACCES, -ENODEV (no
+ * such node), -EINVAL (mode, reserved).
+ */
+struct bproc_node_access {
+	__s32 node;
+	__u32 mode;
+	__u64 reserved;
+};
+
+#define BPROC_IOC_NODE_ACCESS	_IOW(BPROC_IOC_MAGIC, 0x03, struct bproc_node_access)
 
 /*
  * VMADump (Documentation/image-format.md; the format is <linux/bproc_image.h>).
@@ -239,6 +421,11 @@ struct bproc_undump_req {
 #define BPROC_VERSION_SIZE	32
 #define BPROC_DUMP_REQ_SIZE	32
 #define BPROC_UNDUMP_REQ_SIZE	40
+#define BPROC_MSG_NODES_SIZE	48
+#define BPROC_NODE_ENTRY_SIZE	32
+#define BPROC_MSG_NODE_SET_SIZE	40
+#define BPROC_MSG_NODE_REQ_SIZE	48
+#define BPROC_NODE_ACCESS_SIZE	16
 
 #ifndef __KERNEL__
 _Static_assert(sizeof(struct bproc_msg_hdr) == BPROC_MSG_HDR_SIZE, "bproc_msg_hdr size");
@@ -246,6 +433,11 @@ _Static_assert(sizeof(struct bproc_msg_hello) == BPROC_MSG_HELLO_SIZE, "bproc_ms
 _Static_assert(sizeof(struct bproc_version) == BPROC_VERSION_SIZE, "bproc_version size");
 _Static_assert(sizeof(struct bproc_dump_req) == BPROC_DUMP_REQ_SIZE, "bproc_dump_req size");
 _Static_assert(sizeof(struct bproc_undump_req) == BPROC_UNDUMP_REQ_SIZE, "bproc_undump_req size");
+_Static_assert(sizeof(struct bproc_msg_nodes) == BPROC_MSG_NODES_SIZE, "bproc_msg_nodes size");
+_Static_assert(sizeof(struct bproc_node_entry) == BPROC_NODE_ENTRY_SIZE, "bproc_node_entry size");
+_Static_assert(sizeof(struct bproc_msg_node_set) == BPROC_MSG_NODE_SET_SIZE, "bproc_msg_node_set size");
+_Static_assert(sizeof(struct bproc_msg_node_req) == BPROC_MSG_NODE_REQ_SIZE, "bproc_msg_node_req size");
+_Static_assert(sizeof(struct bproc_node_access) == BPROC_NODE_ACCESS_SIZE, "bproc_node_access size");
 #endif
 
 #endif /* _UAPI_LINUX_BPROC_H */
