@@ -5,17 +5,25 @@
 # sbin).  bpmaster, bpslave, bpsh, bpstat, bpctl and bpcp arrive with the
 # issues that build them.
 
-COMMANDS := bpcheckpoint bprestart
-DAEMONS :=
+COMMANDS := bpcheckpoint bprestart bpstat bpctl bplib
+DAEMONS := bpmaster bpslave
+
+# Extra objects a command links besides libbproc (OBJS_<name>).
+BPD_OBJS := $(B)/cmd/bpdaemon.o $(B)/common/bpwire.o
+OBJS_bpmaster := $(BPD_OBJS) $(B)/common/bpconfig.o
+OBJS_bpslave := $(BPD_OBJS)
+$(B)/cmd/bpmaster.o $(B)/cmd/bpslave.o $(B)/cmd/bpdaemon.o: ALL_CFLAGS += -Icommon
 
 # Tools the tests run on diskless slaves (no libc there) are static.
 LIBS_bprestart := -static
 LIBS_bpcheckpoint := -static
+# bpslave is the slave image's daemon.
+LIBS_bpslave := -static
 
 define cmd_rule
-$(B)/bin/$(1): $(B)/cmd/$(1).o $(B)/lib/libbproc.a
+$(B)/bin/$(1): $(B)/cmd/$(1).o $$(OBJS_$(1)) $(B)/lib/libbproc.a
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(ALL_CFLAGS) -o $$@ $$< $(B)/lib/libbproc.a $$(LIBS_$(1))
+	$$(CC) $$(ALL_CFLAGS) -o $$@ $$< $$(OBJS_$(1)) $(B)/lib/libbproc.a $$(LIBS_$(1))
 endef
 $(foreach c,$(COMMANDS) $(DAEMONS),$(eval $(call cmd_rule,$(c))))
 

@@ -11,6 +11,8 @@
 #define _SYS_BPROC_H
 
 #include <stdint.h>
+#include <time.h>
+#include <sys/socket.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -77,6 +79,117 @@ int bproc_vmaundump(int fd);
 /* The bproc 4 names of the same calls. */
 int bproc_dump(int fd, int flags);
 int bproc_undump(int fd);
+
+/* ------------------------------------------------------------------ */
+/* Nodes                                                              */
+/* ------------------------------------------------------------------ */
+
+/* Node access: the x bits of a node's mode (bproc_access()). */
+#define BPROC_X_OK		1
+
+/* Longest status string ("unavailable"), without the NUL. */
+#define BPROC_STATE_LEN		15
+
+/* bproc_nodestatus()-style answer for "no status" (bproc 4). */
+#define BPROC_STATUS_NONE	(-2)
+
+/*
+ * struct bproc_node_info_t - one node's state (layout of bproc 4)
+ * @node:   node number (0..n-1).
+ * @status: "down", "boot", "up", "error", "unavailable", "reboot",
+ *          "halt" or "pwroff", NUL-terminated.
+ * @mode:   the node's x bits, e.g. 0111.
+ * @user:   owner uid.
+ * @group:  owner gid.
+ * @addr:   a struct sockaddr_in (AF_INET, port 0) with the node's address;
+ *          AF_UNSPEC when the node has none.
+ * @atime:  not tracked by this bproc: always 0.
+ * @mtime:  not tracked by this bproc: always 0.
+ */
+struct bproc_node_info_t {
+	int node;
+	char status[BPROC_STATE_LEN + 1];
+	unsigned int mode;
+	unsigned int user;
+	unsigned int group;
+	struct sockaddr addr;
+	time_t atime;
+	time_t mtime;
+};
+
+/*
+ * struct bproc_node_set_t - a growable list of nodes (bproc 4)
+ * @size:  entries in use.
+ * @alloc: entries allocated.
+ * @node:  the entries.
+ */
+struct bproc_node_set_t {
+	int size;
+	int alloc;
+	struct bproc_node_info_t *node;
+};
+
+#define BPROC_EMPTY_NODESET	{ 0, 0, 0 }
+#define bproc_node_set_node(ns, nn)	(&(ns)->node[(nn)])
+
+/*
+ * The manual's node calls.  bproc_init() is optional (every call works
+ * without it): it reads the cluster state and loads a node map from
+ * $HOME/.bprocnodes if there is one.
+ */
+int bproc_init(void);
+int bproc_numnodes(void);
+int bproc_nodeup(int node);
+int bproc_set_node_map(int *map, int n);
+int bproc_clear_node_map(void);
+
+/*
+ * bproc_nodeaddr(): the manual's prototype takes the buffer's size by value;
+ * bproc 4's takes a pointer to it and stores the length used.  Define
+ * BPROC_API_4 before including this header to get the bproc 4 one (it links
+ * to the symbol bproc4_nodeaddr).
+ */
+#ifdef BPROC_API_4
+int bproc_nodeaddr(int node, struct sockaddr *s, int *size)
+	__asm__("bproc4_nodeaddr");
+#else
+int bproc_nodeaddr(int node, struct sockaddr *s, int size);
+#endif
+
+/* The bproc 4 node calls. */
+int bproc_currnode(void);
+int bproc_nodestatus(int node, char *status, int len);
+int bproc_nodeinfo(int node, struct bproc_node_info_t *info);
+int bproc_nodelist(struct bproc_node_set_t *ns);
+
+int bproc_nodeset_init(struct bproc_node_set_t *ns, int size);
+int bproc_nodeset_grow(struct bproc_node_set_t *ns, int size);
+void bproc_nodeset_free(struct bproc_node_set_t *ns);
+int bproc_nodeset_add(struct bproc_node_set_t *ns, struct bproc_node_info_t *n);
+int bproc_nodeset_append(struct bproc_node_set_t *a, struct bproc_node_set_t *b);
+int bproc_nodefilter(struct bproc_node_set_t *out, struct bproc_node_set_t *in,
+		     const char *str);
+int bproc_nodespec(struct bproc_node_set_t *ns, const char *str);
+
+int bproc_access(int node, int mode);
+int bproc_chown(int node, int user);
+int bproc_chgrp(int node, int group);
+int bproc_chmod(int node, int mode);
+int bproc_nodesetstatus(int node, char *status);
+int bproc_nodereboot(int node);
+int bproc_nodehalt(int node);
+int bproc_nodepwroff(int node);
+int bproc_nodereboot_async(int node);
+int bproc_nodehalt_async(int node);
+int bproc_nodepwroff_async(int node);
+
+/* The remote-file list (/proc/bproc/libraries). */
+int bproc_libadd(const char *path);
+int bproc_libdel(const char *path);
+int bproc_liblist(char ***list);
+int bproc_libclear(void);
+
+const char *bproc_strerror(int err);
 
 #ifdef __cplusplus
 }

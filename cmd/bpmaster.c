@@ -1,0 +1,1001 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bpmaster - the bproc master daemon.
+ *
+ *   bpmaster [-c FILE] [-f] [-v] [-t]
+ *
+ * Reads the configuration (bproc.conf(5)), holds /dev/bproc/master, accepts
+ * slave daemons over TCP (Documentation/daemon-protocol.md), gives each its
+ * node number, keeps the kernel's node table current, heartbeats the nodes,
+ * and carries out what root asks through /sys/bproc/nodes/N/ (status,
+ * reboot, halt, pwroff).
+ *
+ * One thread, one poll() loop: the kernel device, the listening socket and
+ * every slave connection.  Output to a slave is queued and never blocks the
+ * loop; a slave that stops reading is dropped (BPD_OUT_MAX).  Anything a
+ * slave sends is validated by bpwire_decode(); a malformed frame costs that
+ * slave its connection and a log line, nothing else.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <glob.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "bpconfig.h"
+#include "bpdaemon.h"
+#include "bpwire.h"
+
+#define MASTER_DEV	"/dev/bproc/master"
+#define BPROCFS		"/proc/bproc"
+#define SYSFS_NODES	"/sys/bproc/nodes"
+
+/* A connection from a slave daemon. */
+struct slave {
+	struct bpd_conn c;
+	int node;		/* BPROC_NODE_NONE until HELLO is accepted */
+	bool ready;		/* READY received */
+	bool closing;		/* BYE sent: waiting for the slave to close */
+	uint64_t opened;	/* bpd_now_ms() at accept */
+	uint64_t last_heard;	/* any frame */
+	uint64_t last_ping;	/* our last PING */
+	uint64_t boot_id;
+	struct slave *next;
+};
+
+/* One configured node. */
+struct node {
+	uint32_t addr;		/* network order; 0: none configured */
+	uint32_t status;	/* BPROC_STATUS_*, as told to the kernel */
+	uint32_t uid, gid, mode;
+	struct slave *slave;	/* its connection, or NULL */
+};
+
+static struct {
+	struct bpconfig cfg;
+	const char *cfg_path;
+	uint32_t master_addr;	/* network order, 0 if unknown */
+	uint32_t ping_ms;
+	int kfd;		/* /dev/bproc/master */
+	int lfd;		/* listening socket */
+	struct node *nodes;
+	struct slave *slaves;
+	int nslaves;
+	uint64_t next_tick;
+	uint64_t ping_seq;
+} M = { .kfd = -1, .lfd = -1 };
+
+static volatile sig_atomic_t stop_signal;
+
+static const char *const status_names[BPROC_STATUS_NR] = {
+	"down", "boot", "up", "error", "unavailable", "reboot", "halt", "pwroff",
+};
+
+/* ------------------------------------------------------------------ */
+/* Node state                                                         */
+/* ------------------------------------------------------------------ */
+
+static void node_entry(int nr, uint32_t valid, struct bproc_node_entry *e)
+{
+	const struct node *n = &M.nodes[nr];
+
+	memset(e, 0, sizeof(*e));
+	e->node = nr;
+	e->valid = valid;
+	if (valid & BPROC_NODE_F_STATUS)
+		e->status = n->status;
+	if (valid & BPROC_NODE_F_ADDR)
+		e->addr = n->addr;
+	if (valid & BPROC_NODE_F_OWNER) {
+		e->uid = n->uid;
+		e->gid = n->gid;
+		e->mode = n->mode;
+	}
+}
+
+static int slave_send(struct slave *s, const struct bpwire_msg *m);
+
+/* Send one node's @valid fields to every configured slave's mirror. */
+static void broadcast_node(int nr, uint32_t valid)
+{
+	struct bproc_node_entry e;
+	struct bpwire_msg m;
+	struct slave *s;
+
+	node_entry(nr, valid, &e);
+	bpwire_init(&m, BPWIRE_NODES, 0, BPROC_NODE_MASTER, BPROC_NODE_NONE);
+	m.u.nodes.numnodes = M.cfg.numnodes;
+	m.u.nodes.first = nr;
+	m.u.nodes.count = 1;
+	m.u.nodes.entries = &e;
+	for (s = M.slaves; s; s = s->next) {
+		if (s->node < 0 || s->closing)
+			continue;
+		m.hdr.dst = s->node;
+		slave_send(s, &m);
+	}
+}
+
+static void set_status(int nr, uint32_t status, const char *why)
+{
+	struct node *n = &M.nodes[nr];
+	struct bproc_node_entry e;
+	int err;
+
+	if (n->status == status)
+		return;
+	bpd_info("node %d: %s -> %s%s%s", nr, status_names[n->status],
+		 status_names[status], why ? ": " : "", why ? why : "");
+	n->status = status;
+	node_entry(nr, BPROC_NODE_F_STATUS, &e);
+	err = bpd_kdev_node_set(M.kfd, &e, 1);
+	if (err)
+		bpd_err("cannot tell the kernel node %d is %s: %s", nr,
+			status_names[status], strerror(-err));
+	broadcast_node(nr, BPROC_NODE_F_STATUS);
+}
+
+/* Read a node's owner from sysfs: the kernel keeps it across bpmasters. */
+static void read_owner(int nr)
+{
+	static const char *const files[] = { "user", "group", "mode" };
+	uint32_t *vals[] = { &M.nodes[nr].uid, &M.nodes[nr].gid,
+			     &M.nodes[nr].mode };
+	char path[64], buf[32];
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), SYSFS_NODES "/%d/%s", nr, files[i]);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		if (fgets(buf, sizeof(buf), f))
+			*vals[i] = strtoul(buf, NULL, i == 2 ? 8 : 10);
+		fclose(f);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Slaves                                                             */
+/* ------------------------------------------------------------------ */
+
+static void slave_close(struct slave *s, const char *why)
+{
+	struct slave **pp;
+
+	if (s->node >= 0) {
+		struct node *n = &M.nodes[s->node];
+
+		bpd_info("node %d (%s): connection closed: %s", s->node,
+			 s->c.peer, why);
+		if (n->slave == s) {
+			n->slave = NULL;
+			set_status(s->node, BPROC_STATUS_DOWN, why);
+		}
+	} else {
+		bpd_info("%s: connection closed: %s", s->c.peer, why);
+	}
+	for (pp = &M.slaves; *pp; pp = &(*pp)->next) {
+		if (*pp == s) {
+			*pp = s->next;
+			break;
+		}
+	}
+	M.nslaves--;
+	bpd_conn_close(&s->c);
+	free(s);
+}
+
+/* Queue a frame; a connection that cannot take it is marked for closing. */
+static int slave_send(struct slave *s, const struct bpwire_msg *m)
+{
+	int err = bpd_conn_send(&s->c, m);
+
+	if (err) {
+		bpd_warn("%s: send %s: %s", s->c.peer,
+			 bpwire_type_name(m->hdr.type), strerror(-err));
+		/* The poll loop sees the error (or the full queue) and closes. */
+		shutdown(s->c.fd, SHUT_RDWR);
+	}
+	return err;
+}
+
+static void slave_refuse(struct slave *s, const struct bpwire_msg *req,
+			 int err, const char *reason)
+{
+	struct bpwire_msg m;
+
+	bpd_warn("%s: refused: %s", s->c.peer, reason);
+	bpwire_reply_init(&m, BPWIRE_REFUSE, req);
+	m.hdr.result = err;
+	m.u.refuse.reason.str = reason;
+	m.u.refuse.reason.len = strlen(reason);
+	slave_send(s, &m);
+	s->closing = true;
+}
+
+static void slave_bye(struct slave *s, uint32_t action, const char *reason)
+{
+	struct bpwire_msg m;
+
+	bpwire_init(&m, BPWIRE_BYE, 0, BPROC_NODE_MASTER, s->node);
+	m.u.bye.action = action;
+	m.u.bye.reason.str = reason;
+	m.u.bye.reason.len = strlen(reason);
+	slave_send(s, &m);
+	s->closing = true;
+}
+
+/* The remote-file list as the kernel has it, for LIBS. */
+static int read_libraries(char ***out)
+{
+	char **list = NULL, line[4200];
+	int n = 0;
+	FILE *f;
+
+	*out = NULL;
+	f = fopen(BPROCFS "/libraries", "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char **p;
+
+		line[strcspn(line, "\n")] = 0;
+		if (line[0] != '/')
+			continue;
+		p = realloc(list, (n + 2) * sizeof(*list));
+		if (!p)
+			break;
+		list = p;
+		list[n] = strdup(line);
+		if (!list[n])
+			break;
+		list[++n] = NULL;
+	}
+	fclose(f);
+	*out = list;
+	return n;
+}
+
+static void free_list(char **list)
+{
+	char **p;
+
+	for (p = list; p && *p; p++)
+		free(*p);
+	free(list);
+}
+
+/* Everything a newly accepted slave needs: the table, then the file list. */
+static void slave_configure(struct slave *s)
+{
+	struct bproc_node_entry *e;
+	struct bpwire_msg m;
+	char **libs;
+	int nr, first, n;
+
+	e = calloc(BPWIRE_NODES_PER_FRAME, sizeof(*e));
+	if (!e) {
+		shutdown(s->c.fd, SHUT_RDWR);
+		return;
+	}
+	for (first = 0; first < M.cfg.numnodes; first += n) {
+		n = M.cfg.numnodes - first;
+		if (n > (int)BPWIRE_NODES_PER_FRAME)
+			n = BPWIRE_NODES_PER_FRAME;
+		for (nr = first; nr < first + n; nr++)
+			node_entry(nr, BPROC_NODE_F_ALL, &e[nr - first]);
+		bpwire_init(&m, BPWIRE_NODES, 0, BPROC_NODE_MASTER, s->node);
+		m.u.nodes.numnodes = M.cfg.numnodes;
+		m.u.nodes.first = first;
+		m.u.nodes.count = n;
+		m.u.nodes.entries = e;
+		if (slave_send(s, &m))
+			break;
+	}
+	free(e);
+
+	n = read_libraries(&libs);
+	if (n < 0) {
+		bpd_warn("cannot read " BPROCFS "/libraries: %s; node %d gets an empty remote-file list",
+			 strerror(-n), s->node);
+		n = 0;
+	}
+	bpwire_init(&m, BPWIRE_LIBS, 0, BPROC_NODE_MASTER, s->node);
+	m.u.libs.count = n;
+	m.u.libs.paths = (const char *const *)libs;
+	if (bpd_conn_send(&s->c, &m) == -E2BIG) {
+		bpd_warn("the remote-file list does not fit one frame; node %d gets an empty one",
+			 s->node);
+		m.u.libs.count = 0;
+		slave_send(s, &m);
+	}
+	free_list(libs);
+}
+
+static void slave_hello(struct slave *s, const struct bpwire_msg *m)
+{
+	const struct bpwire_hello *h = &m->u.hello;
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+	struct bpwire_msg w;
+	char reason[160];
+	int nr;
+
+	if (getpeername(s->c.fd, (struct sockaddr *)&sin, &len) ||
+	    sin.sin_family != AF_INET) {
+		slave_refuse(s, m, -EPERM, "not an IPv4 peer");
+		return;
+	}
+	/* Only root on a node can bind a privileged port (as the original). */
+	if (ntohs(sin.sin_port) >= 1024) {
+		slave_refuse(s, m, -EACCES, "connect from a privileged port (< 1024)");
+		return;
+	}
+	nr = bpconfig_node_by_addr(&M.cfg, sin.sin_addr.s_addr);
+	if (h->want_node != BPROC_NODE_NONE) {
+		if (h->want_node >= M.cfg.numnodes ||
+		    M.cfg.node_addr[h->want_node] != sin.sin_addr.s_addr) {
+			snprintf(reason, sizeof(reason),
+				 "node %d is not configured for address %s",
+				 h->want_node, inet_ntoa(sin.sin_addr));
+			slave_refuse(s, m, -EADDRNOTAVAIL, reason);
+			return;
+		}
+		nr = h->want_node;
+	} else if (nr < 0) {
+		snprintf(reason, sizeof(reason),
+			 "address %s is not in the configuration",
+			 inet_ntoa(sin.sin_addr));
+		slave_refuse(s, m, -EADDRNOTAVAIL, reason);
+		return;
+	}
+
+	if (M.nodes[nr].slave) {
+		struct slave *old = M.nodes[nr].slave;
+
+		/* The node came back before its old connection timed out. */
+		bpd_info("node %d: new connection from %s (%s); dropping the old one",
+			 nr, s->c.peer,
+			 old->boot_id == h->boot_id ? "reconnect" : "rebooted");
+		old->node = BPROC_NODE_NONE;
+		M.nodes[nr].slave = NULL;
+		slave_close(old, "replaced by a new connection");
+	}
+	s->node = nr;
+	s->boot_id = h->boot_id;
+	M.nodes[nr].slave = s;
+
+	bpwire_reply_init(&w, BPWIRE_WELCOME, m);
+	w.hdr.src = BPROC_NODE_MASTER;
+	w.hdr.dst = nr;
+	w.u.welcome.major = BPWIRE_MAJOR;
+	w.u.welcome.minor = BPWIRE_MINOR;
+	w.u.welcome.node = nr;
+	w.u.welcome.numnodes = M.cfg.numnodes;
+	w.u.welcome.ping_ms = M.ping_ms;
+	w.u.welcome.master_addr = M.master_addr;
+	if (slave_send(s, &w))
+		return;
+	set_status(nr, BPROC_STATUS_BOOT, s->c.peer);
+	slave_configure(s);
+}
+
+/* One frame from a slave.  Returns false if the connection must close. */
+static bool slave_frame(struct slave *s, const struct bpwire_msg *m)
+{
+	struct bpwire_msg r;
+
+	if (s->node < 0 && m->hdr.type != BPWIRE_HELLO) {
+		bpd_warn("%s: protocol error: %s before HELLO", s->c.peer,
+			 bpwire_type_name(m->hdr.type));
+		return false;
+	}
+	switch (m->hdr.type) {
+	case BPWIRE_HELLO:
+		if (s->node >= 0) {
+			bpd_warn("%s: protocol error: second HELLO", s->c.peer);
+			return false;
+		}
+		slave_hello(s, m);
+		return true;
+	case BPWIRE_READY:
+		if (s->ready)
+			return true;
+		s->ready = true;
+		if (M.nodes[s->node].status == BPROC_STATUS_BOOT)
+			set_status(s->node, BPROC_STATUS_UP, NULL);
+		return true;
+	case BPWIRE_PING:
+		bpwire_reply_init(&r, BPWIRE_PONG, m);
+		r.u.ping.timestamp = m->u.ping.timestamp;
+		slave_send(s, &r);
+		return true;
+	case BPWIRE_PONG:
+		return true;
+	case BPWIRE_BYE:
+		bpd_info("node %d: says goodbye: %.*s", s->node,
+			 (int)m->u.bye.reason.len, m->u.bye.reason.str);
+		return false;
+	default:
+		bpd_warn("%s: protocol error: unexpected %s", s->c.peer,
+			 bpwire_type_name(m->hdr.type));
+		return false;
+	}
+}
+
+static void slave_input(struct slave *s)
+{
+	struct bpwire_msg m;
+	const char *why = NULL;
+	ssize_t n;
+	int r;
+
+	n = bpwire_rx_read(s->c.rx, s->c.fd);
+	if (n == -EAGAIN)
+		return;
+	if (n <= 0 && n != -ENOBUFS) {
+		if (n == 0 && bpwire_rx_pending(s->c.rx))
+			slave_close(s, "end of file in the middle of a frame");
+		else
+			slave_close(s, n == 0 ? "closed by the slave" :
+				    strerror((int)-n));
+		return;
+	}
+	s->last_heard = bpd_now_ms();
+	while ((r = bpwire_rx_next(s->c.rx, &m, &why)) > 0) {
+		if (!slave_frame(s, &m)) {
+			slave_close(s, "protocol");
+			return;
+		}
+	}
+	if (r < 0) {
+		char reason[128];
+
+		snprintf(reason, sizeof(reason), "malformed frame: %s",
+			 why ? why : strerror(-r));
+		slave_close(s, reason);
+	}
+}
+
+static void accept_slave(void)
+{
+	struct slave *s;
+	int fd, one = 1;
+
+	fd = accept4(M.lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (fd < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			bpd_warn("accept: %s", strerror(errno));
+		return;
+	}
+	/* A cluster is at most BPROC_NODES_MAX nodes, plus a margin. */
+	if (M.nslaves >= 2 * BPROC_NODES_MAX) {
+		bpd_warn("too many connections; refusing one");
+		close(fd);
+		return;
+	}
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	s = calloc(1, sizeof(*s));
+	if (!s || bpd_conn_init(&s->c, fd)) {
+		bpd_err("out of memory for a connection");
+		if (s)
+			bpd_conn_close(&s->c);
+		else
+			close(fd);
+		free(s);
+		return;
+	}
+	s->node = BPROC_NODE_NONE;
+	s->opened = s->last_heard = s->last_ping = bpd_now_ms();
+	s->next = M.slaves;
+	M.slaves = s;
+	M.nslaves++;
+	bpd_debug("%s: connected", s->c.peer);
+}
+
+/* ------------------------------------------------------------------ */
+/* Heartbeats                                                         */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Every ping_ms/4: PING every node not heard from for ping_ms/2, and close
+ * a connection silent for ping_ms.  A node that dies is therefore marked
+ * down between 1 and 1.25 x pingtimeout after the last thing it sent.
+ */
+static void heartbeat(uint64_t now)
+{
+	struct slave *s, *next;
+	struct bpwire_msg m;
+
+	for (s = M.slaves; s; s = next) {
+		next = s->next;
+		if (now - s->last_heard >= M.ping_ms) {
+			char why[64];
+
+			snprintf(why, sizeof(why), "no answer for %llu ms",
+				 (unsigned long long)(now - s->last_heard));
+			slave_close(s, why);
+			continue;
+		}
+		if (s->node < 0 || s->closing)
+			continue;
+		if (now - s->last_ping >= M.ping_ms / 2 &&
+		    now - s->last_heard >= M.ping_ms / 2) {
+			bpwire_init(&m, BPWIRE_PING, ++M.ping_seq,
+				    BPROC_NODE_MASTER, s->node);
+			m.u.ping.timestamp = now;
+			s->last_ping = now;
+			slave_send(s, &m);
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* The kernel                                                         */
+/* ------------------------------------------------------------------ */
+
+/* Carry out a request root made through /sys/bproc/nodes/N/. */
+static int node_request(const struct bproc_msg_node_req *req)
+{
+	static const uint32_t bye[] = {
+		[BPROC_NODE_REQ_REBOOT] = BPWIRE_BYE_REBOOT,
+		[BPROC_NODE_REQ_HALT] = BPWIRE_BYE_HALT,
+		[BPROC_NODE_REQ_PWROFF] = BPWIRE_BYE_PWROFF,
+	};
+	static const uint32_t pending[] = {
+		[BPROC_NODE_REQ_REBOOT] = BPROC_STATUS_REBOOT,
+		[BPROC_NODE_REQ_HALT] = BPROC_STATUS_HALT,
+		[BPROC_NODE_REQ_PWROFF] = BPROC_STATUS_PWROFF,
+	};
+	struct node *n;
+	struct slave *s;
+
+	if (req->node < 0 || req->node >= M.cfg.numnodes)
+		return -EINVAL;
+	n = &M.nodes[req->node];
+	s = n->slave;
+
+	switch (req->what) {
+	case BPROC_NODE_REQ_STATUS:
+		if (req->arg == BPROC_STATUS_DOWN) {
+			if (s) {
+				slave_bye(s, BPWIRE_BYE_NONE, "set down by the administrator");
+				bpd_conn_flush(&s->c);
+				slave_close(s, "set down by the administrator");
+			}
+			return 0;
+		}
+		if (req->arg != BPROC_STATUS_UP && req->arg != BPROC_STATUS_ERROR &&
+		    req->arg != BPROC_STATUS_UNAVAILABLE)
+			return -EINVAL;
+		if (!s || !s->ready || s->closing)
+			return -EHOSTDOWN;
+		set_status(req->node, req->arg, "set by the administrator");
+		return 0;
+	case BPROC_NODE_REQ_REBOOT:
+	case BPROC_NODE_REQ_HALT:
+	case BPROC_NODE_REQ_PWROFF:
+		if (!s || s->closing)
+			return -EHOSTDOWN;
+		set_status(req->node, pending[req->what], "asked by the administrator");
+		slave_bye(s, bye[req->what], "asked by the administrator");
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static void kernel_input(void)
+{
+	static unsigned char buf[BPROC_MSG_MAX];
+	const struct bproc_msg_hdr *hdr = (const void *)buf;
+	ssize_t n;
+
+	n = bpd_kdev_read(M.kfd, buf);
+	if (n == -EAGAIN)
+		return;
+	if (n < 0) {
+		bpd_err("reading " MASTER_DEV ": %s", strerror((int)-n));
+		stop_signal = SIGTERM;
+		return;
+	}
+	switch (hdr->type) {
+	case BPROC_MSG_NODE_REQ: {
+		struct bproc_msg_node_req req;
+		int err;
+
+		if (n != sizeof(req))
+			break;
+		memcpy(&req, buf, sizeof(req));
+		err = node_request(&req);
+		req.hdr.flags = BPROC_MSGF_REPLY;
+		req.hdr.result = err;
+		req.hdr.src = BPROC_NODE_MASTER;
+		req.hdr.dst = BPROC_NODE_MASTER;
+		err = bpd_kdev_write(M.kfd, &req, sizeof(req));
+		if (err)
+			bpd_err("cannot answer the kernel: %s", strerror(-err));
+		return;
+	}
+	case BPROC_MSG_NODE_SET: {
+		const struct bproc_msg_node_set *m = (const void *)buf;
+		uint32_t i;
+
+		if ((size_t)n < sizeof(*m) ||
+		    m->count != (n - sizeof(*m)) / sizeof(m->entries[0]))
+			break;
+		for (i = 0; i < m->count; i++) {
+			const struct bproc_node_entry *e = &m->entries[i];
+
+			if (e->node < 0 || e->node >= M.cfg.numnodes ||
+			    !(e->valid & BPROC_NODE_F_OWNER))
+				continue;
+			M.nodes[e->node].uid = e->uid;
+			M.nodes[e->node].gid = e->gid;
+			M.nodes[e->node].mode = e->mode;
+			bpd_info("node %d: owner %u, group %u, mode %03o",
+				 e->node, e->uid, e->gid, e->mode);
+			broadcast_node(e->node, BPROC_NODE_F_OWNER);
+		}
+		return;
+	}
+	default:
+		break;
+	}
+	bpd_warn("unexpected message type %u (%zd bytes) from the kernel",
+		 hdr->type, n);
+}
+
+/* ------------------------------------------------------------------ */
+/* Setup                                                              */
+/* ------------------------------------------------------------------ */
+
+/* The interface's first IPv4 address, network order; 0 if none. */
+static uint32_t interface_addr(const char *ifname)
+{
+	struct ifaddrs *ifa, *i;
+	uint32_t addr = 0;
+
+	if (getifaddrs(&ifa))
+		return 0;
+	for (i = ifa; i; i = i->ifa_next) {
+		if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET &&
+		    !strcmp(i->ifa_name, ifname)) {
+			addr = ((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr;
+			break;
+		}
+	}
+	freeifaddrs(ifa);
+	return addr;
+}
+
+/* bproc's file system on /proc/bproc, as the slave image's init mounts it. */
+static void mount_bprocfs(void)
+{
+	if (access(BPROCFS "/libraries", F_OK) == 0)
+		return;
+	if (mount("bproc", BPROCFS, "bproc", 0, NULL) && errno != EBUSY)
+		bpd_warn("cannot mount bproc on " BPROCFS ": %s", strerror(errno));
+}
+
+/* Add the config's 'libraries' globs to the kernel's remote-file list. */
+static void add_libraries(void)
+{
+	unsigned int i;
+	size_t j;
+	int fd;
+
+	if (!M.cfg.nlibraries)
+		return;
+	fd = open(BPROCFS "/libraries", O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		bpd_warn("cannot open " BPROCFS "/libraries: %s", strerror(errno));
+		return;
+	}
+	for (i = 0; i < M.cfg.nlibraries; i++) {
+		glob_t g;
+
+		if (glob(M.cfg.libraries[i], GLOB_MARK, NULL, &g)) {
+			bpd_warn("libraries %s: matches nothing", M.cfg.libraries[i]);
+			continue;
+		}
+		for (j = 0; j < g.gl_pathc; j++) {
+			char cmd[4200];
+			int len = snprintf(cmd, sizeof(cmd), "+%s", g.gl_pathv[j]);
+
+			if (len >= (int)sizeof(cmd) || write(fd, cmd, len) != len)
+				bpd_warn("cannot add %s to the remote-file list: %s",
+					 g.gl_pathv[j], strerror(errno));
+		}
+		globfree(&g);
+	}
+	close(fd);
+}
+
+static int setup_listener(void)
+{
+	struct sockaddr_in sin;
+	int fd, one = 1;
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(M.cfg.port);
+	sin.sin_addr.s_addr = M.master_addr;
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) || listen(fd, 256)) {
+		int err = -errno;
+
+		bpd_err("cannot listen on %s:%u: %s", inet_ntoa(sin.sin_addr),
+			M.cfg.port, strerror(errno));
+		close(fd);
+		return err;
+	}
+	M.lfd = fd;
+	return 0;
+}
+
+/* Size the kernel's table, give it every node's address, all down. */
+static int setup_kernel(void)
+{
+	struct bproc_node_entry *e;
+	int nr, err;
+
+	err = bpd_kdev_nodes(M.kfd, M.cfg.numnodes, BPROC_NODE_MASTER,
+			     M.master_addr);
+	if (err) {
+		bpd_err("cannot set up the kernel's node table: %s", strerror(-err));
+		return err;
+	}
+	e = calloc(M.cfg.numnodes, sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	for (nr = 0; nr < M.cfg.numnodes; nr++) {
+		M.nodes[nr].addr = M.cfg.node_addr[nr];
+		M.nodes[nr].status = BPROC_STATUS_DOWN;
+		read_owner(nr);
+		node_entry(nr, BPROC_NODE_F_STATUS | BPROC_NODE_F_ADDR, &e[nr]);
+	}
+	err = bpd_kdev_node_set(M.kfd, e, M.cfg.numnodes);
+	free(e);
+	if (err)
+		bpd_err("cannot set the kernel's node table: %s", strerror(-err));
+	return err;
+}
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: bpmaster [-c FILE] [-f] [-v] [-t]\n"
+		   "  -c FILE  configuration file (default " BPCONFIG_PATH ")\n"
+		   "  -f       stay in the foreground, log to standard error\n"
+		   "  -v       verbose: log debugging detail too\n"
+		   "  -t       check the configuration file and exit\n"
+		   "  -V       print the version and exit\n");
+}
+
+/* ------------------------------------------------------------------ */
+/* The loop                                                           */
+/* ------------------------------------------------------------------ */
+
+static void run(void)
+{
+	struct pollfd *pfd = NULL;
+	struct slave **who = NULL;
+	size_t cap = 0;
+	sigset_t empty;
+
+	sigemptyset(&empty);
+	M.next_tick = bpd_now_ms() + M.ping_ms / 4;
+	while (!stop_signal) {
+		struct timespec ts;
+		struct slave *s, *next;
+		uint64_t now;
+		size_t n = 0, i;
+		int timeout;
+
+		if (cap < (size_t)M.nslaves + 2) {
+			cap = M.nslaves + 64;
+			pfd = realloc(pfd, cap * sizeof(*pfd));
+			who = realloc(who, cap * sizeof(*who));
+			if (!pfd || !who) {
+				bpd_err("out of memory");
+				exit(1);
+			}
+		}
+		pfd[n++] = (struct pollfd){ .fd = M.kfd, .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = M.lfd, .events = POLLIN };
+		for (s = M.slaves; s; s = s->next) {
+			who[n] = s;
+			pfd[n++] = (struct pollfd){
+				.fd = s->c.fd,
+				.events = POLLIN | (bpd_conn_busy(&s->c) ? POLLOUT : 0),
+			};
+		}
+		now = bpd_now_ms();
+		timeout = M.next_tick > now ? (int)(M.next_tick - now) : 0;
+		ts.tv_sec = timeout / 1000;
+		ts.tv_nsec = (timeout % 1000) * 1000000L;
+		if (ppoll(pfd, n, &ts, &empty) < 0 && errno != EINTR) {
+			bpd_err("poll: %s", strerror(errno));
+			exit(1);
+		}
+		if (stop_signal)
+			break;
+		if (pfd[0].revents)
+			kernel_input();
+		if (pfd[1].revents)
+			accept_slave();
+		/* Slaves may be closed on the way: walk the poll set, check
+		 * each is still listed before touching it. */
+		for (i = 2; i < n; i++) {
+			bool alive = false;
+
+			if (!pfd[i].revents)
+				continue;
+			for (s = M.slaves; s; s = s->next)
+				if (s == who[i] && s->c.fd == pfd[i].fd)
+					alive = true;
+			if (!alive)
+				continue;
+			s = who[i];
+			if (pfd[i].revents & POLLOUT) {
+				int err = bpd_conn_flush(&s->c);
+
+				if (err) {
+					slave_close(s, strerror(-err));
+					continue;
+				}
+			}
+			if (pfd[i].revents & (POLLIN | POLLERR | POLLHUP))
+				slave_input(s);
+		}
+		now = bpd_now_ms();
+		if (now >= M.next_tick) {
+			heartbeat(now);
+			M.next_tick = now + M.ping_ms / 4;
+		}
+		/* Refused slaves go once their REFUSE is out. */
+		for (s = M.slaves; s; s = next) {
+			next = s->next;
+			if (s->closing && s->node < 0 && !bpd_conn_busy(&s->c))
+				slave_close(s, "refused");
+		}
+	}
+	free(pfd);
+	free(who);
+}
+
+int main(int argc, char **argv)
+{
+	bool foreground = false, check_only = false;
+	char err[512];
+	struct sigaction sa;
+	sigset_t block;
+	int opt;
+
+	M.cfg_path = BPCONFIG_PATH;
+	while ((opt = getopt(argc, argv, "c:fvtVh")) != -1) {
+		switch (opt) {
+		case 'c':
+			M.cfg_path = optarg;
+			break;
+		case 'f':
+			foreground = true;
+			break;
+		case 'v':
+			bpd_verbose = true;
+			break;
+		case 't':
+			check_only = true;
+			break;
+		case 'V':
+			printf("bpmaster %s\n", BPROC_VERSION_STRING);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+
+	if (bpconfig_parse_file(M.cfg_path, &M.cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "bpmaster: %s\n", err);
+		return 1;
+	}
+	if (check_only) {
+		printf("%s: %d nodes, port %u, pingtimeout %u s, %u library globs\n",
+		       M.cfg_path, M.cfg.numnodes, M.cfg.port, M.cfg.pingtimeout,
+		       M.cfg.nlibraries);
+		return 0;
+	}
+	M.ping_ms = M.cfg.pingtimeout * 1000;
+	if (M.cfg.interface[0]) {
+		M.master_addr = M.cfg.interface_addr ?:
+				interface_addr(M.cfg.interface);
+		if (!M.master_addr) {
+			fprintf(stderr, "bpmaster: %s: interface %s has no IPv4 address\n",
+				M.cfg_path, M.cfg.interface);
+			return 1;
+		}
+	}
+	M.nodes = calloc(M.cfg.numnodes, sizeof(*M.nodes));
+	if (!M.nodes) {
+		fprintf(stderr, "bpmaster: out of memory\n");
+		return 1;
+	}
+
+	bpd_log_init("bpmaster", foreground, M.cfg.logfacility);
+	M.kfd = bpd_kdev_open(MASTER_DEV);
+	if (M.kfd < 0) {
+		if (M.kfd == -EBUSY)
+			fprintf(stderr, "bpmaster: another bpmaster is running (" MASTER_DEV " is busy)\n");
+		return 1;
+	}
+	if (setup_listener() || setup_kernel())
+		return 1;
+	mount_bprocfs();
+	add_libraries();
+	if (!foreground && daemon(0, 0)) {
+		bpd_err("cannot become a daemon: %s", strerror(errno));
+		return 1;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	/* No reloading: a changed configuration needs a restart (the slaves
+	 * reconnect to the new bpmaster on their own). */
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+
+	bpd_info("version %s: %d nodes, listening on %s:%u, pingtimeout %u s",
+		 BPROC_VERSION_STRING, M.cfg.numnodes,
+		 inet_ntoa((struct in_addr){ M.master_addr }), M.cfg.port,
+		 M.cfg.pingtimeout);
+	run();
+	bpd_info("stopping on signal %d", (int)stop_signal);
+
+	/* The slaves see the connection end and reconnect to the next one. */
+	while (M.slaves)
+		slave_close(M.slaves, "bpmaster stopping");
+	close(M.lfd);
+	close(M.kfd);
+	free(M.nodes);
+	bpconfig_free(&M.cfg);
+	return 0;
+}

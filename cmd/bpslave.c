@@ -1,0 +1,493 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bpslave - the bproc slave daemon.
+ *
+ *   bpslave [-n NODE] [-v] MASTER [PORT]
+ *
+ * Started by the slave image's init (from bproc.master= and bproc.node=),
+ * which restarts it if it dies.  It connects to bpmaster at MASTER:PORT
+ * (default 2223) from a privileged port, says HELLO, and mirrors what the
+ * master sends into this kernel through a session of /dev/bproc/slave: its
+ * node number, the node table, the remote-file list.  Then it answers
+ * heartbeats.  When the master goes away (the connection ends, or nothing
+ * is heard from it for the heartbeat timeout) it closes the session (the
+ * kernel marks the mirror down) and connects again, with a backoff of 0.5 s
+ * doubling to 5 s; the node becomes up again without a reboot.  A BYE from
+ * the master may ask it to reboot, halt or power off the machine.
+ *
+ * It runs in the foreground and logs to standard error (the console: a
+ * diskless node has no syslog).  It is linked statically: the slave image
+ * has no C library.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/reboot.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "bpdaemon.h"
+#include "bpwire.h"
+
+#define SLAVE_DEV	"/dev/bproc/slave"
+#define LIBRARIES	"/proc/bproc/libraries"
+
+#define BACKOFF_MIN_MS	500
+#define BACKOFF_MAX_MS	5000
+
+static struct {
+	struct sockaddr_in master;
+	int want_node;
+	uint64_t boot_id;
+	uint64_t ping_seq;
+} S = { .want_node = BPROC_NODE_NONE };
+
+/* One connection's state. */
+struct session {
+	struct bpd_conn c;
+	int kfd;		/* this node's session of /dev/bproc/slave */
+	int node;		/* from WELCOME; BPROC_NODE_NONE before */
+	int numnodes;
+	uint32_t ping_ms;
+	bool ready;
+	uint64_t last_heard, last_ping;
+	uint32_t bye_action;	/* BPWIRE_BYE_* received */
+};
+
+static volatile sig_atomic_t stop_signal;
+
+/* A number that tells this boot from the next: the kernel's boot_id. */
+static uint64_t read_boot_id(void)
+{
+	unsigned int a = 0, b = 0;
+	uint64_t id = 0;
+	FILE *f;
+
+	f = fopen("/proc/sys/kernel/random/boot_id", "re");
+	if (f) {
+		if (fscanf(f, "%8x-%4x", &a, &b) == 2)
+			id = ((uint64_t)a << 16) | b;
+		fclose(f);
+	}
+	return id ?: (uint64_t)getpid() << 32 ^ bpd_now_ms();
+}
+
+/* Connect to the master from a privileged port.  Returns the fd or -errno. */
+static int connect_master(void)
+{
+	int port, fd = -1, err = -EADDRINUSE, one = 1;
+
+	/* The master accepts only privileged ports: only root has them. */
+	for (port = 1023; port >= 512; port--) {
+		struct sockaddr_in me = { .sin_family = AF_INET,
+					  .sin_port = htons(port) };
+
+		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return -errno;
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(fd, (struct sockaddr *)&me, sizeof(me)) == 0) {
+			if (connect(fd, (struct sockaddr *)&S.master,
+				    sizeof(S.master)) == 0) {
+				setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+					   sizeof(one));
+				return fd;
+			}
+			err = -errno;
+			close(fd);
+			/* In use towards the master from an earlier life. */
+			if (err == -EADDRNOTAVAIL || err == -EADDRINUSE)
+				continue;
+			return err;
+		}
+		err = -errno;
+		close(fd);
+		if (err != -EADDRINUSE && err != -EACCES)
+			return err;
+		if (err == -EACCES)
+			return err;
+	}
+	return err;
+}
+
+static int send_frame(struct session *s, const struct bpwire_msg *m)
+{
+	int err = bpd_conn_send(&s->c, m);
+
+	if (err)
+		bpd_warn("send %s: %s", bpwire_type_name(m->hdr.type),
+			 strerror(-err));
+	return err;
+}
+
+/* Replace this node's remote-file list with the master's. */
+static void apply_libs(const struct bpwire_msg *m)
+{
+	const char *p;
+	int fd;
+
+	fd = open(LIBRARIES, O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		bpd_warn("cannot open " LIBRARIES ": %s", strerror(errno));
+		return;
+	}
+	if (write(fd, "clear", 5) != 5)
+		bpd_warn("cannot clear the remote-file list: %s", strerror(errno));
+	for (p = bpwire_libs_next(m, NULL); p; p = bpwire_libs_next(m, p)) {
+		char cmd[BPWIRE_PATH_MAX + 2];
+		int len = snprintf(cmd, sizeof(cmd), "+%s", p);
+
+		if (write(fd, cmd, len) != len)
+			bpd_warn("cannot add %s to the remote-file list: %s", p,
+				 strerror(errno));
+	}
+	close(fd);
+}
+
+static int apply_nodes(struct session *s, const struct bpwire_msg *m)
+{
+	struct bproc_node_entry *e;
+	uint32_t i;
+	int err;
+
+	if (m->u.nodes.numnodes != s->numnodes) {
+		bpd_warn("NODES for %d nodes; the master said %d",
+			 m->u.nodes.numnodes, s->numnodes);
+		return -EPROTO;
+	}
+	if (!m->u.nodes.count)
+		return 0;
+	e = calloc(m->u.nodes.count, sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	for (i = 0; i < m->u.nodes.count; i++)
+		bpwire_nodes_get(m, i, &e[i]);
+	err = bpd_kdev_node_set(s->kfd, e, m->u.nodes.count);
+	free(e);
+	if (err)
+		bpd_warn("the kernel refused the node table: %s", strerror(-err));
+	return err;
+}
+
+/* One frame from the master.  Returns 0, or -errno to drop the connection. */
+static int master_frame(struct session *s, const struct bpwire_msg *m)
+{
+	struct bpwire_msg r;
+	int err;
+
+	if (s->node < 0 && m->hdr.type != BPWIRE_WELCOME &&
+	    m->hdr.type != BPWIRE_REFUSE) {
+		bpd_warn("protocol error: %s before WELCOME",
+			 bpwire_type_name(m->hdr.type));
+		return -EPROTO;
+	}
+	switch (m->hdr.type) {
+	case BPWIRE_WELCOME:
+		if (s->node >= 0)
+			return -EPROTO;
+		if (m->u.welcome.node < 0 ||
+		    m->u.welcome.node >= m->u.welcome.numnodes)
+			return -EPROTO;
+		s->node = m->u.welcome.node;
+		s->numnodes = m->u.welcome.numnodes;
+		s->ping_ms = m->u.welcome.ping_ms;
+		bpd_info("node %d of %d (master %s, heartbeat timeout %u ms)",
+			 s->node, s->numnodes, inet_ntoa(S.master.sin_addr),
+			 s->ping_ms);
+		err = bpd_kdev_nodes(s->kfd, s->numnodes, s->node,
+				     m->u.welcome.master_addr);
+		if (err)
+			bpd_err("the kernel refused the node table's size: %s",
+				strerror(-err));
+		return err;
+	case BPWIRE_REFUSE:
+		bpd_err("the master refused this node: %.*s (%s)",
+			(int)m->u.refuse.reason.len, m->u.refuse.reason.str,
+			strerror(-m->hdr.result));
+		return -ECONNREFUSED;
+	case BPWIRE_NODES:
+		return apply_nodes(s, m);
+	case BPWIRE_LIBS:
+		apply_libs(m);
+		/* LIBS is the last of the configuration. */
+		if (!s->ready) {
+			s->ready = true;
+			bpwire_init(&r, BPWIRE_READY, 0, s->node,
+				    BPROC_NODE_MASTER);
+			return send_frame(s, &r);
+		}
+		return 0;
+	case BPWIRE_PING:
+		bpwire_reply_init(&r, BPWIRE_PONG, m);
+		r.u.ping.timestamp = m->u.ping.timestamp;
+		return send_frame(s, &r);
+	case BPWIRE_PONG:
+		return 0;
+	case BPWIRE_BYE:
+		bpd_info("the master says goodbye: %.*s",
+			 (int)m->u.bye.reason.len, m->u.bye.reason.str);
+		s->bye_action = m->u.bye.action;
+		return -ECONNRESET;
+	default:
+		bpd_warn("protocol error: unexpected %s",
+			 bpwire_type_name(m->hdr.type));
+		return -EPROTO;
+	}
+}
+
+/*
+ * One connection, from connect to its end.  Returns 0 if it got as far as
+ * READY (the backoff starts over), else -errno.
+ */
+static int session(struct session *s)
+{
+	struct bpwire_msg m;
+	const char *why = NULL;
+	sigset_t empty;
+	int fd, err, r;
+
+	fd = connect_master();
+	if (fd < 0)
+		return fd;
+	err = bpd_conn_init(&s->c, fd);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	s->kfd = bpd_kdev_open(SLAVE_DEV);
+	if (s->kfd < 0) {
+		err = s->kfd;
+		goto out;
+	}
+	bpd_info("connected to %s:%u from %s", inet_ntoa(S.master.sin_addr),
+		 ntohs(S.master.sin_port), s->c.peer);
+
+	bpwire_init(&m, BPWIRE_HELLO, 1, BPROC_NODE_NONE, BPROC_NODE_MASTER);
+	m.u.hello.major = BPWIRE_MAJOR;
+	m.u.hello.minor = BPWIRE_MINOR;
+	m.u.hello.want_node = S.want_node;
+	m.u.hello.boot_id = S.boot_id;
+	err = send_frame(s, &m);
+	if (err)
+		goto out;
+
+	/* Until WELCOME, wait as long as a heartbeat timeout would be. */
+	s->ping_ms = 30000;
+	s->last_heard = s->last_ping = bpd_now_ms();
+	sigemptyset(&empty);
+	while (!stop_signal) {
+		struct pollfd p = { .fd = s->c.fd, .events = POLLIN };
+		uint64_t now = bpd_now_ms();
+		struct timespec ts = { .tv_sec = 0,
+				       .tv_nsec = (s->ping_ms / 4) * 1000000L };
+		ssize_t n;
+
+		ts.tv_sec = ts.tv_nsec / 1000000000L;
+		ts.tv_nsec %= 1000000000L;
+		if (bpd_conn_busy(&s->c))
+			p.events |= POLLOUT;
+		if (ppoll(&p, 1, &ts, &empty) < 0 && errno != EINTR) {
+			err = -errno;
+			break;
+		}
+		now = bpd_now_ms();
+		if (p.revents & POLLOUT) {
+			err = bpd_conn_flush(&s->c);
+			if (err)
+				break;
+		}
+		if (p.revents & (POLLIN | POLLERR | POLLHUP)) {
+			n = bpwire_rx_read(s->c.rx, s->c.fd);
+			if (n == 0) {
+				bpd_warn("the master closed the connection");
+				err = -ECONNRESET;
+				break;
+			}
+			if (n < 0 && n != -EAGAIN && n != -ENOBUFS) {
+				err = (int)n;
+				bpd_warn("receive: %s", strerror(-err));
+				break;
+			}
+			s->last_heard = now;
+			while ((r = bpwire_rx_next(s->c.rx, &m, &why)) > 0) {
+				err = master_frame(s, &m);
+				if (err)
+					break;
+			}
+			if (err)
+				break;
+			if (r < 0) {
+				bpd_warn("malformed frame from the master: %s",
+					 why ? why : strerror(-r));
+				err = r;
+				break;
+			}
+		}
+		/* The master pings every ping_ms/2: silence means it is gone. */
+		if (now - s->last_heard >= s->ping_ms) {
+			bpd_warn("nothing from the master for %llu ms",
+				 (unsigned long long)(now - s->last_heard));
+			err = -ETIMEDOUT;
+			break;
+		}
+		if (s->node >= 0 && now - s->last_heard >= s->ping_ms / 2 &&
+		    now - s->last_ping >= s->ping_ms / 2) {
+			bpwire_init(&m, BPWIRE_PING, ++S.ping_seq, s->node,
+				    BPROC_NODE_MASTER);
+			m.u.ping.timestamp = now;
+			s->last_ping = now;
+			err = send_frame(s, &m);
+			if (err)
+				break;
+		}
+	}
+out:
+	if (s->kfd >= 0)
+		close(s->kfd);	/* the kernel marks the mirror down */
+	s->kfd = -1;
+	bpd_conn_close(&s->c);
+	return s->ready ? 0 : err;
+}
+
+static void power(uint32_t action)
+{
+	static const struct {
+		int cmd;
+		const char *name;
+	} how[BPWIRE_BYE_NR] = {
+		[BPWIRE_BYE_REBOOT] = { RB_AUTOBOOT, "rebooting" },
+		[BPWIRE_BYE_HALT] = { RB_HALT_SYSTEM, "halting" },
+		[BPWIRE_BYE_PWROFF] = { RB_POWER_OFF, "powering off" },
+	};
+
+	if (action == BPWIRE_BYE_NONE || action >= BPWIRE_BYE_NR)
+		return;
+	bpd_info("%s, as the master asked", how[action].name);
+	sync();
+	if (reboot(how[action].cmd))
+		bpd_err("%s failed: %s", how[action].name, strerror(errno));
+	/* After a halt the kernel stops here; stay quiet until then. */
+	for (;;)
+		pause();
+}
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: bpslave [-n NODE] [-v] MASTER [PORT]\n"
+		   "  -n NODE  ask for node number NODE (the master checks it)\n"
+		   "  -v       verbose\n"
+		   "PORT defaults to %d.\n", 2223);
+}
+
+int main(int argc, char **argv)
+{
+	struct sigaction sa;
+	sigset_t block;
+	unsigned int backoff = BACKOFF_MIN_MS;
+	int opt;
+
+	while ((opt = getopt(argc, argv, "n:vVh")) != -1) {
+		char *end;
+		long v;
+
+		switch (opt) {
+		case 'n':
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || v < 0 ||
+			    v >= BPROC_NODES_MAX) {
+				fprintf(stderr, "bpslave: bad node number '%s'\n",
+					optarg);
+				return 2;
+			}
+			S.want_node = (int)v;
+			break;
+		case 'v':
+			bpd_verbose = true;
+			break;
+		case 'V':
+			printf("bpslave %s\n", BPROC_VERSION_STRING);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (argc - optind < 1 || argc - optind > 2) {
+		usage(stderr);
+		return 2;
+	}
+	S.master.sin_family = AF_INET;
+	S.master.sin_port = htons(2223);
+	if (inet_pton(AF_INET, argv[optind], &S.master.sin_addr) != 1) {
+		fprintf(stderr, "bpslave: bad master address '%s'\n", argv[optind]);
+		return 2;
+	}
+	if (argc - optind == 2) {
+		char *end;
+		long port = strtol(argv[optind + 1], &end, 10);
+
+		if (*end || end == argv[optind + 1] || port < 1 || port > 65535) {
+			fprintf(stderr, "bpslave: bad port '%s'\n", argv[optind + 1]);
+			return 2;
+		}
+		S.master.sin_port = htons(port);
+	}
+
+	bpd_log_init("bpslave", true, 0);
+	S.boot_id = read_boot_id();
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+
+	while (!stop_signal) {
+		struct session s = { .kfd = -1, .node = BPROC_NODE_NONE };
+		struct timespec ts;
+		sigset_t empty;
+		int err;
+
+		err = session(&s);
+		if (stop_signal)
+			break;
+		power(s.bye_action);
+		if (!err) {
+			backoff = BACKOFF_MIN_MS;
+		} else {
+			bpd_warn("no session with the master (%s); again in %u ms",
+				 strerror(-err), backoff);
+		}
+		/* Sleep, but wake for SIGTERM. */
+		sigemptyset(&empty);
+		ts.tv_sec = backoff / 1000;
+		ts.tv_nsec = (backoff % 1000) * 1000000L;
+		ppoll(NULL, 0, &ts, &empty);
+		if (err)
+			backoff = backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS :
+								 backoff * 2;
+	}
+	bpd_info("stopping on signal %d", (int)stop_signal);
+	return 0;
+}
