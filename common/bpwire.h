@@ -225,14 +225,16 @@ const char *bpwire_type_name(uint16_t type);
 
 /*
  * bpwire_init - zero @m and set its header: a request or unsolicited frame
- * (flags 0, result 0).
+ * (flags 0, result 0).  For HELLO and WELCOME it also sets major and minor
+ * to BPWIRE_MAJOR/MINOR, and for HELLO want_node to BPROC_NODE_NONE.
  */
 void bpwire_init(struct bpwire_msg *m, uint16_t type, uint64_t id,
 		 int32_t src, int32_t dst);
 
 /*
  * bpwire_reply_init - zero @m and make it the reply of type @type to @req:
- * BPROC_MSGF_REPLY, @req's id, src and dst swapped, result 0.
+ * BPROC_MSGF_REPLY, @req's id, src and dst swapped, result 0 (set it for
+ * REFUSE), versions as bpwire_init().
  */
 void bpwire_reply_init(struct bpwire_msg *m, uint16_t type,
 		       const struct bpwire_msg *req);
@@ -321,6 +323,7 @@ int bpwire_rx_feed(struct bpwire_rx *rx, const void *data, size_t len);
  * Returns 1 with @m filled (its pointers stay valid until the next call of
  * any bpwire_rx_* function on @rx), 0 if more bytes are needed, or a
  * negative errno as bpwire_decode() (with *@why): close the connection.
+ * On -EPROTONOSUPPORT @m is filled as bpwire_decode() fills it.
  */
 int bpwire_rx_next(struct bpwire_rx *rx, struct bpwire_msg *m,
 		   const char **why);

@@ -14,3 +14,8 @@ $(B)/tests/unit/test_cmdline.o: ALL_CFLAGS += -Iinitramfs
 UNIT_TESTS += vmad
 UNIT_OBJS_vmad := $(B)/common/vmad_check.o $(B)/common/vmad_build.o \
 		  $(B)/common/crc32c.o $(B)/tests/unit/vmad_sample.o
+
+# The daemon<->daemon protocol codec (common/bpwire.c).
+UNIT_TESTS += bpwire
+UNIT_OBJS_bpwire := $(B)/common/bpwire.o
+$(B)/tests/unit/test_bpwire.o: ALL_CFLAGS += -Icommon
