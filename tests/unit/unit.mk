@@ -15,6 +15,19 @@ UNIT_TESTS += vmad
 UNIT_OBJS_vmad := $(B)/common/vmad_check.o $(B)/common/vmad_build.o \
 		  $(B)/common/crc32c.o $(B)/tests/unit/vmad_sample.o
 
+# libbproc's node sets and nodespec parser (lib/nodeset.c, lib/nodespec.c),
+# on node sets in memory.
+UNIT_TESTS += nodespec
+UNIT_OBJS_nodespec := $(B)/lib/nodespec.o $(B)/lib/nodeset.o
+$(B)/tests/unit/test_nodespec.o: ALL_CFLAGS += -Ilib
+
+# libbproc's node calls against a fake /sys/bproc and /proc/bproc tree
+# ($BPROC_SYSFS, $BPROC_PROCFS).
+UNIT_TESTS += nodes
+UNIT_OBJS_nodes := $(B)/lib/libbproc.a
+UNIT_LIBS_nodes := -pthread
+$(B)/tests/unit/test_nodes.o: ALL_CFLAGS += -Ilib
+
 # The daemon<->daemon protocol codec (common/bpwire.c).
 UNIT_TESTS += bpwire
 UNIT_OBJS_bpwire := $(B)/common/bpwire.o
