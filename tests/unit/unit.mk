@@ -32,3 +32,8 @@ $(B)/tests/unit/test_nodes.o: ALL_CFLAGS += -Ilib
 UNIT_TESTS += bpwire
 UNIT_OBJS_bpwire := $(B)/common/bpwire.o
 $(B)/tests/unit/test_bpwire.o: ALL_CFLAGS += -Icommon
+
+# bpmaster's configuration file parser (common/bpconfig.c).
+UNIT_TESTS += bpconfig
+UNIT_OBJS_bpconfig := $(B)/common/bpconfig.o
+$(B)/tests/unit/test_bpconfig.o: ALL_CFLAGS += -Icommon
