@@ -24,3 +24,8 @@ $(B)/fuzz/vmad_seeds: tests/fuzz/vmad_seeds.c $(FUZZ_SRCS_vmad)
 fuzz-seeds-vmad: $(B)/fuzz/vmad_seeds
 	@mkdir -p tests/fuzz/corpus/vmad
 	$< tests/fuzz/corpus/vmad
+
+# libbproc's nodespec parser (lib/nodespec.c), on node sets in memory.
+FUZZ_TARGETS += nodespec
+FUZZ_SRCS_nodespec := lib/nodespec.c lib/nodeset.c
+FUZZ_CFLAGS_nodespec := -Ilib
