@@ -4,3 +4,6 @@
 
 # bphello: the module skeleton from user space (devices, HELLO, stats, control).
 KTEST_HELPERS += bphello
+
+# bpnodes: the node table's messages, files and access rule (master, no bpmaster).
+KTEST_HELPERS += bpnodes
