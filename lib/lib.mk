@@ -49,4 +49,6 @@ install-lib: $(B)/lib/libbproc.a $(B)/lib/libbproc.so $(B)/lib/libbproc.pc
 	    lib/libbproc.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/libbproc.pc
 	install -m 644 lib/include/sys/bproc.h $(DESTDIR)$(INCDIR)/sys/
 	install -m 644 include/uapi/linux/bproc.h include/uapi/linux/bproc_image.h $(DESTDIR)$(INCDIR)/linux/
+	install -d $(DESTDIR)$(MANDIR)/man3
+	install -m 644 $(wildcard Documentation/man/*.3) $(DESTDIR)$(MANDIR)/man3/
 INSTALL_TARGETS += install-lib
