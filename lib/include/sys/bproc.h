@@ -102,7 +102,7 @@ int bproc_undump(int fd);
  * @user:   owner uid.
  * @group:  owner gid.
  * @addr:   a struct sockaddr_in (AF_INET, port 0) with the node's address;
- *          AF_UNSPEC when the node has none.
+ *          0.0.0.0 while the node has none.
  * @atime:  not tracked by this bproc: always 0.
  * @mtime:  not tracked by this bproc: always 0.
  */
@@ -135,7 +135,8 @@ struct bproc_node_set_t {
 /*
  * The manual's node calls.  bproc_init() is optional (every call works
  * without it): it reads the cluster state and loads a node map from
- * $HOME/.bprocnodes if there is one.
+ * $HOME/.bprocnodes if there is one.  While a node map is set, the node
+ * numbers of every call are indices into it (libbproc(3)).
  */
 int bproc_init(void);
 int bproc_numnodes(void);
@@ -156,7 +157,14 @@ int bproc_nodeaddr(int node, struct sockaddr *s, int *size)
 int bproc_nodeaddr(int node, struct sockaddr *s, int size);
 #endif
 
-/* The bproc 4 node calls. */
+/*
+ * The bproc 4 node calls.  bproc_nodestatus() returns the status's length
+ * (len 0: just the length; too short: ERANGE).  Node sets returned by
+ * bproc_nodelist(), bproc_nodespec() and bproc_nodefilter() are
+ * initialized by the call and released with bproc_nodeset_free().
+ * bproc_nodespec() grammar: "0-7,10", "5-", "all", "master", "allup",
+ * "!error", ... (libbproc(3)).
+ */
 int bproc_currnode(void);
 int bproc_nodestatus(int node, char *status, int len);
 int bproc_nodeinfo(int node, struct bproc_node_info_t *info);
@@ -183,7 +191,10 @@ int bproc_nodereboot_async(int node);
 int bproc_nodehalt_async(int node);
 int bproc_nodepwroff_async(int node);
 
-/* The remote-file list (/proc/bproc/libraries). */
+/*
+ * The remote-file list (/proc/bproc/libraries).  bproc_liblist() returns
+ * the count and a malloc'd NULL-terminated array of malloc'd strings.
+ */
 int bproc_libadd(const char *path);
 int bproc_libdel(const char *path);
 int bproc_liblist(char ***list);
