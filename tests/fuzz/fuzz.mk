@@ -29,3 +29,14 @@ fuzz-seeds-vmad: $(B)/fuzz/vmad_seeds
 FUZZ_TARGETS += nodespec
 FUZZ_SRCS_nodespec := lib/nodespec.c lib/nodeset.c
 FUZZ_CFLAGS_nodespec := -Ilib
+
+# The daemon<->daemon protocol codec (common/bpwire.c): single frames and
+# the same bytes as a stream.
+FUZZ_TARGETS += bpwire
+FUZZ_SRCS_bpwire := common/bpwire.c
+FUZZ_CFLAGS_bpwire := -Icommon
+
+# bpmaster's configuration file parser (common/bpconfig.c).
+FUZZ_TARGETS += bpconfig
+FUZZ_SRCS_bpconfig := common/bpconfig.c
+FUZZ_CFLAGS_bpconfig := -Icommon

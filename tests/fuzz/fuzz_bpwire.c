@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target for the daemon<->daemon protocol codec
+ * (common/bpwire.c): every byte a peer sends reaches bpwire_rx_next() and
+ * bpwire_decode().
+ *
+ *   make fuzz && build/fuzz/fuzz_bpwire -max_total_time=60 CORPUS_DIR
+ *
+ * Checks, besides what ASan/UBSan catch:
+ *  - decoding is canonical: a frame that decodes, encoded again from what
+ *    was decoded, gives back exactly the same bytes (so no field escapes
+ *    the checks, and encoder and decoder agree on every rule);
+ *  - the result is consistent: errors are the documented ones with a
+ *    reason, text and paths lie inside the frame, entries are in range;
+ *  - the stream reassembler, fed the input in pieces of varying sizes,
+ *    returns the same frames as decoding them one by one, and stops at the
+ *    first bad one with the same error.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpwire.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define check(cond) do { if (!(cond)) __builtin_trap(); } while (0)
+
+static bool known_error(int r)
+{
+	return r == -EPROTO || r == -EINVAL || r == -E2BIG || r == -EPROTONOSUPPORT;
+}
+
+static bool inside(const void *p, size_t n, const uint8_t *buf, size_t len)
+{
+	const uint8_t *q = p;
+
+	return q >= buf && n <= len && q - buf <= (ptrdiff_t)(len - n);
+}
+
+static struct bproc_node_entry entries[BPWIRE_NODES_PER_FRAME];
+static const char *paths[BPWIRE_MAX / 2];
+static unsigned char again[BPWIRE_MAX];
+
+/* @m was decoded from @buf: check it, encode it again, compare. */
+static void check_decoded(const struct bpwire_msg *m, const uint8_t *buf,
+			  size_t len)
+{
+	struct bpwire_msg copy = *m;
+	const struct bpwire_text *t = NULL;
+	const char *why = NULL, *p;
+	uint32_t i, n = 0;
+	ssize_t r;
+
+	check(m->hdr.len == len);
+	check(strcmp(bpwire_type_name(m->hdr.type), "unknown") != 0);
+	switch (m->hdr.type) {
+	case BPWIRE_REFUSE:
+		t = &m->u.refuse.reason;
+		break;
+	case BPWIRE_BYE:
+		t = &m->u.bye.reason;
+		check(m->u.bye.action < BPWIRE_BYE_NR);
+		break;
+	case BPWIRE_NODES:
+		check(!m->u.nodes.entries);
+		check(m->u.nodes.count <= BPWIRE_NODES_PER_FRAME);
+		check(m->u.nodes.first + m->u.nodes.count <=
+		      (uint32_t)m->u.nodes.numnodes);
+		for (i = 0; i < m->u.nodes.count; i++) {
+			bpwire_nodes_get(m, i, &entries[i]);
+			check(entries[i].node == (int32_t)(m->u.nodes.first + i));
+			check(entries[i].status < BPROC_STATUS_NR);
+		}
+		copy.u.nodes.entries = entries;
+		break;
+	case BPWIRE_LIBS:
+		check(!m->u.libs.paths);
+		for (p = bpwire_libs_next(m, NULL); p; p = bpwire_libs_next(m, p)) {
+			size_t l = strlen(p);
+
+			check(n < m->u.libs.count);
+			check(inside(p, l + 1, buf, len));
+			check(p[0] == '/' && l <= BPWIRE_PATH_MAX);
+			paths[n++] = p;
+		}
+		check(n == m->u.libs.count);
+		copy.u.libs.paths = paths;
+		break;
+	}
+	if (t) {
+		check(t->len <= BPWIRE_TEXT_MAX);
+		check(t->str && (!t->len || inside(t->str, t->len, buf, len)));
+		check(!memchr(t->str, '\0', t->len));
+	}
+
+	r = bpwire_encode(&copy, again, sizeof(again), &why);
+	check(r == (ssize_t)len);
+	check(memcmp(again, buf, len) == 0);
+	/* Too small a buffer is refused, not overrun. */
+	check(bpwire_encode(&copy, again, len - 1, &why) == -ENOSPC);
+}
+
+static int decode_one(const uint8_t *buf, size_t len, struct bpwire_msg *m)
+{
+	const char *why = NULL;
+	int r = bpwire_decode(buf, len, m, &why);
+
+	if (r) {
+		check(known_error(r));
+		check(why && *why);
+	} else {
+		check_decoded(m, buf, len);
+	}
+	return r;
+}
+
+static struct bpwire_rx rx;
+
+/*
+ * The input as a stream: the reassembler's frames must be what decoding the
+ * input frame by frame gives, up to the first error.
+ */
+static void check_stream(const uint8_t *data, size_t size)
+{
+	size_t pos = 0, off = 0, step = 1 + (size ? data[0] % 64 : 0);
+	struct bpwire_msg m, direct;
+	const char *why = NULL;
+	int r = 0;
+
+	bpwire_rx_init(&rx);
+	while (pos < size && r >= 0) {
+		size_t room = sizeof(rx.buf) - (rx.end - rx.start);
+		size_t n = step < size - pos ? step : size - pos;
+
+		if (n > room)
+			n = room;	/* a maximal frame, nearly complete */
+		check(n > 0);
+		check(bpwire_rx_feed(&rx, data + pos, n) == 0);
+		pos += n;
+		step = step * 7 % 97 + 1;
+		while ((r = bpwire_rx_next(&rx, &m, &why)) == 1) {
+			/* Whole frames only, in order. */
+			uint32_t len = m.hdr.len;
+
+			check(off + len <= pos);
+			check(decode_one(data + off, len, &direct) == 0);
+			check_decoded(&m, rx.buf + rx.start - len, len);
+			off += len;
+		}
+		if (r < 0) {
+			size_t avail = size - off, len;
+
+			check(known_error(r) && why);
+			check(avail >= 4);
+			len = data[off] | data[off + 1] << 8 | data[off + 2] << 16 |
+			      (size_t)data[off + 3] << 24;
+			if (len >= BPWIRE_HDR_SIZE && len <= BPWIRE_MAX)
+				check(decode_one(data + off, len, &direct) == r);
+			/* Sticky. */
+			check(bpwire_rx_next(&rx, &m, &why) == r);
+		}
+	}
+	if (r >= 0)
+		check(bpwire_rx_pending(&rx) == (off < size));
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct bpwire_msg m;
+
+	if (size > 2 * BPWIRE_MAX)
+		return 0;
+	decode_one(data, size, &m);
+	check_stream(data, size);
+	return 0;
+}
