@@ -36,4 +36,6 @@ install-cmd: $(COMMANDS:%=$(B)/bin/%) $(DAEMONS:%=$(B)/bin/%)
 	$(if $(DAEMONS),install -m 755 $(DAEMONS:%=$(B)/bin/%) $(DESTDIR)$(SBINDIR)/)
 	install -d $(DESTDIR)$(MANDIR)/man1
 	install -m 644 $(wildcard Documentation/man/*.1) $(DESTDIR)$(MANDIR)/man1/
+	install -d $(DESTDIR)$(MANDIR)/man5
+	install -m 644 $(wildcard Documentation/man/*.5) $(DESTDIR)$(MANDIR)/man5/
 INSTALL_TARGETS += install-cmd
