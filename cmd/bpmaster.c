@@ -465,7 +465,16 @@ static void slave_input(struct slave *s)
 			return;
 		}
 	}
-	if (r < 0) {
+	if (r == -EPROTONOSUPPORT && m.hdr.type == BPWIRE_HELLO && s->node < 0) {
+		char reason[96];
+
+		/* Say why, so that the slave's log names the mismatch. */
+		snprintf(reason, sizeof(reason),
+			 "protocol %u.%u, this bpmaster speaks %u.%u",
+			 m.u.hello.major, m.u.hello.minor, BPWIRE_MAJOR,
+			 BPWIRE_MINOR);
+		slave_refuse(s, &m, -EPROTONOSUPPORT, reason);
+	} else if (r < 0) {
 		char reason[128];
 
 		snprintf(reason, sizeof(reason), "malformed frame: %s",

@@ -29,7 +29,7 @@ endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
 define helper_rule
-$(B)/tests/helpers/$(1): tests/kernel/helpers/$(1).c
+$(B)/tests/helpers/$(1): tests/kernel/helpers/$(1).c $(wildcard include/uapi/linux/*.h)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(ALL_CFLAGS) -static -o $$@ $$<
 endef
@@ -50,10 +50,10 @@ $(foreach f,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(f))))
 fuzz: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
 
 # libbproc seen from inside the VMs: static (every node) and shared (master).
-$(B)/tests/helpers/libcheck: tests/kernel/libcheck.c $(B)/lib/libbproc.a
+$(B)/tests/helpers/libcheck: tests/kernel/libcheck.c $(B)/lib/libbproc.a $(wildcard include/uapi/linux/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -static -o $@ $< $(B)/lib/libbproc.a
-$(B)/tests/progs/libcheck-dyn: tests/kernel/libcheck.c $(B)/lib/libbproc.so
+$(B)/tests/progs/libcheck-dyn: tests/kernel/libcheck.c $(B)/lib/libbproc.so $(wildcard include/uapi/linux/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(B)/lib -lbproc
 # VMADump: a process that dumps itself (static everywhere; dynamic on the

@@ -9,7 +9,11 @@
 #   ok COND-STATUS DESC  one TAP line from the status of the last command
 #   check DESC CMD...    run CMD on the host; ok if it succeeds
 #   is GOT WANT DESC     ok if the two strings are equal (shows both if not)
-#   stats_zero NODE      ok if every /sys/bproc/stats counter on NODE is 0
+#   stats_zero NODE      ok if every /sys/bproc/stats counter on NODE is at
+#                        its idle value (0; daemon sessions; the nodes)
+#   daemons_stop         stop bpmaster, wait until no slave holds a session
+#   daemons_start        start bpmaster, wait until every node is up
+#   wait_all_up          wait until the master shows every node up
 #   relay PREFIX OUTPUT  re-number a helper program's TAP lines into ours
 #   done_testing         print the plan; exit 1 if anything failed
 set -u
@@ -56,15 +60,59 @@ want: '$2'"
 	fi
 }
 
-# Every object counter of the module on NODE back at zero.
+# Every object counter of the module on NODE back at its idle value: zero,
+# except the sessions the daemons hold (one per open descriptor of
+# /dev/bproc/master or /dev/bproc/slave) and the node table's nodes.
 stats_zero() {
 	local out
-	out=$(on "$1" sh -c 'cd /sys/bproc/stats && for f in *; do echo "$f $(cat $f)"; done')
-	if [ -n "$out" ] && ! printf '%s\n' "$out" | awk '$2 != 0 { bad = 1 } END { exit bad }'; then
-		_tap 1 "$1: every object counter is back at zero" "$out"
+	out=$(on "$1" sh -c 'cd /sys/bproc/stats && for f in *; do echo "$f $(cat $f)"; done
+		echo "daemon-sessions $(ls -l /proc/[0-9]*/fd 2>/dev/null | grep -cE "/dev/bproc/(master|slave)")"')
+	if [ -n "$out" ] && printf '%s\n' "$out" | awk '
+		$1 == "daemon-sessions" { want = $2; next }
+		$1 == "sessions" { have = $2; next }
+		$1 == "nodes" { next }
+		$2 != 0 { bad = 1 }
+		END { exit bad || have != want }'; then
+		_tap 0 "$1: every object counter is back at its idle value"
 	else
-		_tap $([ -n "$out" ]; echo $?) "$1: every object counter is back at zero" "$out"
+		_tap 1 "$1: every object counter is back at its idle value" "$out"
 	fi
+}
+
+# Stop bpmaster; every slave's bpslave then closes its session (it retries
+# the connection without one).  Waits until no slave holds a session.
+daemons_stop() {
+	local n i
+	on master sh -c 'pkill -x bpmaster; for i in $(seq 50); do pgrep -x bpmaster >/dev/null || exit 0; sleep 0.1; done; exit 1'
+	_tap $? "bpmaster stopped"
+	for ((n = 0; n < $(nslaves); n++)); do
+		for i in $(seq 50); do
+			[ "$(on $n cat /sys/bproc/stats/sessions)" = 0 ] && break
+			sleep 0.2
+		done
+	done
+}
+
+# Start bpmaster again and wait until every node is up.
+daemons_start() {
+	on master /bproc/tests/vcluster/bpmaster-start
+	_tap $? "bpmaster started"
+	wait_all_up
+}
+
+# Number of slaves in the cluster under test.
+nslaves() { "$vcluster" status | grep -c '^slave'; }
+
+# Wait (up to 60 s) until the master shows every node up.
+wait_all_up() {
+	local i st
+	for i in $(seq 120); do
+		st=$(on master sh -c 'cat /sys/bproc/nodes/*/status' | sort -u)
+		[ "$st" = up ] && return 0
+		sleep 0.5
+	done
+	_tap 1 "every node is up again" "$(on master sh -c 'grep . /sys/bproc/nodes/*/status')"
+	return 1
 }
 
 relay() {

@@ -8,6 +8,9 @@
 #   master 10.77.0.1                           slave 0 10.77.0.10
 . "$(dirname "$0")/lib.sh"
 
+# bphello needs the devices to itself: no bpmaster, no bpslave session.
+daemons_stop
+
 for node in master 0; do
 	out=$(on $node "$helpers/bphello" 2>&1)
 	rc=$?
@@ -15,5 +18,7 @@ for node in master 0; do
 	ok $rc "$node: bphello exited 0"
 	stats_zero $node
 done
+
+daemons_start
 
 done_testing

@@ -9,6 +9,9 @@
 #   master 10.77.0.1                           slave 0 10.77.0.10
 . "$(dirname "$0")/lib.sh"
 
+# A daemon's open session pins the module: stop them first.
+daemons_stop
+
 for node in master 0; do
 	if [ $node = master ]; then
 		ko=/bproc/bproc.ko
@@ -36,5 +39,7 @@ for node in master 0; do
 	ok $? "$node: /proc/bproc/libraries is back"
 	stats_zero $node
 done
+
+daemons_start
 
 done_testing

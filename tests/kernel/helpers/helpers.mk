@@ -7,3 +7,9 @@ KTEST_HELPERS += bphello
 
 # bpnodes: the node table's messages, files and access rule (master, no bpmaster).
 KTEST_HELPERS += bpnodes
+
+# fakeslave: a hostile slave daemon for bpmaster (links the bpwire codec).
+$(B)/tests/helpers/fakeslave: tests/kernel/fakeslave.c common/bpwire.c common/bpwire.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Icommon -static -o $@ tests/kernel/fakeslave.c common/bpwire.c
+KTEST_HELPERS_EXTRA += $(B)/tests/helpers/fakeslave
