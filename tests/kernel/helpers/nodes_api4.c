@@ -5,9 +5,9 @@
  * bproc_currnode() and bproc_nodestatus().  The qemu tests build it with
  * cc against the installed <sys/bproc.h> and -lbproc.
  *
- * Prints one line per node, "NODE STATUS ADDR", then "current NODE" (where
- * it runs: -1 on the master).  Exits 0, or 1 with a message if a call
- * fails.
+ * Prints one line per node, "NODE STATUS ADDR", on standard output, and
+ * where it runs (-1 on the master) on standard error.  Exits 0, or 1 with a
+ * message if a call fails.
  */
 #define BPROC_API_4
 #include <arpa/inet.h>
@@ -55,6 +55,6 @@ int main(void)
 		fprintf(stderr, "nodes_api4: bproc_currnode: %s\n", bproc_strerror(errno));
 		return 1;
 	}
-	printf("current %d\n", node);
+	fprintf(stderr, "nodes_api4: running on node %d\n", node);
 	return 0;
 }
