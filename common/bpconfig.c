@@ -75,6 +75,7 @@ static __printf(2, 3) int error(struct parser *ps, const char *fmt, ...)
 	va_list ap;
 	int n = 0;
 
+	errno = EINVAL;
 	if (!ps->errlen)
 		return -1;
 	if (ps->line)
@@ -86,7 +87,6 @@ static __printf(2, 3) int error(struct parser *ps, const char *fmt, ...)
 		vsnprintf(ps->err + n, ps->errlen - n, fmt, ap);
 		va_end(ap);
 	}
-	errno = EINVAL;
 	return -1;
 }
 

@@ -468,7 +468,9 @@ static void test_error_text(void **state)
 	/* A small buffer gets what fits, terminated; none at all is fine. */
 	assert_int_equal(bpconfig_parse_string("foo\n", "t", &cfg, small, sizeof(small)), -1);
 	assert_string_equal(small, "t:1: unknow");
+	errno = 0;
 	assert_int_equal(bpconfig_parse_string("foo\n", "t", &cfg, NULL, 0), -1);
+	assert_int_equal(errno, EINVAL);
 	assert_int_equal(bpconfig_parse_string("foo\n", "a-very-long-file-name", &cfg,
 					       small, sizeof(small)), -1);
 	assert_string_equal(small, "a-very-long");
