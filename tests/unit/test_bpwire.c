@@ -21,6 +21,8 @@
 
 /* ---- helpers ------------------------------------------------------ */
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 /* a.b.c.d in network byte order, as a constant expression. */
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define ADDR(a, b, c, d) ((uint32_t)(d) << 24 | (uint32_t)(c) << 16 | \
@@ -185,7 +187,8 @@ static const uint16_t all_types[] = {
 	BPWIRE_HELLO, BPWIRE_WELCOME, BPWIRE_REFUSE, BPWIRE_NODES, BPWIRE_LIBS,
 	BPWIRE_READY, BPWIRE_PING, BPWIRE_PONG, BPWIRE_BYE,
 };
-#define NTYPES (sizeof(all_types) / sizeof(all_types[0]))
+
+#define NTYPES ARRAY_SIZE(all_types)
 
 static bool text_equal(struct bpwire_text t, const char *s)
 {
@@ -501,9 +504,11 @@ static const struct reject rejects[] = {
 	{ "len > data", BPWIRE_PING, H_LEN, 4, P + 9, 0, -EPROTO, "does not match" },
 	{ "len < data", BPWIRE_PING, H_LEN, 4, P + 7, 0, -EPROTO, "does not match" },
 	{ "type 0", BPWIRE_READY, H_TYPE, 2, 0, 0, -EPROTO, "unknown message type" },
-	{ "kernel type", BPWIRE_READY, H_TYPE, 2, BPROC_MSG_HELLO, 0, -EPROTO, "unknown message type" },
+	{ "kernel type", BPWIRE_READY,
+	  H_TYPE, 2, BPROC_MSG_HELLO, 0, -EPROTO, "unknown message type" },
 	{ "type 0xff", BPWIRE_READY, H_TYPE, 2, 0xff, 0, -EPROTO, "unknown message type" },
-	{ "type after BYE", BPWIRE_READY, H_TYPE, 2, BPWIRE_BYE + 1, 0, -EPROTO, "unknown message type" },
+	{ "type after BYE", BPWIRE_READY,
+	  H_TYPE, 2, BPWIRE_BYE + 1, 0, -EPROTO, "unknown message type" },
 	{ "type 0xffff", BPWIRE_READY, H_TYPE, 2, 0xffff, 0, -EPROTO, "unknown message type" },
 	{ "unknown flag", BPWIRE_READY, H_FLAGS, 2, 2, 0, -EPROTO, "unknown flags" },
 	{ "high flag", BPWIRE_PONG, H_FLAGS, 2, 0x8001, 0, -EPROTO, "unknown flags" },
@@ -514,11 +519,13 @@ static const struct reject rejects[] = {
 	{ "WELCOME no REPLY", BPWIRE_WELCOME, H_FLAGS, 2, 0, 0, -EPROTO, "without the REPLY flag" },
 	{ "REFUSE no REPLY", BPWIRE_REFUSE, H_FLAGS, 2, 0, 0, -EPROTO, "without the REPLY flag" },
 	{ "PONG no REPLY", BPWIRE_PONG, H_FLAGS, 2, 0, 0, -EPROTO, "without the REPLY flag" },
-	{ "result in PING", BPWIRE_PING, H_RESULT, 4, (uint32_t)-EIO, 0, -EPROTO, "result not zero" },
+	{ "result in PING", BPWIRE_PING,
+	  H_RESULT, 4, (uint32_t)-EIO, 0, -EPROTO, "result not zero" },
 	{ "result in WELCOME", BPWIRE_WELCOME, H_RESULT, 4, 1, 0, -EPROTO, "result not zero" },
 	{ "REFUSE result 0", BPWIRE_REFUSE, H_RESULT, 4, 0, 0, -EPROTO, "negative errno" },
 	{ "REFUSE result > 0", BPWIRE_REFUSE, H_RESULT, 4, EIO, 0, -EPROTO, "negative errno" },
-	{ "REFUSE result -4096", BPWIRE_REFUSE, H_RESULT, 4, (uint32_t)-4096, 0, -EPROTO, "negative errno" },
+	{ "REFUSE result -4096", BPWIRE_REFUSE,
+	  H_RESULT, 4, (uint32_t)-4096, 0, -EPROTO, "negative errno" },
 	{ "pad", BPWIRE_READY, H_PAD, 4, 1, 0, -EINVAL, "pad not zero" },
 	{ "pad high byte", BPWIRE_READY, H_PAD + 3, 1, 0x80, 0, -EINVAL, "pad not zero" },
 	{ "src ANY", BPWIRE_READY, H_SRC, 4, (uint32_t)BPROC_NODE_ANY, 0, -EINVAL, "source" },
@@ -534,54 +541,72 @@ static const struct reject rejects[] = {
 	{ "HELLO major 0", BPWIRE_HELLO, P + 4, 2, 0, 0, -EPROTONOSUPPORT, "major" },
 	{ "HELLO major 2", BPWIRE_HELLO, P + 4, 2, 2, 0, -EPROTONOSUPPORT, "major" },
 	{ "HELLO flags", BPWIRE_HELLO, P + 12, 4, 1, 0, -EINVAL, "HELLO: unknown flags" },
-	{ "HELLO want MASTER", BPWIRE_HELLO, P + 8, 4, (uint32_t)BPROC_NODE_MASTER, 0, -EINVAL, "want_node" },
+	{ "HELLO want MASTER", BPWIRE_HELLO,
+	  P + 8, 4, (uint32_t)BPROC_NODE_MASTER, 0, -EINVAL, "want_node" },
 	{ "HELLO want too big", BPWIRE_HELLO, P + 8, 4, BPROC_NODES_MAX, 0, -EINVAL, "want_node" },
 	/* WELCOME */
 	{ "WELCOME short", BPWIRE_WELCOME, 0, 0, 0, -4, -EPROTO, "WELCOME: bad payload length" },
 	{ "WELCOME long", BPWIRE_WELCOME, 0, 0, 0, 4, -EPROTO, "WELCOME: bad payload length" },
 	{ "WELCOME tiny", BPWIRE_WELCOME, 0, 0, 0, -21, -EPROTO, "WELCOME: payload too short" },
 	{ "WELCOME major", BPWIRE_WELCOME, P, 2, 9, 0, -EPROTONOSUPPORT, "major" },
-	{ "WELCOME node < 0", BPWIRE_WELCOME, P + 4, 4, (uint32_t)-1, 0, -EINVAL, "node out of range" },
+	{ "WELCOME node < 0", BPWIRE_WELCOME,
+	  P + 4, 4, (uint32_t)-1, 0, -EINVAL, "node out of range" },
 	{ "WELCOME node = n", BPWIRE_WELCOME, P + 4, 4, 8, 0, -EINVAL, "node out of range" },
 	{ "WELCOME numnodes 0", BPWIRE_WELCOME, P + 8, 4, 0, 0, -EINVAL, "numnodes out of range" },
-	{ "WELCOME numnodes big", BPWIRE_WELCOME, P + 8, 4, BPROC_NODES_MAX + 1, 0, -EINVAL, "numnodes out of range" },
+	{ "WELCOME numnodes big", BPWIRE_WELCOME,
+	  P + 8, 4, BPROC_NODES_MAX + 1, 0, -EINVAL, "numnodes out of range" },
 	{ "WELCOME ping 0", BPWIRE_WELCOME, P + 12, 4, 0, 0, -EINVAL, "ping_ms" },
-	{ "WELCOME ping big", BPWIRE_WELCOME, P + 12, 4, BPWIRE_PING_MS_MAX + 1, 0, -EINVAL, "ping_ms" },
+	{ "WELCOME ping big", BPWIRE_WELCOME,
+	  P + 12, 4, BPWIRE_PING_MS_MAX + 1, 0, -EINVAL, "ping_ms" },
 	{ "WELCOME reserved", BPWIRE_WELCOME, P + 20, 4, 1, 0, -EINVAL, "reserved" },
 	/* REFUSE and BYE text */
-	{ "REFUSE empty", BPWIRE_REFUSE, 0, 0, 0, -(2 + (ssize_t)strlen(REFUSE_TEXT)), -EPROTO, "too short" },
+	{ "REFUSE empty", BPWIRE_REFUSE,
+	  0, 0, 0, -(2 + (ssize_t)strlen(REFUSE_TEXT)), -EPROTO, "too short" },
 	{ "REFUSE len > data", BPWIRE_REFUSE, P, 2, 16, 0, -EPROTO, "does not match" },
 	{ "REFUSE len < data", BPWIRE_REFUSE, P, 2, 14, 0, -EPROTO, "does not match" },
-	{ "REFUSE len > max", BPWIRE_REFUSE, P, 2, BPWIRE_TEXT_MAX + 1, 0, -EPROTO, "BPWIRE_TEXT_MAX" },
+	{ "REFUSE len > max", BPWIRE_REFUSE,
+	  P, 2, BPWIRE_TEXT_MAX + 1, 0, -EPROTO, "BPWIRE_TEXT_MAX" },
 	{ "REFUSE NUL", BPWIRE_REFUSE, P + 6, 1, 0, 0, -EPROTO, "UTF-8" },
 	{ "REFUSE newline", BPWIRE_REFUSE, P + 2, 1, '\n', 0, -EPROTO, "UTF-8" },
 	{ "REFUSE ESC", BPWIRE_REFUSE, P + 3, 1, 0x1b, 0, -EPROTO, "UTF-8" },
 	{ "REFUSE DEL", BPWIRE_REFUSE, P + 16, 1, 0x7f, 0, -EPROTO, "UTF-8" },
 	{ "REFUSE latin-1", BPWIRE_REFUSE, P + 4, 1, 0xe9, 0, -EPROTO, "UTF-8" },
-	{ "BYE short", BPWIRE_BYE, 0, 0, 0, -(6 + (ssize_t)strlen(BYE_TEXT)) + 3, -EPROTO, "BYE: payload too short" },
-	{ "BYE no text len", BPWIRE_BYE, 0, 0, 0, -(2 + (ssize_t)strlen(BYE_TEXT)), -EPROTO, "reason: payload too short" },
+	{ "BYE short", BPWIRE_BYE,
+	  0, 0, 0, -(6 + (ssize_t)strlen(BYE_TEXT)) + 3, -EPROTO, "BYE: payload too short" },
+	{ "BYE no text len", BPWIRE_BYE,
+	  0, 0, 0, -(2 + (ssize_t)strlen(BYE_TEXT)), -EPROTO, "reason: payload too short" },
 	{ "BYE action", BPWIRE_BYE, P, 4, BPWIRE_BYE_NR, 0, -EINVAL, "unknown action" },
 	{ "BYE action high", BPWIRE_BYE, P + 3, 1, 0x80, 0, -EINVAL, "unknown action" },
 	{ "BYE text cut", BPWIRE_BYE, 0, 0, 0, -1, -EPROTO, "does not match" },
 	/* NODES */
-	{ "NODES tiny", BPWIRE_NODES, 0, 0, 0, -(12 + 3 * 32) + 11, -EPROTO, "NODES: payload too short" },
+	{ "NODES tiny", BPWIRE_NODES,
+	  0, 0, 0, -(12 + 3 * 32) + 11, -EPROTO, "NODES: payload too short" },
 	{ "NODES cut", BPWIRE_NODES, 0, 0, 0, -1, -EPROTO, "does not match count" },
 	{ "NODES extra", BPWIRE_NODES, 0, 0, 0, 32, -EPROTO, "does not match count" },
 	{ "NODES count+1", BPWIRE_NODES, P + 8, 4, 4, 0, -EPROTO, "does not match count" },
-	{ "NODES count huge", BPWIRE_NODES, P + 8, 4, 0x08000000, 0, -EPROTO, "does not match count" },
-	{ "NODES numnodes < 0", BPWIRE_NODES, P, 4, (uint32_t)-1, 0, -EINVAL, "numnodes out of range" },
-	{ "NODES numnodes big", BPWIRE_NODES, P, 4, BPROC_NODES_MAX + 1, 0, -EINVAL, "numnodes out of range" },
+	{ "NODES count huge", BPWIRE_NODES,
+	  P + 8, 4, 0x08000000, 0, -EPROTO, "does not match count" },
+	{ "NODES numnodes < 0", BPWIRE_NODES,
+	  P, 4, (uint32_t)-1, 0, -EINVAL, "numnodes out of range" },
+	{ "NODES numnodes big", BPWIRE_NODES,
+	  P, 4, BPROC_NODES_MAX + 1, 0, -EINVAL, "numnodes out of range" },
 	{ "NODES past numnodes", BPWIRE_NODES, P, 4, 4, 0, -EINVAL, "beyond numnodes" },
 	{ "NODES first huge", BPWIRE_NODES, P + 4, 4, 0xfffffffe, 0, -EINVAL, "beyond numnodes" },
 	{ "NODES first past", BPWIRE_NODES, P + 4, 4, 6, 0, -EINVAL, "beyond numnodes" },
 	{ "NODES entry node", BPWIRE_NODES, E(1, 0), 4, 2, 0, -EINVAL, "first + index" },
 	{ "NODES entry valid", BPWIRE_NODES, E(0, 4), 4, 8, 0, -EINVAL, "unknown valid bits" },
-	{ "NODES entry status", BPWIRE_NODES, E(1, 8), 4, BPROC_STATUS_NR, 0, -EINVAL, "status out of range" },
-	{ "NODES status not valid", BPWIRE_NODES, E(2, 8), 4, 1, 0, -EINVAL, "status set but not valid" },
-	{ "NODES addr not valid", BPWIRE_NODES, E(2, 12), 4, 1, 0, -EINVAL, "addr set but not valid" },
-	{ "NODES uid not valid", BPWIRE_NODES, E(1, 16), 4, 1, 0, -EINVAL, "owner set but not valid" },
-	{ "NODES gid not valid", BPWIRE_NODES, E(2, 20), 4, 1, 0, -EINVAL, "owner set but not valid" },
-	{ "NODES mode not valid", BPWIRE_NODES, E(2, 24), 4, 1, 0, -EINVAL, "owner set but not valid" },
+	{ "NODES entry status", BPWIRE_NODES,
+	  E(1, 8), 4, BPROC_STATUS_NR, 0, -EINVAL, "status out of range" },
+	{ "NODES status not valid", BPWIRE_NODES,
+	  E(2, 8), 4, 1, 0, -EINVAL, "status set but not valid" },
+	{ "NODES addr not valid", BPWIRE_NODES,
+	  E(2, 12), 4, 1, 0, -EINVAL, "addr set but not valid" },
+	{ "NODES uid not valid", BPWIRE_NODES,
+	  E(1, 16), 4, 1, 0, -EINVAL, "owner set but not valid" },
+	{ "NODES gid not valid", BPWIRE_NODES,
+	  E(2, 20), 4, 1, 0, -EINVAL, "owner set but not valid" },
+	{ "NODES mode not valid", BPWIRE_NODES,
+	  E(2, 24), 4, 1, 0, -EINVAL, "owner set but not valid" },
 	{ "NODES mode bits", BPWIRE_NODES, E(0, 24), 4, 0755, 0, -EINVAL, "beyond 0111" },
 	{ "NODES mode 01000", BPWIRE_NODES, E(0, 24), 4, 01000, 0, -EINVAL, "beyond 0111" },
 	{ "NODES reserved", BPWIRE_NODES, E(2, 28), 4, 1, 0, -EINVAL, "reserved" },
@@ -607,7 +632,7 @@ static void test_rejects(void **state)
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(rejects) / sizeof(rejects[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(rejects); i++) {
 		const struct reject *r = &rejects[i];
 		ssize_t delta = r->resize;
 
@@ -674,7 +699,7 @@ static void test_header_node_values(void **state)
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(ok); i++) {
 		sample_frame(BPWIRE_READY);
 		put(frame + H_SRC, 4, (uint32_t)ok[i]);
 		put(frame + H_DST, 4, (uint32_t)ok[i]);
@@ -729,11 +754,11 @@ static void test_text_rules(void **state)
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(good); i++) {
 		if (refuse_text(good[i], strlen(good[i])))
 			fail_msg("good text %zu refused", i);
 	}
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		if (refuse_text(bad[i], strlen(bad[i])) != -EPROTO)
 			fail_msg("bad text %zu accepted", i);
 	}
@@ -765,7 +790,8 @@ static void test_libs_rules(void **state)
 	(void)state;
 	assert_int_equal(libs_raw(1, "/a", 3, &why), 0);
 	assert_int_equal(libs_raw(2, "/a\0/b", 6, &why), 0);
-	assert_int_equal(libs_raw(1, "/a b\x01\xff", 7, &why), 0); /* any byte but NUL, \n */
+	/* Any byte but NUL and newline. */
+	assert_int_equal(libs_raw(1, "/a b\x01\xff", 7, &why), 0);
 	assert_int_equal(libs_raw(1, "/a", 2, &why), -EPROTO);
 	assert_non_null(strstr(why, "not NUL-terminated"));
 	assert_int_equal(libs_raw(2, "/a\0", 3, &why), -EPROTO);
