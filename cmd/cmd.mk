@@ -38,4 +38,6 @@ install-cmd: $(COMMANDS:%=$(B)/bin/%) $(DAEMONS:%=$(B)/bin/%)
 	install -m 644 $(wildcard Documentation/man/*.1) $(DESTDIR)$(MANDIR)/man1/
 	install -d $(DESTDIR)$(MANDIR)/man5
 	install -m 644 $(wildcard Documentation/man/*.5) $(DESTDIR)$(MANDIR)/man5/
+	install -d $(DESTDIR)$(MANDIR)/man8
+	install -m 644 $(wildcard Documentation/man/*.8) $(DESTDIR)$(MANDIR)/man8/
 INSTALL_TARGETS += install-cmd

@@ -11,7 +11,9 @@ make -s -C "$top" install-lib install-cmd DESTDIR="$d/root" PREFIX=/usr >"$d/log
 t $? "make install-lib install-cmd DESTDIR=... PREFIX=/usr"
 for f in usr/include/sys/bproc.h usr/include/linux/bproc.h usr/include/linux/bproc_image.h \
 	 usr/lib/libbproc.a usr/lib/libbproc.so.5 usr/lib/libbproc.so usr/lib/pkgconfig/libbproc.pc \
-	 usr/bin/bpcheckpoint usr/bin/bprestart usr/share/man/man1/bprestart.1; do
+	 usr/bin/bpcheckpoint usr/bin/bprestart usr/share/man/man1/bprestart.1 \
+	 usr/sbin/bpmaster usr/sbin/bpslave usr/share/man/man8/bpmaster.8 \
+	 usr/share/man/man8/bpslave.8; do
 	[ -e "$d/root/$f" ]
 	t $? "installed $f"
 done
