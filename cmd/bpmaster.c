@@ -2,7 +2,7 @@
 /*
  * bpmaster - the bproc master daemon.
  *
- *   bpmaster [-c FILE] [-f] [-v] [-t]
+ *   bpmaster [-c FILE] [-f] [-v] [-t] | -V | -h
  *
  * Reads the configuration (bproc.conf(5)), holds /dev/bproc/master, accepts
  * slave daemons over TCP (Documentation/daemon-protocol.md), gives each its
@@ -80,6 +80,8 @@ static struct {
 } M = { .kfd = -1, .lfd = -1 };
 
 static volatile sig_atomic_t stop_signal;
+/* Set when bpmaster must stop because of an error, not a signal. */
+static bool failed;
 
 static const char *const status_names[BPROC_STATUS_NR] = {
 	"down", "boot", "up", "error", "unavailable", "reboot", "halt", "pwroff",
@@ -622,7 +624,7 @@ static void kernel_input(void)
 		return;
 	if (n < 0) {
 		bpd_err("reading " MASTER_DEV ": %s", strerror((int)-n));
-		stop_signal = SIGTERM;
+		failed = true;
 		return;
 	}
 	switch (hdr->type) {
@@ -798,7 +800,7 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: bpmaster [-c FILE] [-f] [-v] [-t]\n"
+	fprintf(f, "usage: bpmaster [-c FILE] [-f] [-v] [-t] | -V | -h\n"
 		   "  -c FILE  configuration file (default " BPCONFIG_PATH ")\n"
 		   "  -f       stay in the foreground, log to standard error\n"
 		   "  -v       verbose: log debugging detail too\n"
@@ -819,7 +821,7 @@ static void run(void)
 
 	sigemptyset(&empty);
 	M.next_tick = bpd_now_ms() + M.ping_ms / 4;
-	while (!stop_signal) {
+	while (!stop_signal && !failed) {
 		struct timespec ts;
 		struct slave *s, *next;
 		uint64_t now;
@@ -963,7 +965,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	bpd_log_init("bpmaster", foreground, M.cfg.logfacility);
+	/* Set-up errors go to stderr, where whoever started us sees them. */
+	bpd_log_init("bpmaster", true, M.cfg.logfacility);
 	M.kfd = bpd_kdev_open(MASTER_DEV);
 	if (M.kfd < 0) {
 		if (M.kfd == -EBUSY)
@@ -974,9 +977,12 @@ int main(int argc, char **argv)
 		return 1;
 	mount_bprocfs();
 	add_libraries();
-	if (!foreground && daemon(0, 0)) {
-		bpd_err("cannot become a daemon: %s", strerror(errno));
-		return 1;
+	if (!foreground) {
+		if (daemon(0, 0)) {
+			bpd_err("cannot become a daemon: %s", strerror(errno));
+			return 1;
+		}
+		bpd_log_init("bpmaster", false, M.cfg.logfacility);
 	}
 
 	memset(&sa, 0, sizeof(sa));
@@ -997,7 +1003,10 @@ int main(int argc, char **argv)
 		 inet_ntoa((struct in_addr){ M.master_addr }), M.cfg.port,
 		 M.cfg.pingtimeout);
 	run();
-	bpd_info("stopping on signal %d", (int)stop_signal);
+	if (failed)
+		bpd_err("stopping after an error");
+	else
+		bpd_info("stopping on signal %d", (int)stop_signal);
 
 	/* The slaves see the connection end and reconnect to the next one. */
 	while (M.slaves)
@@ -1006,5 +1015,5 @@ int main(int argc, char **argv)
 	close(M.kfd);
 	free(M.nodes);
 	bpconfig_free(&M.cfg);
-	return 0;
+	return failed ? 1 : 0;
 }

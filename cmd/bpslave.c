@@ -42,6 +42,7 @@
 
 #define BACKOFF_MIN_MS	500
 #define BACKOFF_MAX_MS	5000
+#define CONNECT_TIMEOUT_MS 5000
 
 static struct {
 	struct sockaddr_in master;
@@ -80,6 +81,31 @@ static uint64_t read_boot_id(void)
 	return id ?: (uint64_t)getpid() << 32 ^ bpd_now_ms();
 }
 
+/*
+ * connect() to the master, giving up after CONNECT_TIMEOUT_MS: a master
+ * host that drops packets must not hold us for the kernel's TCP timeout.
+ * Returns 0 or -errno; @fd is blocking again on success.
+ */
+static int connect_timeout(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	int flags = fcntl(fd, F_GETFL), err = 0;
+	socklen_t len = sizeof(err);
+
+	fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+	if (connect(fd, (struct sockaddr *)&S.master, sizeof(S.master)) == 0)
+		goto out;
+	if (errno != EINPROGRESS)
+		return -errno;
+	if (poll(&p, 1, CONNECT_TIMEOUT_MS) != 1)
+		return -ETIMEDOUT;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) || err)
+		return err ? -err : -errno;
+out:
+	fcntl(fd, F_SETFL, flags);
+	return 0;
+}
+
 /* Connect to the master from a privileged port.  Returns the fd or -errno. */
 static int connect_master(void)
 {
@@ -95,13 +121,12 @@ static int connect_master(void)
 			return -errno;
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 		if (bind(fd, (struct sockaddr *)&me, sizeof(me)) == 0) {
-			if (connect(fd, (struct sockaddr *)&S.master,
-				    sizeof(S.master)) == 0) {
+			err = connect_timeout(fd);
+			if (!err) {
 				setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
 					   sizeof(one));
 				return fd;
 			}
-			err = -errno;
 			close(fd);
 			/* In use towards the master from an earlier life. */
 			if (err == -EADDRNOTAVAIL || err == -EADDRINUSE)
@@ -202,8 +227,11 @@ static int master_frame(struct session *s, const struct bpwire_msg *m)
 		bpd_info("node %d of %d (master %s, heartbeat timeout %u ms)",
 			 s->node, s->numnodes, inet_ntoa(S.master.sin_addr),
 			 s->ping_ms);
+		/* A master without an 'interface' line does not know its
+		 * own address: the one we connected to is it. */
 		err = bpd_kdev_nodes(s->kfd, s->numnodes, s->node,
-				     m->u.welcome.master_addr);
+				     m->u.welcome.master_addr ?:
+				     S.master.sin_addr.s_addr);
 		if (err)
 			bpd_err("the kernel refused the node table's size: %s",
 				strerror(-err));
@@ -267,8 +295,14 @@ static int session(struct session *s)
 		err = s->kfd;
 		goto out;
 	}
-	bpd_info("connected to %s:%u from %s", inet_ntoa(S.master.sin_addr),
-		 ntohs(S.master.sin_port), s->c.peer);
+	{
+		struct sockaddr_in me;
+		socklen_t len = sizeof(me);
+
+		getsockname(fd, (struct sockaddr *)&me, &len);
+		bpd_info("connected to %s from port %u", s->c.peer,
+			 ntohs(me.sin_port));
+	}
 
 	bpwire_init(&m, BPWIRE_HELLO, 1, BPROC_NODE_NONE, BPROC_NODE_MASTER);
 	m.u.hello.major = BPWIRE_MAJOR;
@@ -372,9 +406,12 @@ static void power(uint32_t action)
 		return;
 	bpd_info("%s, as the master asked", how[action].name);
 	sync();
-	if (reboot(how[action].cmd))
+	if (reboot(how[action].cmd)) {
+		/* Go on serving: the node comes back up as it was. */
 		bpd_err("%s failed: %s", how[action].name, strerror(errno));
-	/* After a halt the kernel stops here; stay quiet until then. */
+		return;
+	}
+	/* A halted kernel stops here; stay quiet until then. */
 	for (;;)
 		pause();
 }

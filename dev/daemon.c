@@ -146,7 +146,7 @@ int bproc_master_node_request(int node, u32 what, u32 arg)
 	mutex_unlock(&bproc_master_lock);
 
 	left = wait_for_completion_interruptible_timeout(&req.done,
-			BPROC_NODE_REQ_TIMEOUT * HZ);
+							 BPROC_NODE_REQ_TIMEOUT * HZ);
 
 	spin_lock(&bproc_req_lock);
 	if (!list_empty(&req.list)) {

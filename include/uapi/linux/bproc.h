@@ -94,7 +94,7 @@
 #define BPROC_MSG_HELLO		1	/* both directions: struct bproc_msg_hello */
 #define BPROC_MSG_NODES		2	/* daemon->kernel: struct bproc_msg_nodes */
 #define BPROC_MSG_NODE_SET	3	/* both directions: struct bproc_msg_node_set */
-#define BPROC_MSG_NODE_REQ	4	/* kernel->bpmaster, and its reply: struct bproc_msg_node_req */
+#define BPROC_MSG_NODE_REQ	4	/* kernel->bpmaster and reply: struct bproc_msg_node_req */
 
 /* Largest message in either direction, header included. */
 #define BPROC_MSG_MAX		(64 * 1024)
@@ -284,8 +284,9 @@ struct bproc_msg_node_set {
  * is not connected), -EINVAL.  The writer waits for the reply at most
  * BPROC_NODE_REQ_TIMEOUT seconds (then -ETIMEDOUT); without a bpmaster
  * the write fails at once with -ENOTCONN.  A reply whose id is not pending
- * (late, or never asked) is dropped with a log line and write() returns
- * its length.
+ * (late, or never asked) is dropped (a debug-level log line names it)
+ * and write() returns its length.  A request given up on (timeout, signal)
+ * stays queued: bpmaster may still carry it out.
  */
 struct bproc_msg_node_req {
 	struct bproc_msg_hdr hdr;
@@ -339,10 +340,10 @@ struct bproc_version {
  * @reserved: zero.
  *
  * May the caller place processes on @node?  The rule the kernel applies to
- * every placement: root (CAP_SYS_ADMIN) always; else the node's mode bit
- * 0100 for its owner, 0010 for a member of its group (fsgid or
- * supplementary), 0001 for anyone, checked like a file's x bits (the owner
- * is judged by the owner bit alone).  Returns 0, or -EACCES, -ENODEV (no
+ * every placement: root (CAP_SYS_ADMIN) always; else any one of the node's
+ * mode bits that applies: 0100 if the caller's effective uid owns the node,
+ * 0010 if its effective gid or a supplementary group is the node's group,
+ * 0001 for anyone.  Returns 0, or -EACCES, -ENODEV (no
  * such node), -EINVAL (mode, reserved).
  */
 struct bproc_node_access {
@@ -435,9 +436,12 @@ _Static_assert(sizeof(struct bproc_dump_req) == BPROC_DUMP_REQ_SIZE, "bproc_dump
 _Static_assert(sizeof(struct bproc_undump_req) == BPROC_UNDUMP_REQ_SIZE, "bproc_undump_req size");
 _Static_assert(sizeof(struct bproc_msg_nodes) == BPROC_MSG_NODES_SIZE, "bproc_msg_nodes size");
 _Static_assert(sizeof(struct bproc_node_entry) == BPROC_NODE_ENTRY_SIZE, "bproc_node_entry size");
-_Static_assert(sizeof(struct bproc_msg_node_set) == BPROC_MSG_NODE_SET_SIZE, "bproc_msg_node_set size");
-_Static_assert(sizeof(struct bproc_msg_node_req) == BPROC_MSG_NODE_REQ_SIZE, "bproc_msg_node_req size");
-_Static_assert(sizeof(struct bproc_node_access) == BPROC_NODE_ACCESS_SIZE, "bproc_node_access size");
+_Static_assert(sizeof(struct bproc_msg_node_set) == BPROC_MSG_NODE_SET_SIZE,
+	       "bproc_msg_node_set size");
+_Static_assert(sizeof(struct bproc_msg_node_req) == BPROC_MSG_NODE_REQ_SIZE,
+	       "bproc_msg_node_req size");
+_Static_assert(sizeof(struct bproc_node_access) == BPROC_NODE_ACCESS_SIZE,
+	       "bproc_node_access size");
 #endif
 
 #endif /* _UAPI_LINUX_BPROC_H */
