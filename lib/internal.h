@@ -13,6 +13,12 @@ int bproc_control_fd(void);
 /* Drop the cached descriptor without closing it (after a restore). */
 void bproc_control_forget(void);
 
+/*
+ * bproc_vmaundump() with BPROC_IOC_VMAUNDUMP flags (BPROC_UNDUMP_CLOSEFDS):
+ * for bpslave, which links libbproc.a.
+ */
+int bproc_vmaundump_flags(int fd, int flags);
+
 /* ---- files under /sys/bproc and /proc/bproc (lib/files.c) ---- */
 
 /*

@@ -264,6 +264,11 @@ inval_nomaps:
 
 int bproc_vmaundump(int fd)
 {
+	return bproc_vmaundump_flags(fd, 0);
+}
+
+int bproc_vmaundump_flags(int fd, int flags)
+{
 	struct bproc_vmad_image img;
 	struct bproc_vmad_err verr;
 	struct bproc_undump_req req;
@@ -322,6 +327,7 @@ int bproc_vmaundump(int fd)
 
 	memset(&req, 0, sizeof(req));
 	req.fd = fd;
+	req.flags = flags;
 	req.prefix = (uintptr_t)prefix;
 	req.prefix_len = hdr.prefix_size;
 

@@ -28,6 +28,7 @@
 #include <linux/cred.h>
 #include <linux/crc32c.h>
 #include <linux/err.h>
+#include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/fs_struct.h>
@@ -922,6 +923,24 @@ static int undump_set_fpu(struct undump *u)
 	return ret;
 }
 
+static int undump_any_fd(const void *unused, struct file *file, unsigned int fd)
+{
+	return fd + 1;
+}
+
+/*
+ * BPROC_UNDUMP_CLOSEFDS: the restored process keeps only 0, 1 and 2, as
+ * after an exec with every other descriptor close-on-exec.  Its restorer
+ * learns of the success by the end of file on a pipe it held.
+ */
+static void undump_close_fds(void)
+{
+	int fd;
+
+	while ((fd = iterate_fd(current->files, 3, undump_any_fd, NULL)) > 0)
+		close_fd(fd - 1);
+}
+
 static long undump_apply(struct undump *u)
 {
 	long ax;
@@ -945,6 +964,8 @@ static long undump_apply(struct undump *u)
 	ret = undump_set_fpu(u);
 	if (ret)
 		goto fail;
+	if (u->req.flags & BPROC_UNDUMP_CLOSEFDS)
+		undump_close_fds();
 	return ax;
 
 fail:
@@ -974,7 +995,8 @@ long bproc_vmad_undump_ioctl(struct bproc_undump_req __user *ureq)
 	if (copy_from_user(&u->req, ureq, sizeof(u->req)))
 		goto out;
 	ret = -EINVAL;
-	if (u->req.flags || u->req.reserved[0] || u->req.reserved[1] ||
+	if ((u->req.flags & ~BPROC_UNDUMP_CLOSEFDS) ||
+	    u->req.reserved[0] || u->req.reserved[1] ||
 	    u->req.prefix_len < VMAD_HEADER_SIZE)
 		goto out;
 	ret = -E2BIG;

@@ -385,7 +385,7 @@ struct bproc_dump_req {
  * struct bproc_undump_req - BPROC_IOC_VMAUNDUMP (write)
  * @fd:         descriptor the image's page data is read from, sequentially,
  *              starting right after the prefix.
- * @flags:      zero (reserved for later use).
+ * @flags:      BPROC_UNDUMP_CLOSEFDS or 0; other bits -EINVAL.
  * @prefix:     user address of the image's whole prefix (everything before
  *              vmad_header.prefix_size), which the caller has already read
  *              from @fd: user space needs it first anyway (to move the vDSO
@@ -411,6 +411,13 @@ struct bproc_undump_req {
 	__u64 prefix_len;
 	__u64 reserved[2];
 };
+
+/*
+ * After a successful restore, close every descriptor but 0, 1 and 2 (the
+ * image's @fd too), as an exec would with all of them close-on-exec: the
+ * restorer (bpslave) sees a pipe's end of file when the restore is done.
+ */
+#define BPROC_UNDUMP_CLOSEFDS	0x1
 
 #define BPROC_IOC_VMAUNDUMP	_IOW(BPROC_IOC_MAGIC, 0x11, struct bproc_undump_req)
 
