@@ -30,6 +30,15 @@ _Static_assert(BPWIRE_MAX == BPROC_MSG_MAX, "same frame limit as the kernel's");
 #define BYE_FIXED	4
 #define TEXT_FIXED	2
 #define ERRNO_MAX	4095
+#define MOVE_SIZE	56
+#define DATA_FIXED	8	/* IMAGE and IO, before their data */
+#define MOVE_RESULT_SIZE 8
+#define SIGNAL_SIZE	16
+#define EXIT_SIZE	16
+#define PSTATE_SIZE	16
+
+_Static_assert(BPWIRE_HDR_SIZE + DATA_FIXED + BPWIRE_DATA_MAX == BPWIRE_MAX,
+	       "IMAGE and IO data fill the rest of a frame");
 
 /* ---- byte order --------------------------------------------------- */
 
@@ -103,8 +112,34 @@ const char *bpwire_type_name(uint16_t type)
 		return "PONG";
 	case BPWIRE_BYE:
 		return "BYE";
+	case BPWIRE_MOVE:
+		return "MOVE";
+	case BPWIRE_IMAGE:
+		return "IMAGE";
+	case BPWIRE_MOVE_RESULT:
+		return "MOVE_RESULT";
+	case BPWIRE_SIGNAL:
+		return "SIGNAL";
+	case BPWIRE_EXIT:
+		return "EXIT";
+	case BPWIRE_PSTATE:
+		return "PSTATE";
+	case BPWIRE_IO:
+		return "IO";
 	}
 	return "unknown";
+}
+
+void bpwire_comm_set(char comm[BPWIRE_COMM_LEN], const char *name)
+{
+	size_t i = 0;
+
+	memset(comm, 0, BPWIRE_COMM_LEN);
+	for (; name && name[i] && i < BPWIRE_COMM_LEN - 1; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		comm[i] = c >= 0x20 && c <= 0x7e ? (char)c : '?';
+	}
 }
 
 static void set_versions(struct bpwire_msg *m)
@@ -383,6 +418,187 @@ static int decode_libs(const unsigned char *p, size_t n,
 	return 0;
 }
 
+/* ---- process frames (minor 1) ---- */
+
+static bool pid_ok(int32_t pid)
+{
+	return pid >= 1 && pid <= BPWIRE_PID_MAX;
+}
+
+static bool pid_or_0_ok(int32_t pid)
+{
+	return pid >= 0 && pid <= BPWIRE_PID_MAX;
+}
+
+static bool sig_ok(int32_t sig)
+{
+	return sig >= 1 && sig <= BPWIRE_SIG_MAX;
+}
+
+/* A wait(2) status of an ended process: exited, or killed by a signal. */
+static bool exit_status_ok(int32_t status)
+{
+	uint32_t s = (uint32_t)status;
+
+	if (!(s & ~0xff00u))
+		return true;			/* exited, code s >> 8 */
+	return !(s & ~0xffu) && sig_ok((int32_t)(s & 0x7f));	/* (core 0x80) */
+}
+
+/* NUL-padded printable ASCII with at least one NUL. */
+static bool comm_ok(const unsigned char *c)
+{
+	size_t i = 0;
+
+	while (i < BPWIRE_COMM_LEN && c[i] >= 0x20 && c[i] <= 0x7e)
+		i++;
+	if (i == BPWIRE_COMM_LEN)
+		return false;
+	for (; i < BPWIRE_COMM_LEN; i++)
+		if (c[i])
+			return false;
+	return true;
+}
+
+static int decode_move(const unsigned char *p, size_t n,
+		       struct bpwire_move *mv, const char **why)
+{
+	if (n != MOVE_SIZE)
+		return fail(why, "MOVE: bad payload length", -EPROTO);
+	mv->pid = (int32_t)get32(p);
+	mv->flags = get32(p + 4);
+	mv->uid = get32(p + 8);
+	mv->gid = get32(p + 12);
+	mv->ppid = (int32_t)get32(p + 16);
+	mv->pgid = (int32_t)get32(p + 20);
+	mv->sid = (int32_t)get32(p + 24);
+	mv->image_len = get64(p + 32);
+	memcpy(mv->comm, p + 40, BPWIRE_COMM_LEN);
+	if (!pid_ok(mv->pid))
+		return fail(why, "MOVE: pid out of range", -EINVAL);
+	if (mv->flags & ~(uint32_t)BPWIRE_MOVE_FLAGS)
+		return fail(why, "MOVE: unknown flags", -EINVAL);
+	if (mv->uid == UINT32_MAX)
+		return fail(why, "MOVE: uid -1", -EINVAL);
+	if (mv->gid == UINT32_MAX)
+		return fail(why, "MOVE: gid -1", -EINVAL);
+	if (!pid_or_0_ok(mv->ppid))
+		return fail(why, "MOVE: ppid out of range", -EINVAL);
+	if (!pid_or_0_ok(mv->pgid))
+		return fail(why, "MOVE: pgid out of range", -EINVAL);
+	if (!pid_or_0_ok(mv->sid))
+		return fail(why, "MOVE: sid out of range", -EINVAL);
+	if (get32(p + 28))
+		return fail(why, "MOVE: reserved not zero", -EINVAL);
+	if (mv->image_len < 1 || mv->image_len > BPWIRE_IMAGE_MAX)
+		return fail(why, "MOVE: image_len out of range", -EINVAL);
+	if (!comm_ok(p + 40))
+		return fail(why, "MOVE: comm not printable NUL-padded ASCII",
+			    -EINVAL);
+	return 0;
+}
+
+static int decode_image(const unsigned char *p, size_t n,
+			struct bpwire_image *im, const char **why)
+{
+	if (n < DATA_FIXED)
+		return fail(why, "IMAGE: payload too short", -EPROTO);
+	if (n == DATA_FIXED)
+		return fail(why, "IMAGE: no data", -EPROTO);
+	im->offset = get64(p);
+	im->data = p + DATA_FIXED;
+	im->len = (uint32_t)(n - DATA_FIXED);
+	if (im->offset > BPWIRE_IMAGE_MAX - im->len)
+		return fail(why, "IMAGE: data beyond BPWIRE_IMAGE_MAX", -EINVAL);
+	return 0;
+}
+
+static int decode_move_result(const unsigned char *p, size_t n,
+			      struct bpwire_move_result *mr, const char **why)
+{
+	if (n != MOVE_RESULT_SIZE)
+		return fail(why, "MOVE_RESULT: bad payload length", -EPROTO);
+	mr->pid = (int32_t)get32(p);
+	if (!pid_ok(mr->pid))
+		return fail(why, "MOVE_RESULT: pid out of range", -EINVAL);
+	if (get32(p + 4))
+		return fail(why, "MOVE_RESULT: reserved not zero", -EINVAL);
+	return 0;
+}
+
+static int decode_signal(const unsigned char *p, size_t n,
+			 struct bpwire_signal *sg, const char **why)
+{
+	if (n != SIGNAL_SIZE)
+		return fail(why, "SIGNAL: bad payload length", -EPROTO);
+	sg->pid = (int32_t)get32(p);
+	sg->sig = (int32_t)get32(p + 4);
+	if (!pid_ok(sg->pid))
+		return fail(why, "SIGNAL: pid out of range", -EINVAL);
+	if (!sig_ok(sg->sig))
+		return fail(why, "SIGNAL: sig out of range", -EINVAL);
+	if (get32(p + 8) || get32(p + 12))
+		return fail(why, "SIGNAL: reserved not zero", -EINVAL);
+	return 0;
+}
+
+static int decode_exit(const unsigned char *p, size_t n,
+		       struct bpwire_exit *ex, const char **why)
+{
+	if (n != EXIT_SIZE)
+		return fail(why, "EXIT: bad payload length", -EPROTO);
+	ex->pid = (int32_t)get32(p);
+	ex->status = (int32_t)get32(p + 4);
+	if (!pid_ok(ex->pid))
+		return fail(why, "EXIT: pid out of range", -EINVAL);
+	if (!exit_status_ok(ex->status))
+		return fail(why, "EXIT: status neither exited nor killed", -EINVAL);
+	if (get32(p + 8) || get32(p + 12))
+		return fail(why, "EXIT: reserved not zero", -EINVAL);
+	return 0;
+}
+
+static int decode_pstate(const unsigned char *p, size_t n,
+			 struct bpwire_pstate *ps, const char **why)
+{
+	if (n != PSTATE_SIZE)
+		return fail(why, "PSTATE: bad payload length", -EPROTO);
+	ps->pid = (int32_t)get32(p);
+	ps->state = get32(p + 4);
+	ps->sig = (int32_t)get32(p + 8);
+	if (!pid_ok(ps->pid))
+		return fail(why, "PSTATE: pid out of range", -EINVAL);
+	if (ps->state == BPWIRE_PSTATE_STOPPED) {
+		if (!sig_ok(ps->sig))
+			return fail(why, "PSTATE: stopped without a signal 1..64",
+				    -EINVAL);
+	} else if (ps->state == BPWIRE_PSTATE_CONTINUED) {
+		if (ps->sig)
+			return fail(why, "PSTATE: continued with a signal", -EINVAL);
+	} else {
+		return fail(why, "PSTATE: unknown state", -EINVAL);
+	}
+	if (get32(p + 12))
+		return fail(why, "PSTATE: reserved not zero", -EINVAL);
+	return 0;
+}
+
+static int decode_io(const unsigned char *p, size_t n, struct bpwire_io *io,
+		     const char **why)
+{
+	if (n < DATA_FIXED)
+		return fail(why, "IO: payload too short", -EPROTO);
+	io->pid = (int32_t)get32(p);
+	io->stream = get32(p + 4);
+	io->data = p + DATA_FIXED;
+	io->len = (uint32_t)(n - DATA_FIXED);
+	if (!pid_ok(io->pid))
+		return fail(why, "IO: pid out of range", -EINVAL);
+	if (io->stream >= BPWIRE_IO_NR)
+		return fail(why, "IO: unknown stream", -EINVAL);
+	return 0;
+}
+
 static int decode_payload(const unsigned char *p, size_t n,
 			  struct bpwire_msg *m, const char **why)
 {
@@ -415,15 +631,73 @@ static int decode_payload(const unsigned char *p, size_t n,
 			return fail(why, "BYE: unknown action", -EINVAL);
 		return decode_text(p + BYE_FIXED, n - BYE_FIXED,
 				   &m->u.bye.reason, why);
+	case BPWIRE_MOVE:
+		return decode_move(p, n, &m->u.move, why);
+	case BPWIRE_IMAGE:
+		return decode_image(p, n, &m->u.image, why);
+	case BPWIRE_MOVE_RESULT:
+		return decode_move_result(p, n, &m->u.move_result, why);
+	case BPWIRE_SIGNAL:
+		return decode_signal(p, n, &m->u.signal, why);
+	case BPWIRE_EXIT:
+		return decode_exit(p, n, &m->u.exit, why);
+	case BPWIRE_PSTATE:
+		return decode_pstate(p, n, &m->u.pstate, why);
+	case BPWIRE_IO:
+		return decode_io(p, n, &m->u.io, why);
 	}
 	return fail(why, "unknown message type", -EPROTO);
 }
 
-/* Replies are exactly WELCOME, REFUSE and PONG. */
+static bool known_type(uint16_t type)
+{
+	return (type >= BPWIRE_HELLO && type <= BPWIRE_BYE) ||
+	       (type >= BPWIRE_MOVE && type <= BPWIRE_IO);
+}
+
+/* Replies are exactly WELCOME, REFUSE, PONG and MOVE_RESULT. */
 static bool is_reply_type(uint16_t type)
 {
 	return type == BPWIRE_WELCOME || type == BPWIRE_REFUSE ||
-	       type == BPWIRE_PONG;
+	       type == BPWIRE_PONG || type == BPWIRE_MOVE_RESULT;
+}
+
+/* The header's id and result, as the type requires. */
+static int check_id_result(const struct bpwire_hdr *h, const char **why)
+{
+	switch (h->type) {
+	case BPWIRE_REFUSE:
+		if (h->result >= 0 || h->result < -ERRNO_MAX)
+			return fail(why, "REFUSE: result not a negative errno",
+				    -EPROTO);
+		return 0;
+	case BPWIRE_MOVE_RESULT:
+		if (h->result > 0 || h->result < -ERRNO_MAX)
+			return fail(why, "MOVE_RESULT: result not 0 or a negative errno",
+				    -EPROTO);
+		break;
+	default:
+		if (h->result)
+			return fail(why, "result not zero", -EPROTO);
+	}
+	switch (h->type) {
+	case BPWIRE_MOVE:
+	case BPWIRE_IMAGE:
+	case BPWIRE_MOVE_RESULT:
+		if (!h->id)
+			return fail(why, "id 0 on MOVE, IMAGE or MOVE_RESULT",
+				    -EPROTO);
+		break;
+	case BPWIRE_SIGNAL:
+	case BPWIRE_EXIT:
+	case BPWIRE_PSTATE:
+	case BPWIRE_IO:
+		if (h->id)
+			return fail(why, "id not 0 on SIGNAL, EXIT, PSTATE or IO",
+				    -EPROTO);
+		break;
+	}
+	return 0;
 }
 
 int bpwire_decode(const void *buf, size_t len, struct bpwire_msg *m,
@@ -431,6 +705,7 @@ int bpwire_decode(const void *buf, size_t len, struct bpwire_msg *m,
 {
 	const unsigned char *p = buf;
 	struct bpwire_hdr *h = &m->hdr;
+	int r;
 
 	memset(m, 0, sizeof(*m));
 	if (len < BPWIRE_HDR_SIZE)
@@ -449,7 +724,7 @@ int bpwire_decode(const void *buf, size_t len, struct bpwire_msg *m,
 	h->src = (int32_t)get32(p + 20);
 	h->dst = (int32_t)get32(p + 24);
 
-	if (h->type < BPWIRE_HELLO || h->type > BPWIRE_BYE)
+	if (!known_type(h->type))
 		return fail(why, "unknown message type", -EPROTO);
 	if (h->flags & ~BPROC_MSGF_REPLY)
 		return fail(why, "unknown flags", -EPROTO);
@@ -457,13 +732,9 @@ int bpwire_decode(const void *buf, size_t len, struct bpwire_msg *m,
 		return fail(why, is_reply_type(h->type) ?
 				 "reply type without the REPLY flag" :
 				 "REPLY flag on a request type", -EPROTO);
-	if (h->type == BPWIRE_REFUSE) {
-		if (h->result >= 0 || h->result < -ERRNO_MAX)
-			return fail(why, "REFUSE: result not a negative errno",
-				    -EPROTO);
-	} else if (h->result) {
-		return fail(why, "result not zero", -EPROTO);
-	}
+	r = check_id_result(h, why);
+	if (r)
+		return r;
 	if (get32(p + 28))
 		return fail(why, "header pad not zero", -EINVAL);
 	if (!node_ok(h->src))
@@ -543,6 +814,29 @@ static ssize_t payload_size(const struct bpwire_msg *m, const char **why)
 		t = &m->u.bye.reason;
 		n = BYE_FIXED;
 		break;
+	case BPWIRE_MOVE:
+		return MOVE_SIZE;
+	case BPWIRE_IMAGE:
+		if (m->u.image.len > BPWIRE_DATA_MAX)
+			return fail(why, "IMAGE: more data than a frame holds",
+				    -E2BIG);
+		if (m->u.image.len && !m->u.image.data)
+			return fail(why, "IMAGE: NULL data", -EINVAL);
+		return DATA_FIXED + (size_t)m->u.image.len;
+	case BPWIRE_MOVE_RESULT:
+		return MOVE_RESULT_SIZE;
+	case BPWIRE_SIGNAL:
+		return SIGNAL_SIZE;
+	case BPWIRE_EXIT:
+		return EXIT_SIZE;
+	case BPWIRE_PSTATE:
+		return PSTATE_SIZE;
+	case BPWIRE_IO:
+		if (m->u.io.len > BPWIRE_DATA_MAX)
+			return fail(why, "IO: more data than a frame holds", -E2BIG);
+		if (m->u.io.len && !m->u.io.data)
+			return fail(why, "IO: NULL data", -EINVAL);
+		return DATA_FIXED + (size_t)m->u.io.len;
 	default:
 		return fail(why, "unknown message type", -EINVAL);
 	}
@@ -622,6 +916,49 @@ static void put_payload(unsigned char *p, const struct bpwire_msg *m)
 	case BPWIRE_BYE:
 		put32(p, m->u.bye.action);
 		put_text(p + BYE_FIXED, &m->u.bye.reason);
+		break;
+	case BPWIRE_MOVE:
+		put32(p, (uint32_t)m->u.move.pid);
+		put32(p + 4, m->u.move.flags);
+		put32(p + 8, m->u.move.uid);
+		put32(p + 12, m->u.move.gid);
+		put32(p + 16, (uint32_t)m->u.move.ppid);
+		put32(p + 20, (uint32_t)m->u.move.pgid);
+		put32(p + 24, (uint32_t)m->u.move.sid);
+		put32(p + 28, 0);
+		put64(p + 32, m->u.move.image_len);
+		memcpy(p + 40, m->u.move.comm, BPWIRE_COMM_LEN);
+		break;
+	case BPWIRE_IMAGE:
+		put64(p, m->u.image.offset);
+		if (m->u.image.len)
+			memcpy(p + DATA_FIXED, m->u.image.data, m->u.image.len);
+		break;
+	case BPWIRE_MOVE_RESULT:
+		put32(p, (uint32_t)m->u.move_result.pid);
+		put32(p + 4, 0);
+		break;
+	case BPWIRE_SIGNAL:
+		put32(p, (uint32_t)m->u.signal.pid);
+		put32(p + 4, (uint32_t)m->u.signal.sig);
+		put64(p + 8, 0);
+		break;
+	case BPWIRE_EXIT:
+		put32(p, (uint32_t)m->u.exit.pid);
+		put32(p + 4, (uint32_t)m->u.exit.status);
+		put64(p + 8, 0);
+		break;
+	case BPWIRE_PSTATE:
+		put32(p, (uint32_t)m->u.pstate.pid);
+		put32(p + 4, m->u.pstate.state);
+		put32(p + 8, (uint32_t)m->u.pstate.sig);
+		put32(p + 12, 0);
+		break;
+	case BPWIRE_IO:
+		put32(p, (uint32_t)m->u.io.pid);
+		put32(p + 4, m->u.io.stream);
+		if (m->u.io.len)
+			memcpy(p + DATA_FIXED, m->u.io.data, m->u.io.len);
 		break;
 	}
 }

@@ -48,7 +48,7 @@
 
 /* Protocol version, in HELLO and WELCOME.  Peers must agree on the major. */
 #define BPWIRE_MAJOR		1
-#define BPWIRE_MINOR		0
+#define BPWIRE_MINOR		1	/* 1: the process frames (MOVE .. IO) */
 
 /* HELLO's magic: the bytes "BPRC" read as a little-endian u32. */
 #define BPWIRE_MAGIC		0x43525042u
@@ -66,8 +66,22 @@
 #define BPWIRE_PING		0x106	/* either way: heartbeat request */
 #define BPWIRE_PONG		0x107	/* either way: reply to PING */
 #define BPWIRE_BYE		0x108	/* either way: closing (and what to do) */
+/* Minor 1: processes.  A sender uses them only with a peer of minor >= 1. */
+#define BPWIRE_MOVE		0x110	/* master->slave: run this image (id != 0) */
+#define BPWIRE_IMAGE		0x111	/* master->slave: a piece of MOVE's image */
+#define BPWIRE_MOVE_RESULT	0x112	/* slave->master, reply to MOVE */
+#define BPWIRE_SIGNAL		0x113	/* master->slave: deliver a signal */
+#define BPWIRE_EXIT		0x114	/* slave->master: a process ended */
+#define BPWIRE_PSTATE		0x115	/* slave->master: stopped or continued */
+#define BPWIRE_IO		0x116	/* either way: stdin, stdout or stderr data */
 
-/* hdr.flags: BPROC_MSGF_REPLY only (set on WELCOME, REFUSE and PONG). */
+/*
+ * hdr.flags: BPROC_MSGF_REPLY only (set on WELCOME, REFUSE, PONG and
+ * MOVE_RESULT).
+ * hdr.id: any for the minor 0 types; not 0 on MOVE, IMAGE and MOVE_RESULT
+ * (IMAGE and MOVE_RESULT carry their MOVE's id); 0 on SIGNAL, EXIT, PSTATE
+ * and IO.
+ */
 
 /* Limits. */
 #define BPWIRE_TEXT_MAX		256	/* REFUSE/BYE reason, bytes */
@@ -85,13 +99,35 @@
 #define BPWIRE_BYE_PWROFF	3
 #define BPWIRE_BYE_NR		4
 
+/* Process frames (minor 1). */
+#define BPWIRE_PID_MAX		4194304	/* pids are 1..this (PID_MAX_LIMIT) */
+#define BPWIRE_SIG_MAX		64	/* signals are 1..this (_NSIG) */
+#define BPWIRE_COMM_LEN		16	/* MOVE's comm, NUL padding included */
+#define BPWIRE_IMAGE_MAX	(1ULL << 40)	/* largest image, bytes */
+/* Most data bytes one IMAGE or IO frame holds (header, 8 bytes, data). */
+#define BPWIRE_DATA_MAX		(BPWIRE_MAX - BPWIRE_HDR_SIZE - 8)
+/* MOVE flags: the VMAD_DUMP_* bits (<linux/bproc_image.h>) and no other. */
+#define BPWIRE_MOVE_FLAGS	VMAD_DUMP_ALL
+
+/* PSTATE state. */
+#define BPWIRE_PSTATE_STOPPED	1	/* stopped by sig (1..64) */
+#define BPWIRE_PSTATE_CONTINUED	2	/* continued (by SIGCONT); sig 0 */
+
+/* IO stream. */
+#define BPWIRE_IO_STDIN		0	/* master->slave */
+#define BPWIRE_IO_STDOUT	1	/* slave->master */
+#define BPWIRE_IO_STDERR	2	/* slave->master */
+#define BPWIRE_IO_NR		3
+
 /*
  * struct bpwire_hdr - a frame's header, decoded (host order)
  * @len:    whole frame in bytes (set by bpwire_encode(), ignored on input).
  * @type:   BPWIRE_*.
  * @flags:  BPROC_MSGF_REPLY or 0 (each type has exactly one: see above).
- * @id:     request id; a reply carries the id of its request.
- * @result: 0, or for REFUSE a negative errno (-4095..-1).
+ * @id:     request id; a reply carries the id of its request (see above
+ *          for the types that require or forbid 0).
+ * @result: 0, or for REFUSE a negative errno (-4095..-1), or for
+ *          MOVE_RESULT 0 or a negative errno.
  * @src:    sending node: BPROC_NODE_MASTER, BPROC_NODE_NONE (a slave before
  *          WELCOME) or 0..BPROC_NODES_MAX-1.
  * @dst:    receiving node, same encoding.
@@ -203,6 +239,110 @@ struct bpwire_bye {
 };
 
 /*
+ * MOVE (56-byte payload): s32 pid, u32 flags, u32 uid, u32 gid, s32 ppid,
+ * s32 pgid, s32 sid, u32 reserved (zero), u64 image_len, char comm[16].
+ * The master asks the slave to restore a process from a VMADump image of
+ * @image_len bytes that follows in IMAGE frames with this frame's id; the
+ * slave answers MOVE_RESULT with the same id.
+ * @pid:       the process's (master) pid, 1..BPWIRE_PID_MAX.
+ * @flags:     the VMAD_DUMP_* flags the image was made with
+ *             (within BPWIRE_MOVE_FLAGS).
+ * @uid, @gid: its real user and group; any value but (uint32_t)-1.
+ * @ppid:      its parent on the master, 0..BPWIRE_PID_MAX (0: none).
+ * @pgid:      its process group, 0..BPWIRE_PID_MAX.
+ * @sid:       its session, 0..BPWIRE_PID_MAX.
+ * @image_len: 1..BPWIRE_IMAGE_MAX.
+ * @comm:      its name: printable ASCII (0x20..0x7e), then NUL padding to
+ *             the end (at least one NUL, so it is a C string).  Fill it with
+ *             bpwire_comm_set().
+ */
+struct bpwire_move {
+	int32_t pid;
+	uint32_t flags;
+	uint32_t uid;
+	uint32_t gid;
+	int32_t ppid;
+	int32_t pgid;
+	int32_t sid;
+	uint64_t image_len;
+	char comm[BPWIRE_COMM_LEN];
+};
+
+/*
+ * IMAGE: u64 offset, then 1..BPWIRE_DATA_MAX bytes of the image, filling
+ * the frame.  offset + len <= BPWIRE_IMAGE_MAX.  (That the offsets are
+ * contiguous and end at image_len is the receiver's check.)
+ * @data, @len: ENCODE input: the bytes to send (copied into the frame).
+ *              DECODE output: the bytes in the frame.
+ */
+struct bpwire_image {
+	uint64_t offset;
+	const void *data;
+	uint32_t len;
+};
+
+/*
+ * MOVE_RESULT (8-byte payload): s32 pid, u32 reserved (zero).  hdr.result
+ * is 0 (the process runs on the slave) or a negative errno (-4095..-1: it
+ * does not; the master keeps it).
+ * @pid: the MOVE's pid, echoed, 1..BPWIRE_PID_MAX.
+ */
+struct bpwire_move_result {
+	int32_t pid;
+};
+
+/*
+ * SIGNAL (16-byte payload): s32 pid, s32 sig, u32 reserved[2] (zero).
+ * @pid: 1..BPWIRE_PID_MAX.
+ * @sig: 1..BPWIRE_SIG_MAX.
+ */
+struct bpwire_signal {
+	int32_t pid;
+	int32_t sig;
+};
+
+/*
+ * EXIT (16-byte payload): s32 pid, s32 status, u32 reserved[2] (zero).
+ * @pid:    1..BPWIRE_PID_MAX.
+ * @status: a wait(2) status word of an ended process: exited (code << 8,
+ *          code 0..255) or killed by a signal 1..BPWIRE_SIG_MAX, with or
+ *          without the core-dump flag 0x80.  Nothing else.
+ */
+struct bpwire_exit {
+	int32_t pid;
+	int32_t status;
+};
+
+/*
+ * PSTATE (16-byte payload): s32 pid, u32 state, s32 sig, u32 reserved
+ * (zero).
+ * @pid:   1..BPWIRE_PID_MAX.
+ * @state: BPWIRE_PSTATE_STOPPED with @sig 1..BPWIRE_SIG_MAX (the stopping
+ *         signal), or BPWIRE_PSTATE_CONTINUED with @sig 0.
+ */
+struct bpwire_pstate {
+	int32_t pid;
+	uint32_t state;
+	int32_t sig;
+};
+
+/*
+ * IO: s32 pid, u32 stream, then 0..BPWIRE_DATA_MAX bytes, filling the
+ * frame.  0 bytes: end of file on that stream.
+ * @pid:        1..BPWIRE_PID_MAX.
+ * @stream:     BPWIRE_IO_STDIN (master->slave), _STDOUT or _STDERR
+ *              (slave->master); the codec checks only < BPWIRE_IO_NR.
+ * @data, @len: as IMAGE's (@data may be NULL when @len is 0 to encode;
+ *              decoded, it is never NULL).
+ */
+struct bpwire_io {
+	int32_t pid;
+	uint32_t stream;
+	const void *data;
+	uint32_t len;
+};
+
+/*
  * struct bpwire_msg - one frame, decoded or to encode
  * @hdr: the header.
  * @u:   the payload, by hdr.type (READY has none).
@@ -217,6 +357,13 @@ struct bpwire_msg {
 		struct bpwire_libs libs;
 		struct bpwire_ping ping;	/* PING and PONG */
 		struct bpwire_bye bye;
+		struct bpwire_move move;
+		struct bpwire_image image;
+		struct bpwire_move_result move_result;
+		struct bpwire_signal signal;
+		struct bpwire_exit exit;
+		struct bpwire_pstate pstate;
+		struct bpwire_io io;
 	} u;
 };
 
@@ -234,10 +381,17 @@ void bpwire_init(struct bpwire_msg *m, uint16_t type, uint64_t id,
 /*
  * bpwire_reply_init - zero @m and make it the reply of type @type to @req:
  * BPROC_MSGF_REPLY, @req's id, src and dst swapped, result 0 (set it for
- * REFUSE), versions as bpwire_init().
+ * REFUSE and MOVE_RESULT), versions as bpwire_init().
  */
 void bpwire_reply_init(struct bpwire_msg *m, uint16_t type,
 		       const struct bpwire_msg *req);
+
+/*
+ * bpwire_comm_set - fill a MOVE's @comm from @name (e.g. a task's comm):
+ * its first BPWIRE_COMM_LEN - 1 bytes, each byte outside 0x20..0x7e
+ * replaced by '?', then NUL padding.  @name NULL: an empty name.
+ */
+void bpwire_comm_set(char comm[BPWIRE_COMM_LEN], const char *name);
 
 /*
  * bpwire_encode - write @m as one frame into @buf
@@ -246,7 +400,8 @@ void bpwire_reply_init(struct bpwire_msg *m, uint16_t type,
  * sent is what the peer accepts.  Returns the frame length (which is also
  * the frame's hdr.len; m->hdr.len is ignored), or
  *   -EINVAL  a field breaks a rule (*@why says which);
- *   -E2BIG   the frame would exceed BPWIRE_MAX (too many entries or paths);
+ *   -E2BIG   the frame would exceed BPWIRE_MAX (too many entries or paths,
+ *            more than BPWIRE_DATA_MAX bytes of IMAGE or IO data);
  *   -ENOSPC  @cap is too small for it.
  */
 ssize_t bpwire_encode(const struct bpwire_msg *m, void *buf, size_t cap,
@@ -257,10 +412,10 @@ ssize_t bpwire_encode(const struct bpwire_msg *m, void *buf, size_t cap,
  * @buf, @len: the whole frame (@len must equal its hdr.len).
  *
  * Checks everything: lengths (exact payload length per type), known type,
- * flags and result as the type requires, pad and reserved fields zero,
- * node numbers, enums, strings.  On success fills @m, whose text, @wire and
- * path pointers point into @buf.  Returns 0, or
- *   -EPROTO           malformed: bad length, unknown type, bad flags,
+ * flags, id and result as the type requires, pad and reserved fields zero,
+ * node numbers, pids, signals, enums, strings.  On success fills @m, whose
+ * text, @wire, path and data pointers point into @buf.  Returns 0, or
+ *   -EPROTO           malformed: bad length, unknown type, bad flags, id,
  *                     result or structure, bad magic;
  *   -EINVAL           a field out of range or a reserved field not zero;
  *   -E2BIG            hdr.len > BPWIRE_MAX;

@@ -11,7 +11,9 @@
  *    was decoded, gives back exactly the same bytes (so no field escapes
  *    the checks, and encoder and decoder agree on every rule);
  *  - the result is consistent: errors are the documented ones with a
- *    reason, text and paths lie inside the frame, entries are in range;
+ *    reason, text, paths and data lie inside the frame, entries, pids,
+ *    signals and wait statuses are in range, ids and results as the type
+ *    requires;
  *  - the stream reassembler, fed the input in pieces of varying sizes,
  *    returns the same frames as decoding them one by one, and stops at the
  *    first bad one with the same error.
@@ -40,6 +42,50 @@ static bool inside(const void *p, size_t n, const uint8_t *buf, size_t len)
 	return q >= buf && n <= len && q - buf <= (ptrdiff_t)(len - n);
 }
 
+static bool pid_ok(int32_t pid)
+{
+	return pid >= 1 && pid <= BPWIRE_PID_MAX;
+}
+
+static bool sig_ok(int32_t sig)
+{
+	return sig >= 1 && sig <= BPWIRE_SIG_MAX;
+}
+
+/* Data of an IMAGE or IO frame: it fills the frame after 8 bytes. */
+static void check_data(const void *data, uint32_t n, const uint8_t *buf,
+		       size_t len)
+{
+	check(data == buf + BPWIRE_HDR_SIZE + 8);
+	check(n == len - BPWIRE_HDR_SIZE - 8 && n <= BPWIRE_DATA_MAX);
+}
+
+/* Decoded with the frame's own id and result rules. */
+static void check_id_result(const struct bpwire_hdr *h)
+{
+	switch (h->type) {
+	case BPWIRE_MOVE:
+	case BPWIRE_IMAGE:
+		check(h->id && !h->result && !h->flags);
+		break;
+	case BPWIRE_MOVE_RESULT:
+		check(h->id && h->result <= 0 && h->result >= -4095);
+		check(h->flags == BPROC_MSGF_REPLY);
+		break;
+	case BPWIRE_SIGNAL:
+	case BPWIRE_EXIT:
+	case BPWIRE_PSTATE:
+	case BPWIRE_IO:
+		check(!h->id && !h->result && !h->flags);
+		break;
+	case BPWIRE_REFUSE:
+		check(h->result < 0 && h->result >= -4095);
+		break;
+	default:
+		check(!h->result);
+	}
+}
+
 static struct bproc_node_entry entries[BPWIRE_NODES_PER_FRAME];
 static const char *paths[BPWIRE_MAX / 2];
 static unsigned char again[BPWIRE_MAX];
@@ -56,6 +102,7 @@ static void check_decoded(const struct bpwire_msg *m, const uint8_t *buf,
 
 	check(m->hdr.len == len);
 	check(strcmp(bpwire_type_name(m->hdr.type), "unknown") != 0);
+	check_id_result(&m->hdr);
 	switch (m->hdr.type) {
 	case BPWIRE_REFUSE:
 		t = &m->u.refuse.reason;
@@ -88,6 +135,51 @@ static void check_decoded(const struct bpwire_msg *m, const uint8_t *buf,
 		}
 		check(n == m->u.libs.count);
 		copy.u.libs.paths = paths;
+		break;
+	case BPWIRE_MOVE: {
+		const struct bpwire_move *mv = &m->u.move;
+
+		check(pid_ok(mv->pid));
+		check(!(mv->flags & ~(uint32_t)VMAD_DUMP_ALL));
+		check(mv->ppid >= 0 && mv->ppid <= BPWIRE_PID_MAX);
+		check(mv->pgid >= 0 && mv->pgid <= BPWIRE_PID_MAX);
+		check(mv->sid >= 0 && mv->sid <= BPWIRE_PID_MAX);
+		check(mv->image_len >= 1 && mv->image_len <= BPWIRE_IMAGE_MAX);
+		check(mv->uid != UINT32_MAX && mv->gid != UINT32_MAX);
+		check(strnlen(mv->comm, BPWIRE_COMM_LEN) < BPWIRE_COMM_LEN);
+		for (p = mv->comm; *p; p++)
+			check(*p >= 0x20 && *p <= 0x7e);
+		break;
+	}
+	case BPWIRE_IMAGE:
+		check_data(m->u.image.data, m->u.image.len, buf, len);
+		check(m->u.image.len >= 1);
+		check(m->u.image.offset + m->u.image.len <= BPWIRE_IMAGE_MAX);
+		break;
+	case BPWIRE_MOVE_RESULT:
+		check(pid_ok(m->u.move_result.pid));
+		break;
+	case BPWIRE_SIGNAL:
+		check(pid_ok(m->u.signal.pid) && sig_ok(m->u.signal.sig));
+		break;
+	case BPWIRE_EXIT: {
+		uint32_t s = (uint32_t)m->u.exit.status;
+
+		check(pid_ok(m->u.exit.pid));
+		/* exited (code << 8) or killed by 1..64, core flag or not */
+		check(!(s & ~0xff00u) || (!(s & ~0xffu) && sig_ok(s & 0x7f)));
+		break;
+	}
+	case BPWIRE_PSTATE:
+		check(pid_ok(m->u.pstate.pid));
+		check((m->u.pstate.state == BPWIRE_PSTATE_STOPPED &&
+		       sig_ok(m->u.pstate.sig)) ||
+		      (m->u.pstate.state == BPWIRE_PSTATE_CONTINUED &&
+		       !m->u.pstate.sig));
+		break;
+	case BPWIRE_IO:
+		check_data(m->u.io.data, m->u.io.len, buf, len);
+		check(pid_ok(m->u.io.pid) && m->u.io.stream < BPWIRE_IO_NR);
 		break;
 	}
 	if (t) {

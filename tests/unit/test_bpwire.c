@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 
 #include "bpwire.h"
@@ -79,6 +80,17 @@ static const char *const sample_paths[3] = {
 #define REFUSE_TEXT "node 3 is taken"
 #define BYE_TEXT "rebooting: \xc3\xa9t\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x98\x80"
 
+/* The process frames' samples. */
+#define MOVE_ID		0x0102030405060708ull
+#define MOVE_PID	12345
+#define MOVE_LEN	0x123456789ull
+#define IMAGE_OFF	0x100000000ull
+static const unsigned char image_data[13] = {
+	0x7f, 'E', 'L', 'F', 2, 1, 0, 0xff, 0xfe, 'd', 'a', 't', 'a',
+};
+
+#define IO_TEXT "hello, world\n"
+
 /* A valid message of each type, with every field non-trivial. */
 static void sample(struct bpwire_msg *m, uint16_t type)
 {
@@ -135,6 +147,53 @@ static void sample(struct bpwire_msg *m, uint16_t type)
 		m->u.bye.reason.str = BYE_TEXT;
 		m->u.bye.reason.len = strlen(BYE_TEXT);
 		break;
+	case BPWIRE_MOVE:
+		bpwire_init(m, type, MOVE_ID, BPROC_NODE_MASTER, 3);
+		m->u.move.pid = MOVE_PID;
+		m->u.move.flags = VMAD_DUMP_EXEC | VMAD_DUMP_OTHER;
+		m->u.move.uid = 1000;
+		m->u.move.gid = 100;
+		m->u.move.ppid = 12000;
+		m->u.move.pgid = 12001;
+		m->u.move.sid = 11000;
+		m->u.move.image_len = MOVE_LEN;
+		bpwire_comm_set(m->u.move.comm, "a.out-x");
+		break;
+	case BPWIRE_IMAGE:
+		bpwire_init(m, type, MOVE_ID, BPROC_NODE_MASTER, 3);
+		m->u.image.offset = IMAGE_OFF;
+		m->u.image.data = image_data;
+		m->u.image.len = sizeof(image_data);
+		break;
+	case BPWIRE_MOVE_RESULT:
+		sample(&req, BPWIRE_MOVE);
+		bpwire_reply_init(m, type, &req);
+		m->hdr.result = -ENOMEM;
+		m->u.move_result.pid = MOVE_PID;
+		break;
+	case BPWIRE_SIGNAL:
+		bpwire_init(m, type, 0, BPROC_NODE_MASTER, 3);
+		m->u.signal.pid = MOVE_PID;
+		m->u.signal.sig = SIGTERM;
+		break;
+	case BPWIRE_EXIT:
+		bpwire_init(m, type, 0, 3, BPROC_NODE_MASTER);
+		m->u.exit.pid = MOVE_PID;
+		m->u.exit.status = 0x80 | SIGSEGV;	/* killed, core dumped */
+		break;
+	case BPWIRE_PSTATE:
+		bpwire_init(m, type, 0, 3, BPROC_NODE_MASTER);
+		m->u.pstate.pid = MOVE_PID;
+		m->u.pstate.state = BPWIRE_PSTATE_STOPPED;
+		m->u.pstate.sig = SIGTSTP;
+		break;
+	case BPWIRE_IO:
+		bpwire_init(m, type, 0, 3, BPROC_NODE_MASTER);
+		m->u.io.pid = MOVE_PID;
+		m->u.io.stream = BPWIRE_IO_STDERR;
+		m->u.io.data = IO_TEXT;
+		m->u.io.len = strlen(IO_TEXT);
+		break;
 	default:
 		fail();
 	}
@@ -186,6 +245,8 @@ static void expect_reject(const char *name, int err, const char *why_part)
 static const uint16_t all_types[] = {
 	BPWIRE_HELLO, BPWIRE_WELCOME, BPWIRE_REFUSE, BPWIRE_NODES, BPWIRE_LIBS,
 	BPWIRE_READY, BPWIRE_PING, BPWIRE_PONG, BPWIRE_BYE,
+	BPWIRE_MOVE, BPWIRE_IMAGE, BPWIRE_MOVE_RESULT, BPWIRE_SIGNAL,
+	BPWIRE_EXIT, BPWIRE_PSTATE, BPWIRE_IO,
 };
 
 #define NTYPES ARRAY_SIZE(all_types)
@@ -236,7 +297,7 @@ static void test_hello_bytes(void **state)
 		0xfd, 0xff, 0xff, 0xff,			/* src NONE (-3) */
 		0xff, 0xff, 0xff, 0xff,			/* dst MASTER (-1) */
 		0, 0, 0, 0,				/* pad */
-		'B', 'P', 'R', 'C', 1, 0, 0, 0,		/* magic, major, minor */
+		'B', 'P', 'R', 'C', 1, 0, 1, 0,		/* magic, major, minor */
 		3, 0, 0, 0, 0, 0, 0, 0,			/* want_node, flags */
 		0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11, /* boot_id */
 	};
@@ -458,6 +519,340 @@ static void test_ping_pong(void **state)
 	assert_int_equal(frame_len, P);
 }
 
+static void test_move_bytes(void **state)
+{
+	static const unsigned char want[] = {
+		88, 0, 0, 0, 0x10, 0x01, 0, 0,		/* len, type, flags */
+		8, 7, 6, 5, 4, 3, 2, 1,			/* id */
+		0, 0, 0, 0,				/* result */
+		0xff, 0xff, 0xff, 0xff,			/* src MASTER */
+		3, 0, 0, 0, 0, 0, 0, 0,			/* dst, pad */
+		0x39, 0x30, 0, 0, 6, 0, 0, 0,		/* pid 12345, flags */
+		0xe8, 0x03, 0, 0, 100, 0, 0, 0,		/* uid, gid */
+		0xe0, 0x2e, 0, 0, 0xe1, 0x2e, 0, 0,	/* ppid, pgid */
+		0xf8, 0x2a, 0, 0, 0, 0, 0, 0,		/* sid, reserved */
+		0x89, 0x67, 0x45, 0x23, 1, 0, 0, 0,	/* image_len */
+		'a', '.', 'o', 'u', 't', '-', 'x', 0,	/* comm */
+		0, 0, 0, 0, 0, 0, 0, 0,
+	};
+	struct bpwire_msg m;
+
+	(void)state;
+	sample_frame(BPWIRE_MOVE);
+	assert_int_equal(frame_len, sizeof(want));
+	assert_memory_equal(frame, want, sizeof(want));
+	assert_int_equal(decode_frame(&m, NULL), 0);
+	assert_true(m.hdr.id == MOVE_ID);
+	assert_int_equal(m.u.move.pid, MOVE_PID);
+	assert_int_equal(m.u.move.flags, VMAD_DUMP_EXEC | VMAD_DUMP_OTHER);
+	assert_int_equal(m.u.move.uid, 1000);
+	assert_int_equal(m.u.move.gid, 100);
+	assert_int_equal(m.u.move.ppid, 12000);
+	assert_int_equal(m.u.move.pgid, 12001);
+	assert_int_equal(m.u.move.sid, 11000);
+	assert_true(m.u.move.image_len == MOVE_LEN);
+	assert_string_equal(m.u.move.comm, "a.out-x");
+}
+
+static void test_image_and_io(void **state)
+{
+	struct bpwire_msg m;
+
+	(void)state;
+	sample_frame(BPWIRE_IMAGE);
+	assert_int_equal(frame_len, P + 8 + sizeof(image_data));
+	assert_int_equal(get(frame + P, 8), IMAGE_OFF);
+	assert_int_equal(decode_frame(&m, NULL), 0);
+	assert_true(m.hdr.id == MOVE_ID);
+	assert_true(m.u.image.offset == IMAGE_OFF);
+	assert_int_equal(m.u.image.len, sizeof(image_data));
+	/* Points into the frame. */
+	assert_ptr_equal(m.u.image.data, frame + P + 8);
+	assert_memory_equal(m.u.image.data, image_data, sizeof(image_data));
+
+	sample_frame(BPWIRE_IO);
+	assert_int_equal(frame_len, P + 8 + strlen(IO_TEXT));
+	assert_int_equal(get(frame + P, 4), MOVE_PID);
+	assert_int_equal(get(frame + P + 4, 4), BPWIRE_IO_STDERR);
+	assert_int_equal(decode_frame(&m, NULL), 0);
+	assert_true(m.hdr.id == 0);
+	assert_int_equal(m.u.io.pid, MOVE_PID);
+	assert_int_equal(m.u.io.stream, BPWIRE_IO_STDERR);
+	assert_int_equal(m.u.io.len, strlen(IO_TEXT));
+	assert_ptr_equal(m.u.io.data, frame + P + 8);
+	assert_memory_equal(m.u.io.data, IO_TEXT, strlen(IO_TEXT));
+}
+
+static void test_io_eof(void **state)
+{
+	unsigned char buf[64], again[64];
+	struct bpwire_msg m, out;
+	uint32_t stream;
+
+	(void)state;
+	for (stream = 0; stream < BPWIRE_IO_NR; stream++) {
+		/* 0 bytes: end of file; NULL data is fine then. */
+		bpwire_init(&m, BPWIRE_IO, 0,
+			    stream ? 1 : BPROC_NODE_MASTER,
+			    stream ? BPROC_NODE_MASTER : 1);
+		m.u.io.pid = 1;
+		m.u.io.stream = stream;
+		assert_int_equal(bpwire_encode(&m, buf, sizeof(buf), NULL), P + 8);
+		assert_int_equal(bpwire_decode(buf, P + 8, &out, NULL), 0);
+		assert_int_equal(out.u.io.len, 0);
+		assert_int_equal(out.u.io.stream, stream);
+		assert_non_null(out.u.io.data);
+		assert_int_equal(bpwire_encode(&out, again, sizeof(again), NULL), P + 8);
+		assert_memory_equal(again, buf, P + 8);
+	}
+}
+
+static void test_small_process_frames(void **state)
+{
+	struct bpwire_msg m;
+
+	(void)state;
+	sample_frame(BPWIRE_MOVE_RESULT);
+	assert_int_equal(frame_len, P + 8);
+	assert_int_equal(decode_frame(&m, NULL), 0);
+	assert_int_equal(m.hdr.flags, BPROC_MSGF_REPLY);
+	assert_true(m.hdr.id == MOVE_ID);
+	assert_int_equal(m.hdr.src, 3);
+	assert_int_equal(m.hdr.dst, BPROC_NODE_MASTER);
+	assert_int_equal(m.hdr.result, -ENOMEM);
+	assert_int_equal(m.u.move_result.pid, MOVE_PID);
+	/* Success: result 0. */
+	put(frame + H_RESULT, 4, 0);
+	assert_int_equal(decode_frame(&m, NULL), 0);
+	assert_int_equal(m.hdr.result, 0);
+
+	sample_frame(BPWIRE_SIGNAL);
+	assert_int_equal(frame_len, P + 16);
+	assert_int_equal(decode_frame(&m, NULL), 0);
+	assert_int_equal(m.u.signal.pid, MOVE_PID);
+	assert_int_equal(m.u.signal.sig, SIGTERM);
+
+	sample_frame(BPWIRE_EXIT);
+	assert_int_equal(frame_len, P + 16);
+	assert_int_equal(get(frame + P + 4, 4), 0x8b);
+	assert_int_equal(decode_frame(&m, NULL), 0);
+	assert_int_equal(m.u.exit.pid, MOVE_PID);
+	assert_true(WIFSIGNALED(m.u.exit.status));
+	assert_int_equal(WTERMSIG(m.u.exit.status), SIGSEGV);
+	assert_true(WCOREDUMP(m.u.exit.status));
+
+	sample_frame(BPWIRE_PSTATE);
+	assert_int_equal(frame_len, P + 16);
+	assert_int_equal(decode_frame(&m, NULL), 0);
+	assert_int_equal(m.u.pstate.pid, MOVE_PID);
+	assert_int_equal(m.u.pstate.state, BPWIRE_PSTATE_STOPPED);
+	assert_int_equal(m.u.pstate.sig, SIGTSTP);
+	/* Continued: sig 0. */
+	put(frame + P + 4, 4, BPWIRE_PSTATE_CONTINUED);
+	put(frame + P + 8, 4, 0);
+	assert_int_equal(decode_frame(&m, NULL), 0);
+	assert_int_equal(m.u.pstate.state, BPWIRE_PSTATE_CONTINUED);
+	assert_int_equal(m.u.pstate.sig, 0);
+	/* ... and nothing else. */
+	put(frame + P + 8, 4, SIGCONT);
+	expect_reject("PSTATE continued sig", -EINVAL, "continued with a signal");
+}
+
+/* Encode @m, expect success, decode it back. */
+static void ok_encode(struct bpwire_msg *m, const char *name)
+{
+	const char *why = NULL;
+	struct bpwire_msg out;
+	ssize_t n = bpwire_encode(m, frame, sizeof(frame), &why);
+
+	if (n < 0)
+		print_message("%s: encode %zd '%s'\n", name, n, why);
+	assert_true(n > 0);
+	assert_int_equal(bpwire_decode(frame, (size_t)n, &out, NULL), 0);
+	frame_len = (size_t)n;
+}
+
+/* The edges of every range in the process frames are accepted. */
+static void test_process_limits(void **state)
+{
+	static unsigned char big[BPWIRE_DATA_MAX + 1];
+	struct bpwire_msg m, out;
+	ssize_t n;
+
+	(void)state;
+	sample(&m, BPWIRE_MOVE);
+	m.u.move.pid = BPWIRE_PID_MAX;
+	m.u.move.ppid = BPWIRE_PID_MAX;
+	m.u.move.pgid = BPWIRE_PID_MAX;
+	m.u.move.sid = BPWIRE_PID_MAX;
+	m.u.move.flags = VMAD_DUMP_ALL;
+	m.u.move.uid = 0xfffffffe;
+	m.u.move.gid = 0xfffffffe;
+	m.u.move.image_len = BPWIRE_IMAGE_MAX;
+	ok_encode(&m, "MOVE max");
+	m.u.move.pid = 1;
+	m.u.move.ppid = 0;
+	m.u.move.pgid = 0;
+	m.u.move.sid = 0;
+	m.u.move.flags = 0;
+	m.u.move.uid = 0;
+	m.u.move.gid = 0;
+	m.u.move.image_len = 1;
+	m.hdr.id = 1;
+	memset(m.u.move.comm, 0, sizeof(m.u.move.comm));	/* empty name */
+	ok_encode(&m, "MOVE min");
+
+	/* IMAGE: 1 byte; a full frame; up to the end of the largest image. */
+	sample(&m, BPWIRE_IMAGE);
+	m.u.image.len = 1;
+	m.u.image.offset = 0;
+	ok_encode(&m, "IMAGE 1 byte");
+	assert_int_equal(frame_len, P + 9);
+	m.u.image.data = big;
+	m.u.image.len = BPWIRE_DATA_MAX;
+	m.u.image.offset = BPWIRE_IMAGE_MAX - BPWIRE_DATA_MAX;
+	ok_encode(&m, "IMAGE full");
+	assert_int_equal(frame_len, BPWIRE_MAX);
+	assert_int_equal(bpwire_decode(frame, frame_len, &out, NULL), 0);
+	assert_int_equal(out.u.image.len, BPWIRE_DATA_MAX);
+	m.u.image.len = BPWIRE_DATA_MAX + 1;
+	assert_int_equal(bpwire_encode(&m, frame, sizeof(frame), NULL), -E2BIG);
+	m.u.image.len = 1;
+	m.u.image.offset = BPWIRE_IMAGE_MAX - 1;
+	ok_encode(&m, "IMAGE last byte");
+	m.u.image.offset = BPWIRE_IMAGE_MAX;
+	assert_int_equal(bpwire_encode(&m, frame, sizeof(frame), NULL), -EINVAL);
+
+	/* IO: a full frame, and one byte more. */
+	sample(&m, BPWIRE_IO);
+	m.u.io.data = big;
+	m.u.io.len = BPWIRE_DATA_MAX;
+	m.u.io.pid = BPWIRE_PID_MAX;
+	m.u.io.stream = BPWIRE_IO_STDIN;
+	ok_encode(&m, "IO full");
+	assert_int_equal(frame_len, BPWIRE_MAX);
+	m.u.io.len = BPWIRE_DATA_MAX + 1;
+	assert_int_equal(bpwire_encode(&m, frame, sizeof(frame), NULL), -E2BIG);
+
+	/* MOVE_RESULT: errno -1 and -4095; the largest pid. */
+	sample(&m, BPWIRE_MOVE_RESULT);
+	m.hdr.result = -1;
+	m.u.move_result.pid = BPWIRE_PID_MAX;
+	ok_encode(&m, "MOVE_RESULT -1");
+	m.hdr.result = -4095;
+	ok_encode(&m, "MOVE_RESULT -4095");
+
+	/* Signals 1 and 64, pids 1 and the largest. */
+	sample(&m, BPWIRE_SIGNAL);
+	m.u.signal.pid = 1;
+	m.u.signal.sig = 1;
+	ok_encode(&m, "SIGNAL 1");
+	m.u.signal.pid = BPWIRE_PID_MAX;
+	m.u.signal.sig = BPWIRE_SIG_MAX;
+	ok_encode(&m, "SIGNAL 64");
+	sample(&m, BPWIRE_PSTATE);
+	m.u.pstate.sig = 1;
+	ok_encode(&m, "PSTATE sig 1");
+	m.u.pstate.sig = BPWIRE_SIG_MAX;
+	m.u.pstate.pid = BPWIRE_PID_MAX;
+	ok_encode(&m, "PSTATE sig 64");
+	sample(&m, BPWIRE_EXIT);
+	m.u.exit.pid = BPWIRE_PID_MAX;
+	m.u.exit.status = 255 << 8;
+	ok_encode(&m, "EXIT 255");
+	n = bpwire_encode(&m, frame, sizeof(frame), NULL);
+	assert_int_equal(n, P + 16);
+}
+
+/* EXIT's status: exactly the exited and killed wait(2) words. */
+static void test_exit_status(void **state)
+{
+	static const int32_t other[] = {
+		0x80, 0x180, 0x10000, 0x10100, 0x1008b, 0x7fffffff, INT32_MIN,
+		-1, -256,
+	};
+	struct bpwire_msg m;
+	unsigned int good = 0;
+	int32_t s;
+	size_t i;
+
+	(void)state;
+	sample(&m, BPWIRE_EXIT);
+	for (s = 0; s <= 0xffff; s++) {
+		/* Exited: code << 8, no core flag (WIFEXITED ignores it). */
+		bool want = (WIFEXITED(s) && !(s & 0xff)) ||
+			    (WIFSIGNALED(s) && !(s & 0xff00) &&
+			     WTERMSIG(s) <= BPWIRE_SIG_MAX);
+		bool got;
+
+		m.u.exit.status = s;
+		got = bpwire_encode(&m, frame, sizeof(frame), NULL) > 0;
+		if (want != got)
+			fail_msg("status 0x%x: %s", (unsigned int)s,
+				 want ? "refused" : "accepted");
+		if (got)
+			good++;
+	}
+	/* 256 exit codes, 64 signals with and without core. */
+	assert_int_equal(good, 256 + 64 * 2);
+	for (i = 0; i < ARRAY_SIZE(other); i++) {
+		m.u.exit.status = other[i];
+		assert_int_equal(bpwire_encode(&m, frame, sizeof(frame), NULL), -EINVAL);
+	}
+}
+
+/* A MOVE frame whose comm is the 16 bytes @comm. */
+static int move_comm(const char *comm)
+{
+	struct bpwire_msg m;
+
+	sample_frame(BPWIRE_MOVE);
+	memcpy(frame + P + 40, comm, BPWIRE_COMM_LEN);
+	return decode_frame(&m, NULL);
+}
+
+static void test_comm_rules(void **state)
+{
+	static const char good[][BPWIRE_COMM_LEN] = {
+		"", "a", "bash", " ", "~", "kworker/0:1H-kb", "a b!\"#$%&'()*+,",
+	};
+	static const char bad[][BPWIRE_COMM_LEN] = {
+		"\t", "a\nb", "\x1f", "\x7f", "caf\xc3\xa9", "\x80", "\xff",
+		"a\0b", "abc\0\0\0\0\0\0\0\0\0\0\0\0\x01",
+	};
+	char full[BPWIRE_COMM_LEN], comm[BPWIRE_COMM_LEN];
+	struct bpwire_msg m;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(good); i++)
+		if (move_comm(good[i]))
+			fail_msg("good comm %zu refused", i);
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		if (move_comm(bad[i]) != -EINVAL)
+			fail_msg("bad comm %zu accepted", i);
+	/* No NUL at all. */
+	memset(full, 'c', sizeof(full));
+	assert_int_equal(move_comm(full), -EINVAL);
+	full[BPWIRE_COMM_LEN - 1] = '\0';
+	assert_int_equal(move_comm(full), 0);
+
+	/* bpwire_comm_set(): truncates, replaces, pads; always valid. */
+	bpwire_comm_set(comm, "a-very-long-program-name");
+	assert_string_equal(comm, "a-very-long-pro");
+	bpwire_comm_set(comm, "\tx\xc3\xa9\x7f~");
+	assert_string_equal(comm, "?x???~");
+	for (i = 7; i < BPWIRE_COMM_LEN; i++)
+		assert_int_equal(comm[i], 0);
+	assert_int_equal(move_comm(comm), 0);
+	bpwire_comm_set(comm, NULL);
+	for (i = 0; i < BPWIRE_COMM_LEN; i++)
+		assert_int_equal(comm[i], 0);
+	sample(&m, BPWIRE_MOVE);
+	bpwire_comm_set(m.u.move.comm, "\x01\x02\x03");
+	ok_encode(&m, "MOVE comm ???");
+}
+
 static void test_type_names(void **state)
 {
 	(void)state;
@@ -470,6 +865,15 @@ static void test_type_names(void **state)
 	assert_string_equal(bpwire_type_name(BPWIRE_PING), "PING");
 	assert_string_equal(bpwire_type_name(BPWIRE_PONG), "PONG");
 	assert_string_equal(bpwire_type_name(BPWIRE_BYE), "BYE");
+	assert_string_equal(bpwire_type_name(BPWIRE_MOVE), "MOVE");
+	assert_string_equal(bpwire_type_name(BPWIRE_IMAGE), "IMAGE");
+	assert_string_equal(bpwire_type_name(BPWIRE_MOVE_RESULT), "MOVE_RESULT");
+	assert_string_equal(bpwire_type_name(BPWIRE_SIGNAL), "SIGNAL");
+	assert_string_equal(bpwire_type_name(BPWIRE_EXIT), "EXIT");
+	assert_string_equal(bpwire_type_name(BPWIRE_PSTATE), "PSTATE");
+	assert_string_equal(bpwire_type_name(BPWIRE_IO), "IO");
+	assert_string_equal(bpwire_type_name(0x10f), "unknown");
+	assert_string_equal(bpwire_type_name(0x117), "unknown");
 	assert_string_equal(bpwire_type_name(0), "unknown");
 	assert_string_equal(bpwire_type_name(BPROC_MSG_HELLO), "unknown");
 	assert_string_equal(bpwire_type_name(0x109), "unknown");
@@ -625,6 +1029,146 @@ static const struct reject rejects[] = {
 	{ "PING short", BPWIRE_PING, 0, 0, 0, -1, -EPROTO, "bad payload length" },
 	{ "PING long", BPWIRE_PING, 0, 0, 0, 8, -EPROTO, "bad payload length" },
 	{ "PONG empty", BPWIRE_PONG, 0, 0, 0, -8, -EPROTO, "bad payload length" },
+	/* process frames: header */
+	{ "type 0x10f", BPWIRE_SIGNAL, H_TYPE, 2, 0x10f, 0, -EPROTO, "unknown message type" },
+	{ "type after IO", BPWIRE_SIGNAL,
+	  H_TYPE, 2, BPWIRE_IO + 1, 0, -EPROTO, "unknown message type" },
+	{ "REPLY on MOVE", BPWIRE_MOVE, H_FLAGS, 2, 1, 0, -EPROTO, "REPLY flag on a request" },
+	{ "REPLY on IMAGE", BPWIRE_IMAGE, H_FLAGS, 2, 1, 0, -EPROTO, "REPLY flag on a request" },
+	{ "REPLY on SIGNAL", BPWIRE_SIGNAL, H_FLAGS, 2, 1, 0, -EPROTO, "REPLY flag on a request" },
+	{ "REPLY on EXIT", BPWIRE_EXIT, H_FLAGS, 2, 1, 0, -EPROTO, "REPLY flag on a request" },
+	{ "REPLY on PSTATE", BPWIRE_PSTATE, H_FLAGS, 2, 1, 0, -EPROTO, "REPLY flag on a request" },
+	{ "REPLY on IO", BPWIRE_IO, H_FLAGS, 2, 1, 0, -EPROTO, "REPLY flag on a request" },
+	{ "MOVE_RESULT no REPLY", BPWIRE_MOVE_RESULT,
+	  H_FLAGS, 2, 0, 0, -EPROTO, "without the REPLY flag" },
+	{ "MOVE_RESULT flag 2", BPWIRE_MOVE_RESULT, H_FLAGS, 2, 3, 0, -EPROTO, "unknown flags" },
+	{ "result in MOVE", BPWIRE_MOVE,
+	  H_RESULT, 4, (uint32_t)-EIO, 0, -EPROTO, "result not zero" },
+	{ "result in IMAGE", BPWIRE_IMAGE, H_RESULT, 4, 1, 0, -EPROTO, "result not zero" },
+	{ "result in SIGNAL", BPWIRE_SIGNAL, H_RESULT, 4, 1, 0, -EPROTO, "result not zero" },
+	{ "result in EXIT", BPWIRE_EXIT, H_RESULT, 4, (uint32_t)-1, 0, -EPROTO, "result not zero" },
+	{ "result in PSTATE", BPWIRE_PSTATE, H_RESULT, 4, 1, 0, -EPROTO, "result not zero" },
+	{ "result in IO", BPWIRE_IO, H_RESULT, 4, 1, 0, -EPROTO, "result not zero" },
+	{ "MOVE_RESULT result > 0", BPWIRE_MOVE_RESULT,
+	  H_RESULT, 4, 1, 0, -EPROTO, "0 or a negative errno" },
+	{ "MOVE_RESULT result -4096", BPWIRE_MOVE_RESULT,
+	  H_RESULT, 4, (uint32_t)-4096, 0, -EPROTO, "0 or a negative errno" },
+	{ "MOVE_RESULT result INT_MIN", BPWIRE_MOVE_RESULT,
+	  H_RESULT, 4, 0x80000000, 0, -EPROTO, "0 or a negative errno" },
+	{ "MOVE id 0", BPWIRE_MOVE, H_ID, 8, 0, 0, -EPROTO, "id 0" },
+	{ "IMAGE id 0", BPWIRE_IMAGE, H_ID, 8, 0, 0, -EPROTO, "id 0" },
+	{ "MOVE_RESULT id 0", BPWIRE_MOVE_RESULT, H_ID, 8, 0, 0, -EPROTO, "id 0" },
+	{ "SIGNAL id", BPWIRE_SIGNAL, H_ID, 8, 1, 0, -EPROTO, "id not 0" },
+	{ "EXIT id", BPWIRE_EXIT, H_ID + 7, 1, 0x80, 0, -EPROTO, "id not 0" },
+	{ "PSTATE id", BPWIRE_PSTATE, H_ID, 8, MOVE_ID, 0, -EPROTO, "id not 0" },
+	{ "IO id", BPWIRE_IO, H_ID + 4, 1, 1, 0, -EPROTO, "id not 0" },
+	{ "MOVE src ANY", BPWIRE_MOVE, H_SRC, 4, (uint32_t)BPROC_NODE_ANY, 0, -EINVAL, "source" },
+	{ "IO dst too big", BPWIRE_IO, H_DST, 4, BPROC_NODES_MAX, 0, -EINVAL, "destination" },
+	{ "SIGNAL pad", BPWIRE_SIGNAL, H_PAD, 4, 1, 0, -EINVAL, "pad not zero" },
+	/* MOVE */
+	{ "MOVE short", BPWIRE_MOVE, 0, 0, 0, -1, -EPROTO, "MOVE: bad payload length" },
+	{ "MOVE long", BPWIRE_MOVE, 0, 0, 0, 1, -EPROTO, "MOVE: bad payload length" },
+	{ "MOVE empty", BPWIRE_MOVE, 0, 0, 0, -56, -EPROTO, "MOVE: bad payload length" },
+	{ "MOVE pid 0", BPWIRE_MOVE, P, 4, 0, 0, -EINVAL, "MOVE: pid out of range" },
+	{ "MOVE pid -1", BPWIRE_MOVE, P, 4, (uint32_t)-1, 0, -EINVAL, "MOVE: pid out of range" },
+	{ "MOVE pid big", BPWIRE_MOVE,
+	  P, 4, BPWIRE_PID_MAX + 1, 0, -EINVAL, "MOVE: pid out of range" },
+	{ "MOVE flags 8", BPWIRE_MOVE, P + 4, 4, 8, 0, -EINVAL, "MOVE: unknown flags" },
+	{ "MOVE flags high", BPWIRE_MOVE, P + 7, 1, 0x80, 0, -EINVAL, "MOVE: unknown flags" },
+	{ "MOVE uid -1", BPWIRE_MOVE, P + 8, 4, 0xffffffff, 0, -EINVAL, "MOVE: uid -1" },
+	{ "MOVE gid -1", BPWIRE_MOVE, P + 12, 4, 0xffffffff, 0, -EINVAL, "MOVE: gid -1" },
+	{ "MOVE ppid -1", BPWIRE_MOVE, P + 16, 4, (uint32_t)-1, 0, -EINVAL, "ppid out of range" },
+	{ "MOVE ppid big", BPWIRE_MOVE,
+	  P + 16, 4, BPWIRE_PID_MAX + 1, 0, -EINVAL, "ppid out of range" },
+	{ "MOVE pgid -1", BPWIRE_MOVE, P + 20, 4, (uint32_t)-1, 0, -EINVAL, "pgid out of range" },
+	{ "MOVE pgid big", BPWIRE_MOVE,
+	  P + 20, 4, BPWIRE_PID_MAX + 1, 0, -EINVAL, "pgid out of range" },
+	{ "MOVE sid -1", BPWIRE_MOVE, P + 24, 4, 0x80000000, 0, -EINVAL, "sid out of range" },
+	{ "MOVE sid big", BPWIRE_MOVE,
+	  P + 24, 4, BPWIRE_PID_MAX + 1, 0, -EINVAL, "sid out of range" },
+	{ "MOVE reserved", BPWIRE_MOVE, P + 28, 4, 1, 0, -EINVAL, "MOVE: reserved not zero" },
+	{ "MOVE reserved high", BPWIRE_MOVE,
+	  P + 31, 1, 0x80, 0, -EINVAL, "MOVE: reserved not zero" },
+	{ "MOVE image_len 0", BPWIRE_MOVE, P + 32, 8, 0, 0, -EINVAL, "image_len out of range" },
+	{ "MOVE image_len big", BPWIRE_MOVE,
+	  P + 32, 8, BPWIRE_IMAGE_MAX + 1, 0, -EINVAL, "image_len out of range" },
+	{ "MOVE image_len huge", BPWIRE_MOVE,
+	  P + 32, 8, UINT64_MAX, 0, -EINVAL, "image_len out of range" },
+	{ "MOVE comm control", BPWIRE_MOVE, P + 40, 1, '\n', 0, -EINVAL, "comm" },
+	{ "MOVE comm padding", BPWIRE_MOVE, P + 50, 1, 'x', 0, -EINVAL, "comm" },
+	{ "MOVE comm tail", BPWIRE_MOVE,
+	  P + 48, 8, 0x7878787878787878ull, 0, -EINVAL, "comm" },
+	/* IMAGE */
+	{ "IMAGE tiny", BPWIRE_IMAGE,
+	  0, 0, 0, -(ssize_t)sizeof(image_data) - 1, -EPROTO, "IMAGE: payload too short" },
+	{ "IMAGE empty", BPWIRE_IMAGE, 0, 0, 0, -(ssize_t)sizeof(image_data) - 8, -EPROTO,
+	  "IMAGE: payload too short" },
+	{ "IMAGE no data", BPWIRE_IMAGE,
+	  0, 0, 0, -(ssize_t)sizeof(image_data), -EPROTO, "IMAGE: no data" },
+	{ "IMAGE past max", BPWIRE_IMAGE,
+	  P, 8, BPWIRE_IMAGE_MAX - sizeof(image_data) + 1, 0, -EINVAL, "BPWIRE_IMAGE_MAX" },
+	{ "IMAGE offset max", BPWIRE_IMAGE,
+	  P, 8, BPWIRE_IMAGE_MAX, 0, -EINVAL, "BPWIRE_IMAGE_MAX" },
+	{ "IMAGE offset huge", BPWIRE_IMAGE, P, 8, UINT64_MAX, 0, -EINVAL, "BPWIRE_IMAGE_MAX" },
+	/* MOVE_RESULT */
+	{ "MOVE_RESULT short", BPWIRE_MOVE_RESULT,
+	  0, 0, 0, -1, -EPROTO, "MOVE_RESULT: bad payload length" },
+	{ "MOVE_RESULT long", BPWIRE_MOVE_RESULT,
+	  0, 0, 0, 8, -EPROTO, "MOVE_RESULT: bad payload length" },
+	{ "MOVE_RESULT pid 0", BPWIRE_MOVE_RESULT, P, 4, 0, 0, -EINVAL, "pid out of range" },
+	{ "MOVE_RESULT pid big", BPWIRE_MOVE_RESULT,
+	  P, 4, BPWIRE_PID_MAX + 1, 0, -EINVAL, "pid out of range" },
+	{ "MOVE_RESULT reserved", BPWIRE_MOVE_RESULT,
+	  P + 4, 4, 1, 0, -EINVAL, "MOVE_RESULT: reserved not zero" },
+	/* SIGNAL */
+	{ "SIGNAL short", BPWIRE_SIGNAL, 0, 0, 0, -8, -EPROTO, "SIGNAL: bad payload length" },
+	{ "SIGNAL long", BPWIRE_SIGNAL, 0, 0, 0, 1, -EPROTO, "SIGNAL: bad payload length" },
+	{ "SIGNAL pid 0", BPWIRE_SIGNAL, P, 4, 0, 0, -EINVAL, "SIGNAL: pid out of range" },
+	{ "SIGNAL pid -1", BPWIRE_SIGNAL, P, 4, (uint32_t)-1, 0, -EINVAL, "pid out of range" },
+	{ "SIGNAL pid big", BPWIRE_SIGNAL,
+	  P, 4, BPWIRE_PID_MAX + 1, 0, -EINVAL, "pid out of range" },
+	{ "SIGNAL sig 0", BPWIRE_SIGNAL, P + 4, 4, 0, 0, -EINVAL, "SIGNAL: sig out of range" },
+	{ "SIGNAL sig 65", BPWIRE_SIGNAL, P + 4, 4, 65, 0, -EINVAL, "sig out of range" },
+	{ "SIGNAL sig -9", BPWIRE_SIGNAL, P + 4, 4, (uint32_t)-9, 0, -EINVAL, "sig out of range" },
+	{ "SIGNAL reserved 0", BPWIRE_SIGNAL, P + 8, 4, 1, 0, -EINVAL, "SIGNAL: reserved" },
+	{ "SIGNAL reserved 1", BPWIRE_SIGNAL, P + 15, 1, 1, 0, -EINVAL, "SIGNAL: reserved" },
+	/* EXIT (every status in test_exit_status) */
+	{ "EXIT short", BPWIRE_EXIT, 0, 0, 0, -4, -EPROTO, "EXIT: bad payload length" },
+	{ "EXIT long", BPWIRE_EXIT, 0, 0, 0, 4, -EPROTO, "EXIT: bad payload length" },
+	{ "EXIT pid 0", BPWIRE_EXIT, P, 4, 0, 0, -EINVAL, "EXIT: pid out of range" },
+	{ "EXIT pid big", BPWIRE_EXIT, P, 4, BPWIRE_PID_MAX + 1, 0, -EINVAL, "pid out of range" },
+	{ "EXIT stopped", BPWIRE_EXIT, P + 4, 4, 0x137f, 0, -EINVAL, "neither exited nor killed" },
+	{ "EXIT continued", BPWIRE_EXIT, P + 4, 4, 0xffff, 0, -EINVAL, "neither exited" },
+	{ "EXIT 0x7f", BPWIRE_EXIT, P + 4, 4, 0x7f, 0, -EINVAL, "neither exited" },
+	{ "EXIT core alone", BPWIRE_EXIT, P + 4, 4, 0x80, 0, -EINVAL, "neither exited" },
+	{ "EXIT sig 65", BPWIRE_EXIT, P + 4, 4, 65, 0, -EINVAL, "neither exited" },
+	{ "EXIT code and sig", BPWIRE_EXIT, P + 4, 4, 0x109, 0, -EINVAL, "neither exited" },
+	{ "EXIT high bits", BPWIRE_EXIT, P + 6, 1, 1, 0, -EINVAL, "neither exited" },
+	{ "EXIT reserved 0", BPWIRE_EXIT, P + 8, 4, 1, 0, -EINVAL, "EXIT: reserved" },
+	{ "EXIT reserved 1", BPWIRE_EXIT, P + 12, 4, 1, 0, -EINVAL, "EXIT: reserved" },
+	/* PSTATE */
+	{ "PSTATE short", BPWIRE_PSTATE, 0, 0, 0, -1, -EPROTO, "PSTATE: bad payload length" },
+	{ "PSTATE long", BPWIRE_PSTATE, 0, 0, 0, 16, -EPROTO, "PSTATE: bad payload length" },
+	{ "PSTATE pid 0", BPWIRE_PSTATE, P, 4, 0, 0, -EINVAL, "PSTATE: pid out of range" },
+	{ "PSTATE pid -1", BPWIRE_PSTATE, P, 4, (uint32_t)-1, 0, -EINVAL, "pid out of range" },
+	{ "PSTATE state 0", BPWIRE_PSTATE, P + 4, 4, 0, 0, -EINVAL, "unknown state" },
+	{ "PSTATE state 3", BPWIRE_PSTATE, P + 4, 4, 3, 0, -EINVAL, "unknown state" },
+	{ "PSTATE state high", BPWIRE_PSTATE, P + 7, 1, 1, 0, -EINVAL, "unknown state" },
+	{ "PSTATE stopped sig 0", BPWIRE_PSTATE, P + 8, 4, 0, 0, -EINVAL, "stopped without" },
+	{ "PSTATE stopped sig 65", BPWIRE_PSTATE, P + 8, 4, 65, 0, -EINVAL, "stopped without" },
+	{ "PSTATE stopped sig -1", BPWIRE_PSTATE,
+	  P + 8, 4, (uint32_t)-1, 0, -EINVAL, "stopped without" },
+	{ "PSTATE reserved", BPWIRE_PSTATE, P + 12, 4, 1, 0, -EINVAL, "PSTATE: reserved" },
+	/* IO */
+	{ "IO tiny", BPWIRE_IO, 0, 0, 0, -(ssize_t)strlen(IO_TEXT) - 1, -EPROTO,
+	  "IO: payload too short" },
+	{ "IO empty", BPWIRE_IO, 0, 0, 0, -(ssize_t)strlen(IO_TEXT) - 8, -EPROTO,
+	  "IO: payload too short" },
+	{ "IO pid 0", BPWIRE_IO, P, 4, 0, 0, -EINVAL, "IO: pid out of range" },
+	{ "IO pid big", BPWIRE_IO, P, 4, BPWIRE_PID_MAX + 1, 0, -EINVAL, "pid out of range" },
+	{ "IO pid -1", BPWIRE_IO, P, 4, (uint32_t)-1, 0, -EINVAL, "pid out of range" },
+	{ "IO stream 3", BPWIRE_IO, P + 4, 4, BPWIRE_IO_NR, 0, -EINVAL, "IO: unknown stream" },
+	{ "IO stream huge", BPWIRE_IO, P + 4, 4, 0xffffffff, 0, -EINVAL, "IO: unknown stream" },
 };
 
 static void test_rejects(void **state)
@@ -688,6 +1232,36 @@ static void test_other_major(void **state)
 	put(frame + P + 6, 2, 7);
 	assert_int_equal(decode_frame(&m, NULL), 0);
 	assert_int_equal(m.u.hello.minor, 7);
+}
+
+/* Minor 0 peers (before the process frames) and minor 1 ones interwork. */
+static void test_minor_versions(void **state)
+{
+	uint16_t minor;
+	struct bpwire_msg m;
+
+	(void)state;
+	assert_int_equal(BPWIRE_MAJOR, 1);
+	assert_int_equal(BPWIRE_MINOR, 1);
+	for (minor = 0; minor <= 1; minor++) {
+		sample_frame(BPWIRE_HELLO);
+		put(frame + P + 6, 2, minor);
+		assert_int_equal(decode_frame(&m, NULL), 0);
+		assert_int_equal(m.u.hello.major, 1);
+		assert_int_equal(m.u.hello.minor, minor);
+		/* And it can be sent: a daemon may speak as minor 0. */
+		assert_int_equal(bpwire_encode(&m, frame, sizeof(frame), NULL), P + 24);
+		sample_frame(BPWIRE_WELCOME);
+		put(frame + P + 2, 2, minor);
+		assert_int_equal(decode_frame(&m, NULL), 0);
+		assert_int_equal(m.u.welcome.minor, minor);
+		assert_int_equal(bpwire_encode(&m, frame, sizeof(frame), NULL), P + 24);
+	}
+	/* bpwire_init() and bpwire_reply_init() announce this minor. */
+	sample(&m, BPWIRE_HELLO);
+	assert_int_equal(m.u.hello.minor, 1);
+	sample(&m, BPWIRE_WELCOME);
+	assert_int_equal(m.u.welcome.minor, 1);
 }
 
 static void test_header_node_values(void **state)
@@ -888,6 +1462,64 @@ static void test_encode_errors(void **state)
 	paths[1] = "lib";
 	assert_int_equal(bpwire_encode(&m, buf, sizeof(buf), &why), -EINVAL);
 	assert_non_null(strstr(why, "absolute"));
+	/* Process frames: pointers, lengths, ids, fields. */
+	sample(&m, BPWIRE_IMAGE);
+	m.u.image.data = NULL;
+	assert_int_equal(bpwire_encode(&m, buf, sizeof(buf), &why), -EINVAL);
+	assert_non_null(strstr(why, "NULL data"));
+	m.u.image.data = image_data;
+	m.u.image.len = 0;
+	assert_int_equal(bpwire_encode(&m, buf, sizeof(buf), &why), -EINVAL);
+	assert_non_null(strstr(why, "no data"));
+	m.u.image.len = UINT32_MAX;
+	assert_int_equal(bpwire_encode(&m, buf, sizeof(buf), &why), -E2BIG);
+	assert_non_null(strstr(why, "IMAGE: more data than a frame holds"));
+	sample(&m, BPWIRE_IO);
+	m.u.io.data = NULL;
+	assert_int_equal(bpwire_encode(&m, buf, sizeof(buf), &why), -EINVAL);
+	assert_non_null(strstr(why, "NULL data"));
+	m.u.io.len = BPWIRE_DATA_MAX + 1;
+	assert_int_equal(bpwire_encode(&m, buf, sizeof(buf), &why), -E2BIG);
+	assert_non_null(strstr(why, "IO: more data than a frame holds"));
+	sample(&m, BPWIRE_IO);
+	m.u.io.stream = BPWIRE_IO_NR;
+	assert_int_equal(bpwire_encode(&m, buf, sizeof(buf), &why), -EINVAL);
+	sample(&m, BPWIRE_MOVE);
+	m.hdr.id = 0;
+	assert_int_equal(bpwire_encode(&m, buf, sizeof(buf), &why), -EINVAL);
+	assert_non_null(strstr(why, "id 0"));
+	sample(&m, BPWIRE_MOVE);
+	memset(m.u.move.comm, 'x', sizeof(m.u.move.comm));
+	assert_int_equal(bpwire_encode(&m, buf, sizeof(buf), &why), -EINVAL);
+	assert_non_null(strstr(why, "comm"));
+	sample(&m, BPWIRE_MOVE);
+	m.u.move.flags = VMAD_DUMP_ALL + 1;
+	assert_int_equal(bpwire_encode(&m, buf, sizeof(buf), &why), -EINVAL);
+	sample(&m, BPWIRE_MOVE);
+	m.u.move.image_len = 0;
+	assert_int_equal(bpwire_encode(&m, buf, sizeof(buf), &why), -EINVAL);
+	sample(&m, BPWIRE_MOVE_RESULT);
+	m.hdr.flags = 0;
+	assert_int_equal(bpwire_encode(&m, buf, sizeof(buf), &why), -EINVAL);
+	sample(&m, BPWIRE_MOVE_RESULT);
+	m.hdr.result = EIO;
+	assert_int_equal(bpwire_encode(&m, buf, sizeof(buf), &why), -EINVAL);
+	sample(&m, BPWIRE_SIGNAL);
+	m.hdr.id = 5;
+	assert_int_equal(bpwire_encode(&m, buf, sizeof(buf), &why), -EINVAL);
+	assert_non_null(strstr(why, "id not 0"));
+	sample(&m, BPWIRE_SIGNAL);
+	m.u.signal.sig = 0;
+	assert_int_equal(bpwire_encode(&m, buf, sizeof(buf), &why), -EINVAL);
+	sample(&m, BPWIRE_EXIT);
+	m.u.exit.status = 0x137f;
+	assert_int_equal(bpwire_encode(&m, buf, sizeof(buf), &why), -EINVAL);
+	sample(&m, BPWIRE_PSTATE);
+	m.u.pstate.state = 0;
+	assert_int_equal(bpwire_encode(&m, buf, sizeof(buf), &why), -EINVAL);
+	sample(&m, BPWIRE_PSTATE);
+	m.u.pstate.pid = 0;
+	assert_int_equal(bpwire_encode(&m, buf, sizeof(buf), &why), -EINVAL);
 	/* hdr.len is the encoder's business. */
 	sample(&m, BPWIRE_PING);
 	m.hdr.len = 12345;
@@ -1119,10 +1751,18 @@ int main(void)
 		cmocka_unit_test(test_libs),
 		cmocka_unit_test(test_libs_limits),
 		cmocka_unit_test(test_ping_pong),
+		cmocka_unit_test(test_move_bytes),
+		cmocka_unit_test(test_image_and_io),
+		cmocka_unit_test(test_io_eof),
+		cmocka_unit_test(test_small_process_frames),
+		cmocka_unit_test(test_process_limits),
+		cmocka_unit_test(test_exit_status),
+		cmocka_unit_test(test_comm_rules),
 		cmocka_unit_test(test_type_names),
 		cmocka_unit_test(test_rejects),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_other_major),
+		cmocka_unit_test(test_minor_versions),
 		cmocka_unit_test(test_header_node_values),
 		cmocka_unit_test(test_text_rules),
 		cmocka_unit_test(test_libs_rules),
