@@ -490,7 +490,7 @@ static int decode_move(const unsigned char *p, size_t n,
 		return fail(why, "MOVE: sid out of range", -EINVAL);
 	if (get32(p + 28))
 		return fail(why, "MOVE: reserved not zero", -EINVAL);
-	if (mv->image_len < 1 || mv->image_len > BPWIRE_IMAGE_MAX)
+	if (mv->image_len > BPWIRE_IMAGE_MAX)
 		return fail(why, "MOVE: image_len out of range", -EINVAL);
 	if (!comm_ok(p + 40))
 		return fail(why, "MOVE: comm not printable NUL-padded ASCII",
@@ -503,8 +503,6 @@ static int decode_image(const unsigned char *p, size_t n,
 {
 	if (n < DATA_FIXED)
 		return fail(why, "IMAGE: payload too short", -EPROTO);
-	if (n == DATA_FIXED)
-		return fail(why, "IMAGE: no data", -EPROTO);
 	im->offset = get64(p);
 	im->data = p + DATA_FIXED;
 	im->len = (uint32_t)(n - DATA_FIXED);

@@ -251,7 +251,9 @@ struct bpwire_bye {
  * @ppid:      its parent on the master, 0..BPWIRE_PID_MAX (0: none).
  * @pgid:      its process group, 0..BPWIRE_PID_MAX.
  * @sid:       its session, 0..BPWIRE_PID_MAX.
- * @image_len: 1..BPWIRE_IMAGE_MAX.
+ * @image_len: 1..BPWIRE_IMAGE_MAX, or 0: not known in advance (the
+ *             kernel streams a dump as it makes it); the image then ends
+ *             with an IMAGE frame of no data.
  * @comm:      its name: printable ASCII (0x20..0x7e), then NUL padding to
  *             the end (at least one NUL, so it is a C string).  Fill it with
  *             bpwire_comm_set().
@@ -269,8 +271,9 @@ struct bpwire_move {
 };
 
 /*
- * IMAGE: u64 offset, then 1..BPWIRE_DATA_MAX bytes of the image, filling
- * the frame.  offset + len <= BPWIRE_IMAGE_MAX.  (That the offsets are
+ * IMAGE: u64 offset, then 0..BPWIRE_DATA_MAX bytes of the image, filling
+ * the frame.  offset + len <= BPWIRE_IMAGE_MAX.  No data marks the end of
+ * the image (also of one the sender gave up on).  (That the offsets are
  * contiguous and end at image_len is the receiver's check.)
  * @data, @len: ENCODE input: the bytes to send (copied into the frame).
  *              DECODE output: the bytes in the frame.
