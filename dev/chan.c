@@ -99,9 +99,33 @@ void bproc_msg_free(struct bproc_msg *msg)
 void bproc_chan_queue(struct bproc_chan *ch, struct bproc_msg *msg)
 {
 	spin_lock(&ch->lock);
+	if (ch->dead) {
+		/* Nobody will read it. */
+		spin_unlock(&ch->lock);
+		bproc_msg_free(msg);
+		return;
+	}
 	list_add_tail(&msg->list, &ch->queue);
+	ch->queued += msg->hdr.len;
 	spin_unlock(&ch->lock);
 	wake_up(&ch->waitq);
+}
+
+static bool bproc_chan_has_space(struct bproc_chan *ch, size_t limit)
+{
+	bool ok;
+
+	spin_lock(&ch->lock);
+	ok = ch->dead || ch->queued < limit;
+	spin_unlock(&ch->lock);
+	return ok;
+}
+
+int bproc_chan_wait_space(struct bproc_chan *ch, size_t limit)
+{
+	if (wait_event_killable(ch->space_wq, bproc_chan_has_space(ch, limit)))
+		return -EINTR;
+	return READ_ONCE(ch->dead) ? -ECONNRESET : 0;
 }
 
 static bool bproc_chan_pending(struct bproc_chan *ch)
@@ -156,6 +180,8 @@ static int bproc_chan_open(struct inode *inode, struct file *file)
 	init_waitqueue_head(&ch->waitq);
 	mutex_init(&ch->read_mutex);
 	mutex_init(&ch->write_mutex);
+	refcount_set(&ch->refs, 1);
+	init_waitqueue_head(&ch->space_wq);
 	ch->state = BPROC_CHAN_NEW;
 	bproc_stat_inc(BPROC_STAT_SESSIONS);
 
@@ -171,18 +197,14 @@ out_release_dev:
 	return err;
 }
 
-/* Last close of the file: free the session and whatever is still queued. */
-static int bproc_chan_release(struct inode *inode, struct file *file)
+/* The last reference: free the session and whatever is still queued. */
+void bproc_chan_put(struct bproc_chan *ch)
 {
-	struct bproc_chan *ch = file->private_data;
-	struct bproc_chan_dev *dev = ch->dev;
 	struct bproc_msg *msg, *next;
 	LIST_HEAD(dead);
 
-	bproc_chan_dbg(ch, "session closed\n");
-	if (dev->release)
-		dev->release(ch);
-
+	if (!refcount_dec_and_test(&ch->refs))
+		return;
 	spin_lock(&ch->lock);
 	list_splice_init(&ch->queue, &dead);
 	spin_unlock(&ch->lock);
@@ -190,11 +212,27 @@ static int bproc_chan_release(struct inode *inode, struct file *file)
 		list_del(&msg->list);
 		bproc_msg_free(msg);
 	}
-
 	mutex_destroy(&ch->read_mutex);
 	mutex_destroy(&ch->write_mutex);
 	kfree(ch);
 	bproc_stat_dec(BPROC_STAT_SESSIONS);
+}
+
+/* Last close of the file: the session ends; it is freed at its last put. */
+static int bproc_chan_release(struct inode *inode, struct file *file)
+{
+	struct bproc_chan *ch = file->private_data;
+	struct bproc_chan_dev *dev = ch->dev;
+
+	bproc_chan_dbg(ch, "session closed\n");
+	if (dev->release)
+		dev->release(ch);
+
+	spin_lock(&ch->lock);
+	ch->dead = true;
+	spin_unlock(&ch->lock);
+	wake_up_all(&ch->space_wq);
+	bproc_chan_put(ch);
 
 	if (dev->exclusive)
 		clear_bit_unlock(0, &dev->busy);
@@ -245,8 +283,10 @@ static ssize_t bproc_chan_read(struct file *file, char __user *ubuf,
 	} else {
 		spin_lock(&ch->lock);
 		list_del(&msg->list);
+		ch->queued -= len;
 		spin_unlock(&ch->lock);
 		bproc_msg_free(msg);
+		wake_up(&ch->space_wq);
 		ret = len;
 	}
 	mutex_unlock(&ch->read_mutex);

@@ -13,6 +13,7 @@
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
 #include <linux/printk.h>
+#include <linux/refcount.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -66,6 +67,11 @@ struct bproc_chan_dev {
  * @state:       BPROC_CHAN_*.
  * @peer_major:  protocol version the daemon announced in its HELLO.
  * @peer_minor:
+ * @refs:        the open file holds one; so does whoever streams into the
+ *               session (bproc_chan_get()); the last put frees it.
+ * @dead:        the file was closed: nobody reads any more (under @lock).
+ * @queued:      bytes queued (under @lock).
+ * @space_wq:    writers waiting for @queued to drop (bproc_chan_wait_space).
  */
 struct bproc_chan {
 	struct bproc_chan_dev *dev;
@@ -77,7 +83,24 @@ struct bproc_chan {
 	enum bproc_chan_state state;
 	u16 peer_major;
 	u16 peer_minor;
+	refcount_t refs;
+	bool dead;
+	size_t queued;
+	wait_queue_head_t space_wq;
 };
+
+static inline void bproc_chan_get(struct bproc_chan *ch)
+{
+	refcount_inc(&ch->refs);
+}
+
+void bproc_chan_put(struct bproc_chan *ch);
+
+/*
+ * Wait (killable) until fewer than @limit bytes are queued on @ch.  Returns
+ * 0, -ECONNRESET if the session ended, -EINTR on a fatal signal.
+ */
+int bproc_chan_wait_space(struct bproc_chan *ch, size_t limit);
 
 /**
  * struct bproc_msg - a kernel->daemon message

@@ -65,6 +65,8 @@ static long bproc_control_ioctl(struct file *file, unsigned int cmd,
 		return bproc_vmad_dump_ioctl(argp);
 	case BPROC_IOC_VMAUNDUMP:
 		return bproc_vmad_undump_ioctl(argp);
+	case BPROC_IOC_MOVE:
+		return bproc_ghost_move_ioctl(file, argp);
 	default:
 		return -ENOTTY;
 	}

@@ -76,24 +76,6 @@ struct bproc_msg_handler {
 static DEFINE_MUTEX(bproc_master_lock);
 static struct bproc_chan *bproc_master_chan;
 
-/**
- * struct bproc_req - a kernel->bpmaster request waiting for its reply
- * @list:   in bproc_reqs while unanswered; unlinked by whoever finishes it.
- * @id:     hdr.id of the request, unique for the module's life.
- * @result: the reply's hdr.result once unlinked by an answer.
- * @done:   completed by the answer.
- *
- * Lives on the waiter's stack.  The answerer unlinks it, sets @result and
- * completes it under bproc_req_lock; the waiter, after waking or giving up,
- * takes the lock: a request still linked was never answered.
- */
-struct bproc_req {
-	struct list_head list;
-	u64 id;
-	int result;
-	struct completion done;
-};
-
 static DEFINE_SPINLOCK(bproc_req_lock);
 static LIST_HEAD(bproc_reqs);
 static u64 bproc_req_seq;
@@ -111,12 +93,76 @@ static void bproc_reqs_fail_all(int result)
 	}
 }
 
+struct bproc_chan *bproc_master_get(void)
+{
+	struct bproc_chan *ch;
+
+	mutex_lock(&bproc_master_lock);
+	ch = bproc_master_chan;
+	if (ch)
+		bproc_chan_get(ch);
+	mutex_unlock(&bproc_master_lock);
+	return ch;
+}
+
+void bproc_master_put(struct bproc_chan *ch)
+{
+	bproc_chan_put(ch);
+}
+
+void bproc_req_start(struct bproc_req *req)
+{
+	init_completion(&req->done);
+	req->result = 0;
+	spin_lock(&bproc_req_lock);
+	req->id = ++bproc_req_seq;
+	list_add_tail(&req->list, &bproc_reqs);
+	spin_unlock(&bproc_req_lock);
+}
+
+int bproc_req_wait(struct bproc_req *req, unsigned long timeout, bool killable)
+{
+	long left;
+
+	if (killable)
+		left = wait_for_completion_killable_timeout(&req->done, timeout);
+	else
+		left = wait_for_completion_interruptible_timeout(&req->done,
+								 timeout);
+	spin_lock(&bproc_req_lock);
+	if (!list_empty(&req->list)) {
+		/* Not answered: give up (a late reply finds nothing). */
+		list_del(&req->list);
+		req->result = left < 0 ? -EINTR : -ETIMEDOUT;
+	}
+	spin_unlock(&bproc_req_lock);
+	return req->result;
+}
+
+/* Finish request @id with @result; false if it is not pending. */
+static bool bproc_req_complete(u64 id, int result)
+{
+	struct bproc_req *req;
+
+	spin_lock(&bproc_req_lock);
+	list_for_each_entry(req, &bproc_reqs, list) {
+		if (req->id == id) {
+			list_del_init(&req->list);
+			req->result = result;
+			complete(&req->done);
+			spin_unlock(&bproc_req_lock);
+			return true;
+		}
+	}
+	spin_unlock(&bproc_req_lock);
+	return false;
+}
+
 int bproc_master_node_request(int node, u32 what, u32 arg)
 {
 	struct bproc_msg_node_req *wire;
 	struct bproc_msg *msg;
 	struct bproc_req req;
-	long left;
 
 	msg = bproc_msg_alloc(BPROC_MSG_NODE_REQ, sizeof(*wire), GFP_KERNEL);
 	if (!msg)
@@ -128,34 +174,18 @@ int bproc_master_node_request(int node, u32 what, u32 arg)
 	wire->what = what;
 	wire->arg = arg;
 
-	init_completion(&req.done);
-	req.result = 0;
-
 	mutex_lock(&bproc_master_lock);
 	if (!bproc_master_chan) {
 		mutex_unlock(&bproc_master_lock);
 		bproc_msg_free(msg);
 		return -ENOTCONN;
 	}
-	spin_lock(&bproc_req_lock);
-	req.id = ++bproc_req_seq;
-	list_add_tail(&req.list, &bproc_reqs);
-	spin_unlock(&bproc_req_lock);
+	bproc_req_start(&req);
 	wire->hdr.id = req.id;
 	bproc_chan_queue(bproc_master_chan, msg);
 	mutex_unlock(&bproc_master_lock);
 
-	left = wait_for_completion_interruptible_timeout(&req.done,
-							 BPROC_NODE_REQ_TIMEOUT * HZ);
-
-	spin_lock(&bproc_req_lock);
-	if (!list_empty(&req.list)) {
-		/* Not answered: give up (a late reply finds nothing). */
-		list_del(&req.list);
-		req.result = left < 0 ? -EINTR : -ETIMEDOUT;
-	}
-	spin_unlock(&bproc_req_lock);
-	return req.result;
+	return bproc_req_wait(&req, BPROC_NODE_REQ_TIMEOUT * HZ, false);
 }
 
 void bproc_master_notify_owner(const struct bproc_node_entry *entry)
@@ -193,8 +223,12 @@ static void bproc_daemon_release(struct bproc_chan *ch)
 		spin_lock(&bproc_req_lock);
 		bproc_reqs_fail_all(-ECONNRESET);
 		spin_unlock(&bproc_req_lock);
+		mutex_unlock(&bproc_master_lock);
+		/* Nobody can reach the remote processes any more. */
+		bproc_ghosts_kill_all();
+	} else {
+		mutex_unlock(&bproc_master_lock);
 	}
-	mutex_unlock(&bproc_master_lock);
 	bproc_nodes_owner_gone(ch);
 }
 
@@ -309,7 +343,6 @@ static int bproc_msg_node_req(struct bproc_chan *ch,
 			      const struct bproc_msg_hdr *hdr)
 {
 	const struct bproc_msg_node_req *m = (const void *)hdr;
-	struct bproc_req *req;
 	int result = hdr->result;
 
 	if (!(hdr->flags & BPROC_MSGF_REPLY) || m->reserved)
@@ -319,20 +352,55 @@ static int bproc_msg_node_req(struct bproc_chan *ch,
 		return -EINVAL;
 	}
 
-	spin_lock(&bproc_req_lock);
-	list_for_each_entry(req, &bproc_reqs, list) {
-		if (req->id == hdr->id) {
-			list_del_init(&req->list);
-			req->result = result;
-			complete(&req->done);
-			spin_unlock(&bproc_req_lock);
-			return 0;
-		}
-	}
-	spin_unlock(&bproc_req_lock);
-	bproc_chan_dbg(ch, "NODE_REQ reply %llu answers no pending request\n",
-		       hdr->id);
+	if (!bproc_req_complete(hdr->id, result))
+		bproc_chan_dbg(ch, "NODE_REQ reply %llu answers no pending request\n",
+			       hdr->id);
 	return 0;
+}
+
+/* bpmaster's answer to a BPROC_MSG_MOVE: did the process arrive? */
+static int bproc_msg_move(struct bproc_chan *ch,
+			  const struct bproc_msg_hdr *hdr)
+{
+	int result = hdr->result;
+
+	if (!(hdr->flags & BPROC_MSGF_REPLY))
+		return -EINVAL;
+	if (result > 0 || result < -MAX_ERRNO)
+		return -EINVAL;
+	if (!bproc_req_complete(hdr->id, result))
+		bproc_chan_dbg(ch, "MOVE reply %llu answers no pending move\n",
+			       hdr->id);
+	return 0;
+}
+
+/* A remote process ended, or wrote output: its ghost acts on it. */
+static int bproc_msg_exit(struct bproc_chan *ch,
+			  const struct bproc_msg_hdr *hdr)
+{
+	const struct bproc_msg_exit *m = (const void *)hdr;
+	int st = m->status;
+
+	if (hdr->flags || m->reserved[0] || m->reserved[1] ||
+	    m->pid <= 0 || m->pid > BPROC_PID_MAX)
+		return -EINVAL;
+	/* Exited with a code, or killed by a signal (core flag allowed). */
+	if ((st & 0x7f) ? (st & ~0xff) || (st & 0x7f) == 0x7f || (st & 0x7f) > 64
+			: (st & ~0xff00))
+		return -EINVAL;
+	bproc_ghost_exit(m->pid, st);
+	return 0;
+}
+
+static int bproc_msg_io(struct bproc_chan *ch, const struct bproc_msg_hdr *hdr)
+{
+	const struct bproc_msg_io *m = (const void *)hdr;
+
+	if (hdr->flags || m->reserved || m->pid <= 0 || m->pid > BPROC_PID_MAX ||
+	    (m->stream != 1 && m->stream != 2))
+		return -EINVAL;
+	return bproc_ghost_io(m->pid, m->stream, m->data,
+			      hdr->len - sizeof(*m));
 }
 
 /* ------------------------------------------------------------------ */
@@ -373,6 +441,30 @@ static const struct bproc_msg_handler bproc_msg_table[] = {
 		.min_len	= sizeof(struct bproc_msg_node_req),
 		.max_len	= sizeof(struct bproc_msg_node_req),
 		.handle		= bproc_msg_node_req,
+	},
+	[BPROC_MSG_MOVE] = {
+		.name		= "MOVE",
+		.devices	= BPROC_ON_MASTER,
+		.states		= BPROC_IN_READY,
+		.min_len	= sizeof(struct bproc_msg_move),
+		.max_len	= sizeof(struct bproc_msg_move),
+		.handle		= bproc_msg_move,
+	},
+	[BPROC_MSG_EXIT] = {
+		.name		= "EXIT",
+		.devices	= BPROC_ON_MASTER,
+		.states		= BPROC_IN_READY,
+		.min_len	= sizeof(struct bproc_msg_exit),
+		.max_len	= sizeof(struct bproc_msg_exit),
+		.handle		= bproc_msg_exit,
+	},
+	[BPROC_MSG_IO] = {
+		.name		= "IO",
+		.devices	= BPROC_ON_MASTER,
+		.states		= BPROC_IN_READY,
+		.min_len	= sizeof(struct bproc_msg_io),
+		.max_len	= BPROC_MSG_MAX,
+		.handle		= bproc_msg_io,
 	},
 };
 

@@ -19,6 +19,12 @@ void bproc_control_forget(void);
  */
 int bproc_vmaundump_flags(int fd, int flags);
 
+/*
+ * The real node behind the caller's @node (node map, BPROC_NODE_SELF):
+ * 0 with *@real set, or -1/ENODEV.  (lib/nodes.c)
+ */
+int bproc_lib_resolve(int node, int *real);
+
 /* ---- files under /sys/bproc and /proc/bproc (lib/files.c) ---- */
 
 /*

@@ -7,6 +7,7 @@ LIB_SONAME  := libbproc.so.5
 LIB_SRCS    := lib/control.c lib/vmadump.c
 # The node calls; the nodespec parser reads no file (unit tests, fuzzing).
 LIB_SRCS    += lib/files.c lib/nodes.c lib/nodeset.c lib/nodespec.c lib/libs.c lib/strerror.c
+LIB_SRCS    += lib/move.c
 # The restore stub parses and validates the image's prefix itself
 # (common/ code; its symbols stay local through libbproc.sym).
 LIB_SRCS    += lib/vmaundump.c common/vmad_check.c common/crc32c.c

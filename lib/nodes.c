@@ -774,3 +774,9 @@ int bproc_nodepwroff_async(int node)
 {
 	return node_power(node, "pwroff", true);
 }
+
+/* For lib/move.c: the real node behind the caller's @node. */
+int bproc_lib_resolve(int node, int *real)
+{
+	return resolve(node, real);
+}

@@ -11,6 +11,8 @@
 
 #include <linux/atomic.h>
 #include <linux/bug.h>
+#include <linux/completion.h>
+#include <linux/list.h>
 #include <linux/init.h>
 #include <linux/types.h>
 
@@ -38,6 +40,7 @@ enum bproc_stat {
 	BPROC_STAT_MESSAGES,	/* kernel->daemon messages, queued or not */
 	BPROC_STAT_DUMPS,	/* VMADump dumps in progress (ioctl or /proc) */
 	BPROC_STAT_NODES,	/* nodes in the node table */
+	BPROC_STAT_GHOSTS,	/* ghosts of remote processes (and moves in flight) */
 	BPROC_STAT_NR
 };
 
@@ -94,6 +97,8 @@ int bproc_nodes_apply(const void *owner, const struct bproc_node_entry *entries,
 void bproc_nodes_owner_gone(const void *owner);
 int bproc_nodes_self(void);
 int bproc_node_access(int nr);
+/* BPROC_STATUS_* of node @nr, or -ENODEV. */
+int bproc_node_status(int nr);
 int bproc_nodes_init(void);
 void bproc_nodes_exit(void);
 
@@ -110,6 +115,33 @@ void bproc_fs_exit(void);
 
 int bproc_daemon_init(void);
 void bproc_daemon_exit(void);
+
+/**
+ * struct bproc_req - a kernel->bpmaster request waiting for its reply
+ * @list:   in the pending list while unanswered; unlinked by whoever
+ *          finishes it.
+ * @id:     hdr.id of the request, unique for the module's life.
+ * @result: the reply's hdr.result once unlinked by an answer.
+ * @done:   completed by the answer.
+ *
+ * Lives on the waiter's stack: bproc_req_start() gives it an id and makes
+ * it pending (send the request with that id), bproc_req_wait() waits for
+ * the answer or gives up (-ETIMEDOUT, -EINTR; -ECONNRESET when bpmaster
+ * goes away).
+ */
+struct bproc_req {
+	struct list_head list;
+	u64 id;
+	int result;
+	struct completion done;
+};
+
+void bproc_req_start(struct bproc_req *req);
+int bproc_req_wait(struct bproc_req *req, unsigned long timeout, bool killable);
+
+/* bpmaster's session, with a reference (bproc_master_put()), or NULL. */
+struct bproc_chan *bproc_master_get(void);
+void bproc_master_put(struct bproc_chan *ch);
 
 /*
  * Ask bpmaster to act on node @node (BPROC_NODE_REQ_* @what with @arg) and
@@ -166,5 +198,20 @@ bool bproc_vmad_is_lib(const char *path);
 extern const struct file_operations bproc_vmad_libs_fops;
 int bproc_vmad_libs_init(void);
 void bproc_vmad_libs_exit(void);
+
+/* ------------------------------------------------------------------ */
+/* module/ghost.c: moving processes, ghosts                           */
+/* ------------------------------------------------------------------ */
+
+struct bproc_move_req;
+long bproc_ghost_move_ioctl(struct file *file, struct bproc_move_req __user *ureq);
+/* bpmaster says: remote process @pid ended with wait status @status. */
+void bproc_ghost_exit(int pid, int status);
+/* bpmaster brings output of remote process @pid for descriptor @stream. */
+int bproc_ghost_io(int pid, u32 stream, const void *data, size_t len);
+/* bpmaster is gone: every ghost ends as killed by SIGKILL. */
+void bproc_ghosts_kill_all(void);
+int bproc_ghost_init(void);
+void bproc_ghost_exit_module(void);
 
 #endif /* BPROC_INTERNAL_H */

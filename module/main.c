@@ -32,6 +32,12 @@ static void __init bproc_check_abi(void)
 	BUILD_BUG_ON(sizeof(struct bproc_msg_node_req) !=
 		     BPROC_MSG_NODE_REQ_SIZE);
 	BUILD_BUG_ON(sizeof(struct bproc_node_access) != BPROC_NODE_ACCESS_SIZE);
+	BUILD_BUG_ON(sizeof(struct bproc_msg_move) != BPROC_MSG_MOVE_SIZE);
+	BUILD_BUG_ON(sizeof(struct bproc_msg_image) != BPROC_MSG_IMAGE_SIZE);
+	BUILD_BUG_ON(sizeof(struct bproc_msg_signal) != BPROC_MSG_SIGNAL_SIZE);
+	BUILD_BUG_ON(sizeof(struct bproc_msg_exit) != BPROC_MSG_EXIT_SIZE);
+	BUILD_BUG_ON(sizeof(struct bproc_msg_io) != BPROC_MSG_IO_SIZE);
+	BUILD_BUG_ON(sizeof(struct bproc_move_req) != BPROC_MOVE_REQ_SIZE);
 }
 
 static int __init bproc_init(void)
@@ -80,6 +86,7 @@ out_stats_exit:
 static void __exit bproc_exit(void)
 {
 	bproc_control_exit();
+	bproc_ghost_exit_module();
 	bproc_daemon_exit();
 	bproc_fs_exit();
 	bproc_nodes_exit();

@@ -653,6 +653,19 @@ int bproc_node_access(int nr)
 	return -EACCES;
 }
 
+int bproc_node_status(int nr)
+{
+	struct bproc_node *node;
+	int status = -ENODEV;
+
+	spin_lock(&bproc_nodes_lock);
+	node = bproc_node_get_locked(nr);
+	if (node)
+		status = node->status;
+	spin_unlock(&bproc_nodes_lock);
+	return status;
+}
+
 int __init bproc_nodes_init(void)
 {
 	return 0;

@@ -33,6 +33,7 @@ static struct kobj_attribute bproc_stat_attrs[BPROC_STAT_NR] = {
 	BPROC_STAT_ATTR(MESSAGES, messages),
 	BPROC_STAT_ATTR(DUMPS, vmad_dumps),
 	BPROC_STAT_ATTR(NODES, nodes),
+	BPROC_STAT_ATTR(GHOSTS, ghosts),
 };
 
 /* Filled in by bproc_stats_init() from bproc_stat_attrs[]. */

@@ -24,6 +24,7 @@
  *  1.0  HELLO on /dev/bproc/master and /dev/bproc/slave.
  *  1.1  The node table: NODES, NODE_SET, NODE_REQ; BPROC_IOC_CURRNODE,
  *       BPROC_IOC_NODE_ACCESS.
+ *  1.2  Moving processes: MOVE, IMAGE, SIGNAL, EXIT, IO; BPROC_IOC_MOVE.
  */
 #ifndef _UAPI_LINUX_BPROC_H
 #define _UAPI_LINUX_BPROC_H
@@ -41,7 +42,7 @@
  * M == BPROC_PROTO_MAJOR; the minor only announces optional features.
  */
 #define BPROC_PROTO_MAJOR	1
-#define BPROC_PROTO_MINOR	1
+#define BPROC_PROTO_MINOR	2
 
 /* The release of the whole package (module, daemons, library, tools). */
 #define BPROC_VERSION_STRING	"5.0.0"
@@ -95,6 +96,11 @@
 #define BPROC_MSG_NODES		2	/* daemon->kernel: struct bproc_msg_nodes */
 #define BPROC_MSG_NODE_SET	3	/* both directions: struct bproc_msg_node_set */
 #define BPROC_MSG_NODE_REQ	4	/* kernel->bpmaster and reply: struct bproc_msg_node_req */
+#define BPROC_MSG_MOVE		5	/* kernel->bpmaster and reply: struct bproc_msg_move */
+#define BPROC_MSG_IMAGE		6	/* kernel->bpmaster: struct bproc_msg_image */
+#define BPROC_MSG_SIGNAL	7	/* kernel->bpmaster: struct bproc_msg_signal */
+#define BPROC_MSG_EXIT		8	/* bpmaster->kernel: struct bproc_msg_exit */
+#define BPROC_MSG_IO		9	/* bpmaster->kernel: struct bproc_msg_io */
 
 /* Largest message in either direction, header included. */
 #define BPROC_MSG_MAX		(64 * 1024)
@@ -299,6 +305,108 @@ struct bproc_msg_node_req {
 #define BPROC_NODE_REQ_TIMEOUT	10
 
 /* ------------------------------------------------------------------ */
+/* Moving processes (Documentation/process-space.md)                  */
+/* ------------------------------------------------------------------ */
+
+/* Largest PID bproc handles (PID_MAX_LIMIT on 64-bit). */
+#define BPROC_PID_MAX		4194304
+
+/*
+ * struct bproc_msg_move - BPROC_MSG_MOVE
+ * @hdr:       kernel->bpmaster request (id != 0, src BPROC_NODE_MASTER,
+ *             dst the node); bpmaster's reply is the same message with
+ *             BPROC_MSGF_REPLY and hdr.result 0 (the process now runs on
+ *             the node) or a negative errno (it does not: -EHOSTDOWN,
+ *             -ENOMEM, the restore's error...).
+ * @pid:       the process (its PID in the initial PID namespace).
+ * @node:      where it goes, 0..numnodes-1.
+ * @flags:     the VMAD_DUMP_* flags the image was made with.
+ * @uid:       its real uid and gid (for bookkeeping; the image carries
+ * @gid:       the credentials).
+ * @ppid:      its parent, process group and session on the master.
+ * @pgid:
+ * @sid:
+ * @reserved:  zero.
+ * @image_len: 0 (not known in advance: the image ends with its trailer).
+ * @comm:      its command name, NUL-padded.
+ *
+ * The image follows in BPROC_MSG_IMAGE messages with the same hdr.id.
+ */
+struct bproc_msg_move {
+	struct bproc_msg_hdr hdr;
+	__s32 pid;
+	__s32 node;
+	__u32 flags;
+	__u32 uid;
+	__u32 gid;
+	__s32 ppid;
+	__s32 pgid;
+	__s32 sid;
+	__u64 image_len;
+	char comm[16];
+};
+
+/*
+ * struct bproc_msg_image - BPROC_MSG_IMAGE (kernel->bpmaster)
+ * @hdr:    hdr.id is the MOVE's; hdr.len = 48 + the data's length.
+ * @offset: of the first data byte in the image.
+ * @pid:    the process.
+ * @last:   1 on the image's last piece, else 0.
+ * @data:   1..BPROC_MSG_MAX - 48 bytes of the image.
+ */
+struct bproc_msg_image {
+	struct bproc_msg_hdr hdr;
+	__u64 offset;
+	__s32 pid;
+	__u32 last;
+	__u8 data[];
+};
+
+/*
+ * struct bproc_msg_signal - BPROC_MSG_SIGNAL (kernel->bpmaster, id 0)
+ * @pid:  a remote process; @node where it runs.
+ * @sig:  1..64, sent to its ghost on the master: deliver it there.
+ */
+struct bproc_msg_signal {
+	struct bproc_msg_hdr hdr;
+	__s32 pid;
+	__s32 node;
+	__s32 sig;
+	__u32 reserved;
+};
+
+/*
+ * struct bproc_msg_exit - BPROC_MSG_EXIT (bpmaster->kernel, id 0)
+ * @pid:    a remote process whose ghost must end now...
+ * @status: ...with this wait(2) status: exited with a code, or killed by a
+ *          signal (1..64, the core flag allowed).  A node that dies ends
+ *          its processes' ghosts as killed by SIGKILL.
+ * A pid without a ghost is ignored (it may have ended already).
+ */
+struct bproc_msg_exit {
+	struct bproc_msg_hdr hdr;
+	__s32 pid;
+	__s32 status;
+	__u32 reserved[2];
+};
+
+/*
+ * struct bproc_msg_io - BPROC_MSG_IO (bpmaster->kernel, id 0)
+ * @pid:    a remote process.
+ * @stream: 1 (stdout) or 2 (stderr): the ghost writes @data to its own
+ *          descriptor @stream, i.e. where the process's output pointed
+ *          on the master.  No data: end of file, the ghost closes it.
+ * @data:   0..BPROC_MSG_MAX - 48 bytes.
+ */
+struct bproc_msg_io {
+	struct bproc_msg_hdr hdr;
+	__s32 pid;
+	__u32 stream;
+	__u64 reserved;
+	__u8 data[];
+};
+
+/* ------------------------------------------------------------------ */
 /* The control device: /dev/bproc/control (0666)                      */
 /* ------------------------------------------------------------------ */
 
@@ -353,6 +461,31 @@ struct bproc_node_access {
 };
 
 #define BPROC_IOC_NODE_ACCESS	_IOW(BPROC_IOC_MAGIC, 0x03, struct bproc_node_access)
+
+/*
+ * struct bproc_move_req - BPROC_IOC_MOVE (write)
+ * @node:     the node to move the caller to (0..numnodes-1;
+ *            BPROC_NODE_MASTER or SELF on the master: nothing to do).
+ * @flags:    VMAD_DUMP_* (which read-only file mappings travel as data).
+ * @reserved: zero.
+ *
+ * Moves the calling process: it is dumped, sent through bpmaster and
+ * restored on @node, where it continues: the ioctl returns 0 there.  On the
+ * master the caller becomes the process's ghost and does not return: it
+ * forwards every signal it gets to the remote process, copies the remote
+ * output to its own descriptors 1 and 2, and ends with the remote exit
+ * status.  Errors (the caller continues unchanged): -EINVAL, -ENODEV (no
+ * such node), -EHOSTDOWN (node not up), -EACCES (node mode), -ENOTCONN (no
+ * bpmaster), -EBUSY (multi-threaded or traced), -EOPNOTSUPP (the caller
+ * does not run on the master), the restore's error on the node.
+ */
+struct bproc_move_req {
+	__s32 node;
+	__u32 flags;
+	__u64 reserved[2];
+};
+
+#define BPROC_IOC_MOVE		_IOW(BPROC_IOC_MAGIC, 0x20, struct bproc_move_req)
 
 /*
  * VMADump (Documentation/image-format.md; the format is <linux/bproc_image.h>).
@@ -434,6 +567,12 @@ struct bproc_undump_req {
 #define BPROC_MSG_NODE_SET_SIZE	40
 #define BPROC_MSG_NODE_REQ_SIZE	48
 #define BPROC_NODE_ACCESS_SIZE	16
+#define BPROC_MSG_MOVE_SIZE	88
+#define BPROC_MSG_IMAGE_SIZE	48
+#define BPROC_MSG_SIGNAL_SIZE	48
+#define BPROC_MSG_EXIT_SIZE	48
+#define BPROC_MSG_IO_SIZE	48
+#define BPROC_MOVE_REQ_SIZE	24
 
 #ifndef __KERNEL__
 _Static_assert(sizeof(struct bproc_msg_hdr) == BPROC_MSG_HDR_SIZE, "bproc_msg_hdr size");
@@ -449,6 +588,12 @@ _Static_assert(sizeof(struct bproc_msg_node_req) == BPROC_MSG_NODE_REQ_SIZE,
 	       "bproc_msg_node_req size");
 _Static_assert(sizeof(struct bproc_node_access) == BPROC_NODE_ACCESS_SIZE,
 	       "bproc_node_access size");
+_Static_assert(sizeof(struct bproc_msg_move) == BPROC_MSG_MOVE_SIZE, "bproc_msg_move size");
+_Static_assert(sizeof(struct bproc_msg_image) == BPROC_MSG_IMAGE_SIZE, "bproc_msg_image size");
+_Static_assert(sizeof(struct bproc_msg_signal) == BPROC_MSG_SIGNAL_SIZE, "bproc_msg_signal size");
+_Static_assert(sizeof(struct bproc_msg_exit) == BPROC_MSG_EXIT_SIZE, "bproc_msg_exit size");
+_Static_assert(sizeof(struct bproc_msg_io) == BPROC_MSG_IO_SIZE, "bproc_msg_io size");
+_Static_assert(sizeof(struct bproc_move_req) == BPROC_MOVE_REQ_SIZE, "bproc_move_req size");
 #endif
 
 #endif /* _UAPI_LINUX_BPROC_H */

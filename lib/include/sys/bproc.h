@@ -158,6 +158,30 @@ int bproc_nodeaddr(int node, struct sockaddr *s, int size);
 #endif
 
 /*
+ * Placing processes (Documentation/process-space.md).  bproc_move() and
+ * bproc_rfork(): the manual's prototypes take flags (BPROC_DUMP_*); bproc
+ * 4's take none (BPROC_DUMP_EXEC | BPROC_DUMP_OTHER) and are selected by
+ * defining BPROC_API_4 (they link to bproc4_move and bproc4_rfork).
+ * _bproc_move() and _bproc_rfork() take flags under either.
+ *
+ * bproc_move(): 0 on the node, -1 with errno on failure (the caller goes on
+ * unchanged where it was).  bproc_rfork(): the child's PID in the parent,
+ * 0 in the child on the node, -1 with errno (no child is left behind and
+ * no SIGCHLD arrives).
+ */
+int _bproc_move(int node, int flags);
+int _bproc_rfork(int node, int flags);
+#ifdef BPROC_API_4
+int bproc_move(int node) __asm__("bproc4_move");
+int bproc_rfork(int node) __asm__("bproc4_rfork");
+#else
+int bproc_move(int node, int flags);
+int bproc_rfork(int node, int flags);
+#endif
+int bproc4_move(int node);
+int bproc4_rfork(int node);
+
+/*
  * The bproc 4 node calls.  bproc_nodestatus() returns the status's length
  * (len 0: just the length; too short: ERANGE).  Node sets returned by
  * bproc_nodelist(), bproc_nodespec() and bproc_nodefilter() are

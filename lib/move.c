@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: LGPL-2.1-only
+/*
+ * Placing processes: bproc_move() and bproc_rfork(), over BPROC_IOC_MOVE
+ * on /dev/bproc/control (Documentation/process-space.md).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <time.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/bproc.h>
+#include <sys/bproc.h>
+
+#include "internal.h"
+
+/* Flags of the calls that take none (as the original). */
+#define BPROC_DEFAULT_FLAGS	(BPROC_DUMP_EXEC | BPROC_DUMP_OTHER)
+
+int _bproc_move(int node, int flags)
+{
+	struct bproc_move_req req;
+	int cfd, real;
+
+	if (bproc_lib_resolve(node, &real))
+		return -1;
+	cfd = bproc_control_fd();
+	if (cfd < 0)
+		return -1;
+	memset(&req, 0, sizeof(req));
+	req.node = real;
+	req.flags = flags;
+	if (ioctl(cfd, BPROC_IOC_MOVE, &req) < 0)
+		return -1;
+	/* On the node: a new process image, with no descriptor of ours. */
+	bproc_control_forget();
+	return 0;
+}
+
+/* The manual's bproc_move(node, flags). */
+int bproc_move(int node, int flags)
+{
+	return _bproc_move(node, flags);
+}
+
+/* bproc 4's bproc_move(node) (<sys/bproc.h> with BPROC_API_4). */
+int bproc4_move(int node)
+{
+	return _bproc_move(node, BPROC_DEFAULT_FLAGS);
+}
+
+/*
+ * Is any child of ours waitable (other than the one just reaped)?  Then a
+ * SIGCHLD we took away belonged to it too, and must be given back.
+ */
+static int other_child_waitable(void)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_ALL, 0, &si, WEXITED | WSTOPPED | WCONTINUED | WNOHANG |
+		   WNOWAIT) < 0)
+		return 0;
+	return si.si_pid != 0;
+}
+
+int _bproc_rfork(int node, int flags)
+{
+	sigset_t chld, old;
+	int p[2], err, n;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	/* The failed child's SIGCHLD must not reach the caller. */
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, &old);
+
+	pid = fork();
+	if (pid < 0) {
+		err = errno;
+		goto out;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		if (_bproc_move(node, flags) == 0)
+			return 0;	/* on the node */
+		err = errno;
+		if (write(p[1], &err, sizeof(err)) != sizeof(err))
+			_exit(127);
+		_exit(127);
+	}
+	close(p[1]);
+	p[1] = -1;
+	/* End of file without a word: the child moved (its ghost closed it). */
+	do
+		n = read(p[0], &err, sizeof(err));
+	while (n < 0 && errno == EINTR);
+	if (n == sizeof(err)) {
+		waitpid(pid, NULL, 0);
+		if (!other_child_waitable()) {
+			struct timespec zero = { 0, 0 };
+
+			sigtimedwait(&chld, NULL, &zero);
+		}
+		pid = -1;
+	} else {
+		err = 0;
+	}
+out:
+	close(p[0]);
+	if (p[1] >= 0)
+		close(p[1]);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (pid < 0)
+		errno = err;
+	return pid;
+}
+
+int bproc_rfork(int node, int flags)
+{
+	return _bproc_rfork(node, flags);
+}
+
+int bproc4_rfork(int node)
+{
+	return _bproc_rfork(node, BPROC_DEFAULT_FLAGS);
+}

@@ -1,0 +1,640 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Moving a process to a node, and its ghost on the master.
+ *
+ * BPROC_IOC_MOVE, called by the process itself: it is dumped (VMADump,
+ * module/vmad_dump.c) into BPROC_MSG_IMAGE messages on bpmaster's session,
+ * after a BPROC_MSG_MOVE request; bpmaster sends the image to the node's
+ * bpslave, which restores it in the node's PID namespace at the same PID,
+ * and answers.  On success the restored process returns 0 from this very
+ * ioctl on the node, and the caller on the master becomes its ghost: the
+ * same task, sleeping in the ioctl for the rest of its life.
+ *
+ * A ghost costs O(1) memory: it closes every descriptor but 0, 1 and 2,
+ * unmaps its whole address space except one page of arguments (so that
+ * ps and /proc/PID/cmdline still show the command line) and one page of
+ * code (a syscall instruction to exit through).  Then it
+ *  - forwards every signal it receives to the remote process
+ *    (BPROC_MSG_SIGNAL): while it sleeps every catchable signal has a
+ *    placeholder handler, so that signals whose default is to ignore or
+ *    to kill are queued for it to take, not acted on by the kernel
+ *    (KERNEL-NOTES.md, "A ghost as a task sleeping in an ioctl");
+ *  - writes the remote process's output (BPROC_MSG_IO) to its own
+ *    descriptors 1 and 2, i.e. wherever the process's output went on the
+ *    master, and closes them at end of file;
+ *  - ends with the remote process's wait status (BPROC_MSG_EXIT): killed
+ *    by the same signal (its default action, no core dump), or exit_group()
+ *    with the same code through the code page.
+ *
+ * If bpmaster goes away, or the node dies (bpmaster then sends EXIT with
+ * SIGKILL), every ghost ends as killed by SIGKILL: no parent waits forever.
+ */
+#define pr_fmt(fmt) "bproc: " fmt
+
+#include <linux/bproc.h>
+#include <linux/cred.h>
+#include <linux/fdtable.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/pid.h>
+#include <linux/resource.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/sched/task_stack.h>
+#include <linux/signal.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/uaccess.h>
+#include <linux/wait.h>
+
+#include <asm/ptrace.h>
+#include <asm/syscall.h>
+#include <asm/unistd.h>
+
+#include "internal.h"
+#include "chan.h"
+
+/* Image data queued on bpmaster's session before the mover waits. */
+#define GHOST_QUEUE_LIMIT	(1u << 20)
+/* Output queued for one ghost before more is dropped (with a log line). */
+#define GHOST_IO_LIMIT		(16u << 20)
+/* How long a mover waits for the node's answer. */
+#define GHOST_MOVE_TIMEOUT	(300 * HZ)
+
+/* One piece of remote output waiting for its ghost to write it. */
+struct ghost_io {
+	struct list_head list;
+	u32 stream;
+	size_t len;
+	u8 data[];
+};
+
+/**
+ * struct bproc_ghost - a remote process's stand-in on the master
+ * @list:     in bproc_ghosts.
+ * @pid:      the process's PID (initial namespace).
+ * @node:     where it runs.
+ * @lock:     protects @io, @io_bytes, @exited, @status.
+ * @io:       output to write (struct ghost_io).
+ * @io_bytes: bytes in @io.
+ * @exited:   the remote process ended...
+ * @status:   ...with this wait status.
+ * @wq:       the ghost sleeps here.
+ */
+struct bproc_ghost {
+	struct list_head list;
+	int pid;
+	int node;
+	spinlock_t lock;
+	struct list_head io;
+	size_t io_bytes;
+	bool exited;
+	int status;
+	wait_queue_head_t wq;
+};
+
+static DEFINE_SPINLOCK(bproc_ghosts_lock);
+static LIST_HEAD(bproc_ghosts);
+
+/* The ghost of @pid; caller holds bproc_ghosts_lock. */
+static struct bproc_ghost *ghost_find_locked(int pid)
+{
+	struct bproc_ghost *g;
+
+	list_for_each_entry(g, &bproc_ghosts, list)
+		if (g->pid == pid)
+			return g;
+	return NULL;
+}
+
+static struct bproc_ghost *ghost_register(int pid, int node)
+{
+	struct bproc_ghost *g;
+
+	g = kzalloc(sizeof(*g), GFP_KERNEL);
+	if (!g)
+		return ERR_PTR(-ENOMEM);
+	g->pid = pid;
+	g->node = node;
+	spin_lock_init(&g->lock);
+	INIT_LIST_HEAD(&g->io);
+	init_waitqueue_head(&g->wq);
+
+	spin_lock(&bproc_ghosts_lock);
+	if (ghost_find_locked(pid)) {
+		spin_unlock(&bproc_ghosts_lock);
+		kfree(g);
+		return ERR_PTR(-EBUSY);
+	}
+	list_add(&g->list, &bproc_ghosts);
+	spin_unlock(&bproc_ghosts_lock);
+	bproc_stat_inc(BPROC_STAT_GHOSTS);
+	return g;
+}
+
+static void ghost_unregister(struct bproc_ghost *g)
+{
+	struct ghost_io *io, *next;
+
+	spin_lock(&bproc_ghosts_lock);
+	list_del(&g->list);
+	spin_unlock(&bproc_ghosts_lock);
+	list_for_each_entry_safe(io, next, &g->io, list)
+		kfree(io);
+	kfree(g);
+	bproc_stat_dec(BPROC_STAT_GHOSTS);
+}
+
+void bproc_ghost_exit(int pid, int status)
+{
+	struct bproc_ghost *g;
+
+	spin_lock(&bproc_ghosts_lock);
+	g = ghost_find_locked(pid);
+	if (g) {
+		spin_lock(&g->lock);
+		if (!g->exited) {
+			g->exited = true;
+			g->status = status;
+		}
+		spin_unlock(&g->lock);
+		wake_up(&g->wq);
+	}
+	spin_unlock(&bproc_ghosts_lock);
+}
+
+void bproc_ghosts_kill_all(void)
+{
+	struct bproc_ghost *g;
+
+	spin_lock(&bproc_ghosts_lock);
+	list_for_each_entry(g, &bproc_ghosts, list) {
+		spin_lock(&g->lock);
+		if (!g->exited) {
+			g->exited = true;
+			g->status = SIGKILL;
+		}
+		spin_unlock(&g->lock);
+		wake_up(&g->wq);
+	}
+	spin_unlock(&bproc_ghosts_lock);
+}
+
+int bproc_ghost_io(int pid, u32 stream, const void *data, size_t len)
+{
+	struct bproc_ghost *g;
+	struct ghost_io *io;
+	int err = 0;
+
+	io = kmalloc(struct_size(io, data, len), GFP_KERNEL);
+	if (!io)
+		return -ENOMEM;
+	io->stream = stream;
+	io->len = len;
+	memcpy(io->data, data, len);
+
+	spin_lock(&bproc_ghosts_lock);
+	g = ghost_find_locked(pid);
+	if (!g) {
+		err = -ESRCH;
+	} else {
+		spin_lock(&g->lock);
+		if (g->io_bytes + len > GHOST_IO_LIMIT) {
+			err = -ENOBUFS;
+		} else {
+			list_add_tail(&io->list, &g->io);
+			g->io_bytes += len;
+			io = NULL;
+		}
+		spin_unlock(&g->lock);
+		wake_up(&g->wq);
+	}
+	spin_unlock(&bproc_ghosts_lock);
+	kfree(io);
+	if (err == -ENOBUFS)
+		pr_warn_ratelimited("ghost %d: output piling up; %zu bytes dropped\n",
+				    pid, len);
+	return err == -ESRCH ? 0 : err;
+}
+
+/* ------------------------------------------------------------------ */
+/* Moving                                                             */
+/* ------------------------------------------------------------------ */
+
+static int move_send(struct bproc_chan *ch, struct bproc_req *req, int node,
+		     u32 flags)
+{
+	struct bproc_msg_move *m;
+	struct bproc_msg *msg;
+	const struct cred *cred = current_cred();
+
+	msg = bproc_msg_alloc(BPROC_MSG_MOVE, sizeof(*m), GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	m = bproc_msg_wire(msg);
+	m->hdr.id = req->id;
+	m->hdr.src = BPROC_NODE_MASTER;
+	m->hdr.dst = node;
+	m->pid = task_tgid_nr(current);
+	m->node = node;
+	m->flags = flags;
+	m->uid = from_kuid_munged(&init_user_ns, cred->uid);
+	m->gid = from_kgid_munged(&init_user_ns, cred->gid);
+	rcu_read_lock();
+	m->ppid = task_tgid_nr(rcu_dereference(current->real_parent));
+	rcu_read_unlock();
+	m->pgid = task_pgrp_nr(current);
+	m->sid = pid_nr(task_session(current));
+	get_task_comm(m->comm, current);
+	bproc_chan_queue(ch, msg);
+	return 0;
+}
+
+/* One IMAGE message; @last marks the end (it may carry no data). */
+static int image_send(struct bproc_chan *ch, u64 id, u64 offset,
+		      const void *p, size_t len, bool last)
+{
+	struct bproc_msg_image *m;
+	struct bproc_msg *msg;
+	int err;
+
+	err = bproc_chan_wait_space(ch, GHOST_QUEUE_LIMIT);
+	if (err)
+		return err;
+	msg = bproc_msg_alloc(BPROC_MSG_IMAGE, sizeof(*m) + len, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	m = bproc_msg_wire(msg);
+	m->hdr.id = id;
+	m->hdr.src = BPROC_NODE_MASTER;
+	m->offset = offset;
+	m->pid = task_tgid_nr(current);
+	m->last = last;
+	memcpy(m->data, p, len);
+	bproc_chan_queue(ch, msg);
+	return 0;
+}
+
+/* Stream the dump @d as IMAGE messages.  Always ends with a "last" one. */
+static int move_stream(struct bproc_chan *ch, u64 id,
+		       struct bproc_vmad_dumper *d)
+{
+	const size_t max = BPROC_MSG_MAX - sizeof(struct bproc_msg_image);
+	u64 offset = 0;
+	const void *p;
+	ssize_t n;
+	int err = 0;
+
+	while (!err && (n = bproc_vmad_dumper_next(d, &p)) != 0) {
+		if (n < 0) {
+			err = n;
+			break;
+		}
+		while (n > 0 && !err) {
+			size_t k = min_t(size_t, n, max);
+
+			err = image_send(ch, id, offset, p, k, false);
+			p += k;
+			n -= k;
+			offset += k;
+		}
+	}
+	/* The end, even of an aborted image: the node stops waiting. */
+	image_send(ch, id, offset, NULL, 0, true);
+	return err;
+}
+
+/* ------------------------------------------------------------------ */
+/* Becoming a ghost                                                   */
+/* ------------------------------------------------------------------ */
+
+static int ghost_any_fd(const void *unused, struct file *file, unsigned int fd)
+{
+	return fd + 1;
+}
+
+/* Close every descriptor but 0, 1 and 2: the process lost them by moving. */
+static void ghost_close_fds(void)
+{
+	int fd;
+
+	while ((fd = iterate_fd(current->files, 3, ghost_any_fd, NULL)) > 0)
+		close_fd(fd - 1);
+}
+
+/*
+ * Give back the address space: keep one page of the command line, map one
+ * page of code.  Returns the code page's address, or a negative errno.
+ */
+static long ghost_shrink(void)
+{
+	static const u8 code[] = { 0x0f, 0x05, 0x0f, 0x0b };	/* syscall; ud2 */
+	struct mm_struct *mm = current->mm;
+	unsigned long args, alen, astart, base, addr;
+	struct vm_area_struct *vma;
+	char *buf;
+	long err;
+
+	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	spin_lock(&mm->arg_lock);
+	astart = mm->arg_start;
+	alen = min(mm->arg_end - mm->arg_start, PAGE_SIZE);
+	spin_unlock(&mm->arg_lock);
+	if (copy_from_user(buf, (const void __user *)astart, alen))
+		alen = 0;
+
+	/* Every area, one at a time (vm_munmap takes the lock itself). */
+	for (;;) {
+		unsigned long start, end;
+
+		mmap_read_lock(mm);
+		vma = find_vma(mm, 0);
+		if (!vma) {
+			mmap_read_unlock(mm);
+			break;
+		}
+		start = vma->vm_start;
+		end = vma->vm_end;
+		mmap_read_unlock(mm);
+		err = vm_munmap(start, end - start);
+		if (err)
+			goto out;
+	}
+
+	/* rseq and the futex lists pointed into what is gone. */
+	current->rseq = NULL;
+	current->rseq_sig = 0;
+	current->clear_child_tid = NULL;
+	current->robust_list = NULL;
+
+	/* The arguments, at their old address, so ps reads them. */
+	if (alen) {
+		base = astart & PAGE_MASK;
+		args = vm_mmap(NULL, base, astart + alen - base, PROT_READ,
+			       MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, 0);
+		if (IS_ERR_VALUE(args) ||
+		    access_process_vm(current, astart, buf, alen,
+				      FOLL_FORCE | FOLL_WRITE) != alen) {
+			alen = 0;
+		}
+	}
+	spin_lock(&mm->arg_lock);
+	mm->arg_end = mm->arg_start + alen;
+	mm->env_start = mm->env_end = mm->arg_end;
+	spin_unlock(&mm->arg_lock);
+
+	addr = vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_EXEC,
+		       MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	if (IS_ERR_VALUE(addr)) {
+		err = addr;
+		goto out;
+	}
+	if (access_process_vm(current, addr, (void *)code, sizeof(code),
+			      FOLL_FORCE | FOLL_WRITE) != sizeof(code)) {
+		err = -EFAULT;
+		goto out;
+	}
+	err = addr;
+out:
+	kfree(buf);
+	return err;
+}
+
+/* Forward @sig to the remote process. */
+static void ghost_forward(struct bproc_ghost *g, int sig)
+{
+	struct bproc_chan *ch = bproc_master_get();
+	struct bproc_msg_signal *m;
+	struct bproc_msg *msg;
+
+	if (!ch)
+		return;
+	msg = bproc_msg_alloc(BPROC_MSG_SIGNAL, sizeof(*m), GFP_KERNEL);
+	if (msg) {
+		m = bproc_msg_wire(msg);
+		m->hdr.src = BPROC_NODE_MASTER;
+		m->hdr.dst = g->node;
+		m->pid = g->pid;
+		m->node = g->node;
+		m->sig = sig;
+		bproc_chan_queue(ch, msg);
+	}
+	bproc_master_put(ch);
+}
+
+/* Write remote output to our own descriptor; end of file closes it. */
+static void ghost_write(struct ghost_io *io)
+{
+	struct file *f;
+	size_t done = 0;
+
+	if (!io->len) {
+		close_fd(io->stream);
+		return;
+	}
+	f = fget(io->stream);
+	if (!f)
+		return;
+	while (done < io->len) {
+		loff_t pos = f->f_pos;
+		ssize_t n = kernel_write(f, io->data + done, io->len - done, &pos);
+
+		if (n <= 0)
+			break;	/* EPIPE also queued SIGPIPE for us to forward */
+		if (!(f->f_mode & FMODE_STREAM))
+			f->f_pos = pos;
+		done += n;
+	}
+	fput(f);
+}
+
+static bool ghost_has_work(struct bproc_ghost *g)
+{
+	bool work;
+
+	spin_lock(&g->lock);
+	work = g->exited || !list_empty(&g->io);
+	spin_unlock(&g->lock);
+	return work;
+}
+
+/* Every catchable signal gets @handler, so that every signal queues. */
+static void ghost_catch_all(__sighandler_t handler)
+{
+	int sig;
+
+	for (sig = 1; sig <= _NSIG; sig++)
+		if (!sig_kernel_only(sig))
+			kernel_sigaction(sig, handler);
+}
+
+/*
+ * The ghost's life.  Returns what the ioctl returns when the ghost ends:
+ * __NR_exit_group with regs pointing at the code page (normal exit), or
+ * anything with a fatal signal queued.
+ */
+static long ghost_run(struct bproc_ghost *g, unsigned long code)
+{
+	struct pt_regs *regs = task_pt_regs(current);
+	kernel_siginfo_t info;
+	enum pid_type type;
+	sigset_t none;
+	int sig, status;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	ghost_catch_all((__sighandler_t)code);
+	/* A ghost killed by a core-dumping signal dumps nothing. */
+	task_lock(current->group_leader);
+	current->signal->rlim[RLIMIT_CORE].rlim_cur = 0;
+	task_unlock(current->group_leader);
+
+	for (;;) {
+		struct ghost_io *io;
+
+		wait_event_interruptible(g->wq, ghost_has_work(g));
+
+		if (fatal_signal_pending(current)) {
+			/* SIGKILL for the ghost: for the process too. */
+			ghost_forward(g, SIGKILL);
+			ghost_unregister(g);
+			return -EINTR;
+		}
+		spin_lock_irq(&current->sighand->siglock);
+		sig = dequeue_signal(current, &none, &info, &type);
+		spin_unlock_irq(&current->sighand->siglock);
+		if (sig > 0) {
+			ghost_forward(g, sig);
+			continue;
+		}
+
+		spin_lock(&g->lock);
+		io = list_first_entry_or_null(&g->io, struct ghost_io, list);
+		if (io) {
+			list_del(&io->list);
+			g->io_bytes -= io->len;
+		}
+		spin_unlock(&g->lock);
+		if (io) {
+			ghost_write(io);
+			kfree(io);
+			continue;
+		}
+
+		spin_lock(&g->lock);
+		status = g->status;
+		if (g->exited && list_empty(&g->io)) {
+			spin_unlock(&g->lock);
+			break;
+		}
+		spin_unlock(&g->lock);
+	}
+
+	ghost_unregister(g);
+	sig = status & 0x7f;
+	if (sig) {
+		/* Killed: the same signal, by its default action. */
+		ghost_catch_all(SIG_DFL);
+		force_sig(sig);
+		return -EINTR;
+	}
+	/* Exited: exit_group(code) from the code page. */
+	regs->ip = code;
+	regs->di = (status >> 8) & 0xff;
+	regs->orig_ax = -1;
+	return __NR_exit_group;
+}
+
+long bproc_ghost_move_ioctl(struct file *file, struct bproc_move_req __user *ureq)
+{
+	struct bproc_vmad_dumper *d;
+	struct bproc_move_req req;
+	struct bproc_ghost *g;
+	struct bproc_chan *ch;
+	struct bproc_req r;
+	long code;
+	int err, st;
+
+	if (copy_from_user(&req, ureq, sizeof(req)))
+		return -EFAULT;
+	if ((req.flags & ~VMAD_DUMP_ALL) || req.reserved[0] || req.reserved[1])
+		return -EINVAL;
+	if (bproc_nodes_self() != BPROC_NODE_MASTER)
+		return -EOPNOTSUPP;
+	if (req.node == BPROC_NODE_MASTER || req.node == BPROC_NODE_SELF)
+		return 0;
+	st = bproc_node_status(req.node);
+	if (st < 0)
+		return -ENODEV;
+	err = bproc_node_access(req.node);
+	if (err)
+		return err;
+	if (st != BPROC_STATUS_UP)
+		return -EHOSTDOWN;
+
+	ch = bproc_master_get();
+	if (!ch)
+		return -ENOTCONN;
+	g = ghost_register(task_tgid_nr(current), req.node);
+	if (IS_ERR(g)) {
+		bproc_master_put(ch);
+		return PTR_ERR(g);
+	}
+
+	/* What cannot be dumped (threads, ptrace) is refused here, locally. */
+	d = bproc_vmad_dumper_create(current, req.flags, true);
+	if (IS_ERR(d)) {
+		err = PTR_ERR(d);
+		goto fail;
+	}
+	bproc_req_start(&r);
+	err = move_send(ch, &r, req.node, req.flags);
+	if (err) {
+		bproc_req_wait(&r, 0, true);	/* withdraw it */
+		bproc_vmad_dumper_free(d);
+		goto fail;
+	}
+	err = move_stream(ch, r.id, d);
+	bproc_vmad_dumper_free(d);
+	bproc_master_put(ch);
+	/* Even after a broken dump: bpmaster answers every MOVE it got. */
+	st = bproc_req_wait(&r, GHOST_MOVE_TIMEOUT, true);
+	if (err || st) {
+		ghost_unregister(g);
+		return err ?: st;
+	}
+
+	/* The process runs on the node now: this is its ghost. */
+	ghost_close_fds();
+	code = ghost_shrink();
+	if (IS_ERR_VALUE(code)) {
+		pr_warn_ratelimited("ghost %d: cannot shrink: %ld\n", g->pid, code);
+		ghost_forward(g, SIGKILL);
+		ghost_unregister(g);
+		force_sig(SIGKILL);
+		return code;
+	}
+	return ghost_run(g, code);
+
+fail:
+	ghost_unregister(g);
+	bproc_master_put(ch);
+	return err;
+}
+
+int __init bproc_ghost_init(void)
+{
+	return 0;
+}
+
+void bproc_ghost_exit_module(void)
+{
+	/* Every ghost holds the module (it sleeps in an ioctl of ours). */
+	WARN_ON(!list_empty(&bproc_ghosts));
+}
