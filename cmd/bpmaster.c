@@ -79,6 +79,56 @@ static struct {
 	uint64_t ping_seq;
 } M = { .kfd = -1, .lfd = -1 };
 
+/*
+ * A process on a node (or on its way there): bpmaster routes its signals,
+ * output and end.  @move_id is the kernel's MOVE id until the node answers,
+ * then 0.  @dropped: the MOVE was refused at once; its IMAGE messages are
+ * discarded.
+ */
+struct rproc {
+	int pid;
+	int node;
+	uint64_t move_id;
+	bool dropped;
+	bool image_done;	/* the kernel sent the image's last piece */
+	struct rproc *next;
+};
+
+static struct rproc *rprocs;
+
+static struct rproc *rproc_by_pid(int pid)
+{
+	struct rproc *p;
+
+	for (p = rprocs; p; p = p->next)
+		if (p->pid == pid && !p->dropped)
+			return p;
+	return NULL;
+}
+
+static struct rproc *rproc_by_move(uint64_t id)
+{
+	struct rproc *p;
+
+	for (p = rprocs; p; p = p->next)
+		if (p->move_id == id)
+			return p;
+	return NULL;
+}
+
+static void rproc_free(struct rproc *r)
+{
+	struct rproc **pp;
+
+	for (pp = &rprocs; *pp; pp = &(*pp)->next) {
+		if (*pp == r) {
+			*pp = r->next;
+			free(r);
+			return;
+		}
+	}
+}
+
 static volatile sig_atomic_t stop_signal;
 /* Set when bpmaster must stop because of an error, not a signal. */
 static bool failed;
@@ -177,6 +227,69 @@ static void read_owner(int nr)
 /* Slaves                                                             */
 /* ------------------------------------------------------------------ */
 
+/* Answer the kernel's MOVE @id: 0, the process runs on its node. */
+static void kernel_move_reply(uint64_t id, int pid, int node, int result)
+{
+	struct bproc_msg_move m;
+	int err;
+
+	memset(&m, 0, sizeof(m));
+	m.hdr.len = sizeof(m);
+	m.hdr.type = BPROC_MSG_MOVE;
+	m.hdr.flags = BPROC_MSGF_REPLY;
+	m.hdr.id = id;
+	m.hdr.result = result;
+	m.hdr.src = node;
+	m.hdr.dst = BPROC_NODE_MASTER;
+	m.pid = pid;
+	m.node = node;
+	err = bpd_kdev_write(M.kfd, &m, sizeof(m));
+	if (err)
+		bpd_err("cannot answer the kernel's move of %d: %s", pid,
+			strerror(-err));
+}
+
+/* The ghost of @pid ends with @status. */
+static void kernel_exit(int pid, int status)
+{
+	struct bproc_msg_exit m;
+	int err;
+
+	memset(&m, 0, sizeof(m));
+	m.hdr.len = sizeof(m);
+	m.hdr.type = BPROC_MSG_EXIT;
+	m.hdr.dst = BPROC_NODE_MASTER;
+	m.pid = pid;
+	m.status = status;
+	err = bpd_kdev_write(M.kfd, &m, sizeof(m));
+	if (err)
+		bpd_err("cannot end the ghost of %d: %s", pid, strerror(-err));
+}
+
+/* Node @nr is gone: every process there ends as killed, moves fail. */
+static void node_lost(int nr)
+{
+	struct rproc *r, *next;
+
+	for (r = rprocs; r; r = next) {
+		next = r->next;
+		if (r->node != nr)
+			continue;
+		if (r->move_id && !r->dropped) {
+			kernel_move_reply(r->move_id, r->pid, nr, -EHOSTDOWN);
+			/* Its remaining IMAGE messages are dropped. */
+			r->dropped = true;
+			if (!r->image_done)
+				continue;
+		}
+		if (!r->dropped) {
+			bpd_info("process %d ends with node %d", r->pid, nr);
+			kernel_exit(r->pid, SIGKILL);
+		}
+		rproc_free(r);
+	}
+}
+
 static void slave_close(struct slave *s, const char *why)
 {
 	struct slave **pp;
@@ -189,6 +302,7 @@ static void slave_close(struct slave *s, const char *why)
 		if (n->slave == s) {
 			n->slave = NULL;
 			set_status(s->node, BPROC_STATUS_DOWN, why);
+			node_lost(s->node);
 		}
 	} else {
 		bpd_info("%s: connection closed: %s", s->c.peer, why);
@@ -399,6 +513,68 @@ static void slave_hello(struct slave *s, const struct bpwire_msg *m)
 	slave_configure(s);
 }
 
+/* The node's answer to a move. */
+static bool slave_move_result(struct slave *s, const struct bpwire_msg *m)
+{
+	struct rproc *r = rproc_by_move(m->hdr.id);
+
+	if (!r || r->node != s->node || r->pid != m->u.move_result.pid) {
+		bpd_warn("node %d: protocol error: result of a move it was not sent",
+			 s->node);
+		return false;
+	}
+	kernel_move_reply(r->move_id, r->pid, r->node, m->hdr.result);
+	if (m->hdr.result) {
+		bpd_info("node %d: process %d did not arrive: %s", s->node,
+			 r->pid, strerror(-m->hdr.result));
+		if (r->image_done)
+			rproc_free(r);
+		else
+			r->dropped = true;	/* the rest of its image goes nowhere */
+		return true;
+	}
+	bpd_debug("node %d: process %d arrived", s->node, r->pid);
+	r->move_id = 0;
+	return true;
+}
+
+static bool slave_exit(struct slave *s, const struct bpwire_msg *m)
+{
+	struct rproc *r = rproc_by_pid(m->u.exit.pid);
+
+	if (!r || r->node != s->node || r->move_id) {
+		bpd_warn("node %d: EXIT of process %d, which is not there",
+			 s->node, m->u.exit.pid);
+		return true;
+	}
+	kernel_exit(r->pid, m->u.exit.status);
+	rproc_free(r);
+	return true;
+}
+
+static bool slave_io(struct slave *s, const struct bpwire_msg *m)
+{
+	static unsigned char buf[BPROC_MSG_MAX];
+	struct bproc_msg_io *k = (void *)buf;
+	struct rproc *r = rproc_by_pid(m->u.io.pid);
+	int err;
+
+	if (!r || r->node != s->node || m->u.io.stream == BPWIRE_IO_STDIN)
+		return true;	/* it ended meanwhile */
+	memset(k, 0, sizeof(*k));
+	k->hdr.len = sizeof(*k) + m->u.io.len;
+	k->hdr.type = BPROC_MSG_IO;
+	k->hdr.src = s->node;
+	k->hdr.dst = BPROC_NODE_MASTER;
+	k->pid = r->pid;
+	k->stream = m->u.io.stream;
+	memcpy(k->data, m->u.io.data, m->u.io.len);
+	err = bpd_kdev_write(M.kfd, k, k->hdr.len);
+	if (err)
+		bpd_warn("output of process %d lost: %s", r->pid, strerror(-err));
+	return true;
+}
+
 /* One frame from a slave.  Returns false if the connection must close. */
 static bool slave_frame(struct slave *s, const struct bpwire_msg *m)
 {
@@ -435,6 +611,17 @@ static bool slave_frame(struct slave *s, const struct bpwire_msg *m)
 		bpd_info("node %d: says goodbye: %.*s", s->node,
 			 (int)m->u.bye.reason.len, m->u.bye.reason.str);
 		return false;
+	case BPWIRE_MOVE_RESULT:
+		return slave_move_result(s, m);
+	case BPWIRE_EXIT:
+		return slave_exit(s, m);
+	case BPWIRE_IO:
+		return slave_io(s, m);
+	case BPWIRE_PSTATE:
+		bpd_debug("node %d: process %d %s (not passed on yet)", s->node,
+			  m->u.pstate.pid, m->u.pstate.state == BPWIRE_PSTATE_STOPPED ?
+			  "stopped" : "continued");
+		return true;
 	default:
 		bpd_warn("%s: protocol error: unexpected %s", s->c.peer,
 			 bpwire_type_name(m->hdr.type));
@@ -613,6 +800,105 @@ static int node_request(const struct bproc_msg_node_req *req)
 	}
 }
 
+/* The kernel moves a process to a node: pass the MOVE on. */
+static void kernel_move(const void *buf)
+{
+	const struct bproc_msg_move *k = buf;
+	struct slave *s = NULL;
+	struct bpwire_msg m;
+	struct rproc *r;
+
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		kernel_move_reply(k->hdr.id, k->pid, k->node, -ENOMEM);
+		return;
+	}
+	r->pid = k->pid;
+	r->node = k->node;
+	r->move_id = k->hdr.id;
+	r->next = rprocs;
+	rprocs = r;
+
+	if (k->node >= 0 && k->node < M.cfg.numnodes)
+		s = M.nodes[k->node].slave;
+	if (!s || !s->ready || s->closing) {
+		kernel_move_reply(k->hdr.id, k->pid, k->node, -EHOSTDOWN);
+		r->dropped = true;
+		return;
+	}
+	bpwire_init(&m, BPWIRE_MOVE, k->hdr.id, BPROC_NODE_MASTER, k->node);
+	m.u.move.pid = k->pid;
+	m.u.move.flags = k->flags;
+	m.u.move.uid = k->uid;
+	m.u.move.gid = k->gid;
+	m.u.move.ppid = k->ppid;
+	m.u.move.pgid = k->pgid;
+	m.u.move.sid = k->sid;
+	m.u.move.image_len = 0;
+	bpwire_comm_set(m.u.move.comm, k->comm);
+	bpd_info("process %d (%.16s) moves to node %d", k->pid, k->comm,
+		 k->node);
+	if (slave_send(s, &m)) {
+		kernel_move_reply(k->hdr.id, k->pid, k->node, -EHOSTDOWN);
+		r->dropped = true;
+	}
+}
+
+static void kernel_image(const void *buf, size_t n)
+{
+	const struct bproc_msg_image *k = buf;
+	size_t len = n - sizeof(*k);
+	struct bpwire_msg m;
+	struct rproc *r = rproc_by_move(k->hdr.id);
+	struct slave *s;
+
+	if (!r)
+		return;
+	if (k->last)
+		r->image_done = true;
+	if (r->dropped) {
+		/* Refused or failed early: the image goes nowhere. */
+		if (k->last)
+			rproc_free(r);
+		return;
+	}
+	s = M.nodes[r->node].slave;
+	if (!s)
+		return;
+	bpwire_init(&m, BPWIRE_IMAGE, k->hdr.id, BPROC_NODE_MASTER, r->node);
+	m.u.image.offset = k->offset;
+	if (len) {
+		m.u.image.data = k->data;
+		m.u.image.len = len;
+		if (slave_send(s, &m))
+			return;
+	}
+	if (k->last) {
+		m.u.image.offset = k->offset + len;
+		m.u.image.data = NULL;
+		m.u.image.len = 0;
+		slave_send(s, &m);
+	}
+}
+
+static void kernel_signal(const void *buf)
+{
+	const struct bproc_msg_signal *k = buf;
+	struct rproc *r = rproc_by_pid(k->pid);
+	struct bpwire_msg m;
+	struct slave *s;
+
+	if (!r || k->sig < 1 || k->sig > 64)
+		return;
+	s = M.nodes[r->node].slave;
+	if (!s)
+		return;
+	bpwire_init(&m, BPWIRE_SIGNAL, 0, BPROC_NODE_MASTER, r->node);
+	m.u.signal.pid = r->pid;
+	m.u.signal.sig = k->sig;
+	slave_send(s, &m);
+}
+
 static void kernel_input(void)
 {
 	static unsigned char buf[BPROC_MSG_MAX];
@@ -645,6 +931,24 @@ static void kernel_input(void)
 			bpd_err("cannot answer the kernel: %s", strerror(-err));
 		return;
 	}
+	case BPROC_MSG_MOVE:
+		if (n == sizeof(struct bproc_msg_move)) {
+			kernel_move(buf);
+			return;
+		}
+		break;
+	case BPROC_MSG_IMAGE:
+		if ((size_t)n >= sizeof(struct bproc_msg_image)) {
+			kernel_image(buf, n);
+			return;
+		}
+		break;
+	case BPROC_MSG_SIGNAL:
+		if (n == sizeof(struct bproc_msg_signal)) {
+			kernel_signal(buf);
+			return;
+		}
+		break;
 	case BPROC_MSG_NODE_SET: {
 		const struct bproc_msg_node_set *m = (const void *)buf;
 		uint32_t i;
@@ -812,6 +1116,17 @@ static void usage(FILE *f)
 /* The loop                                                           */
 /* ------------------------------------------------------------------ */
 
+/* No slave has more than 1 MiB waiting to go out. */
+static bool slaves_keeping_up(void)
+{
+	struct slave *s;
+
+	for (s = M.slaves; s; s = s->next)
+		if (s->c.out_len > (1u << 20))
+			return false;
+	return true;
+}
+
 static void run(void)
 {
 	struct pollfd *pfd = NULL;
@@ -837,7 +1152,12 @@ static void run(void)
 				exit(1);
 			}
 		}
-		pfd[n++] = (struct pollfd){ .fd = M.kfd, .events = POLLIN };
+		/* Images come from the kernel faster than a slave takes them:
+		 * read the kernel only while every slave keeps up. */
+		pfd[n++] = (struct pollfd){
+			.fd = M.kfd,
+			.events = slaves_keeping_up() ? POLLIN : 0,
+		};
 		pfd[n++] = (struct pollfd){ .fd = M.lfd, .events = POLLIN };
 		for (s = M.slaves; s; s = s->next) {
 			who[n] = s;

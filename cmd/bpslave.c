@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "bpdaemon.h"
+#include "bpnsinit.h"
 #include "bpwire.h"
 
 #define SLAVE_DEV	"/dev/bproc/slave"
@@ -49,7 +50,64 @@ static struct {
 	int want_node;
 	uint64_t boot_id;
 	uint64_t ping_seq;
+	struct bpnsinit *ns;	/* the node's process space */
 } S = { .want_node = BPROC_NODE_NONE };
+
+/*
+ * A process placed on this node by the master.  @move_id until its restore
+ * is reported (RESTORED/FAILED), then 0.  @img: the write end of the pipe
+ * its image goes into (-1 once the image ended).  @out[1], @out[2]: read
+ * ends of its stdout and stderr (-1 at end of file).
+ */
+struct sproc {
+	int pid;
+	uint64_t move_id;
+	int img;
+	uint64_t img_off;
+	int out[3];
+	struct sproc *next;
+};
+
+static struct sproc *sprocs;
+
+static struct sproc *sproc_by_pid(int pid)
+{
+	struct sproc *p;
+
+	for (p = sprocs; p; p = p->next)
+		if (p->pid == pid)
+			return p;
+	return NULL;
+}
+
+static struct sproc *sproc_by_move(uint64_t id)
+{
+	struct sproc *p;
+
+	for (p = sprocs; p; p = p->next)
+		if (p->move_id == id)
+			return p;
+	return NULL;
+}
+
+static void sproc_free(struct sproc *sp)
+{
+	struct sproc **pp;
+	int i;
+
+	for (pp = &sprocs; *pp; pp = &(*pp)->next) {
+		if (*pp == sp) {
+			*pp = sp->next;
+			break;
+		}
+	}
+	if (sp->img >= 0)
+		close(sp->img);
+	for (i = 1; i <= 2; i++)
+		if (sp->out[i] >= 0)
+			close(sp->out[i]);
+	free(sp);
+}
 
 /* One connection's state. */
 struct session {
@@ -202,6 +260,214 @@ static int apply_nodes(struct session *s, const struct bpwire_msg *m)
 	return err;
 }
 
+static int send_move_result(struct session *s, uint64_t id, int pid, int result)
+{
+	struct bpwire_msg req, m;
+
+	memset(&req, 0, sizeof(req));
+	req.hdr.type = BPWIRE_MOVE;
+	req.hdr.id = id;
+	req.hdr.src = BPROC_NODE_MASTER;
+	req.hdr.dst = s->node;
+	bpwire_reply_init(&m, BPWIRE_MOVE_RESULT, &req);
+	m.hdr.result = result;
+	m.u.move_result.pid = pid;
+	return send_frame(s, &m);
+}
+
+/* A process arrives: set up its pipes and have init restore it. */
+static int proc_move(struct session *s, const struct bpwire_msg *m)
+{
+	int img[2] = { -1, -1 }, o1[2] = { -1, -1 }, o2[2] = { -1, -1 };
+	int null = -1, fds[3], err;
+	struct sproc *sp;
+
+	if (sproc_by_pid(m->u.move.pid))
+		return send_move_result(s, m->hdr.id, m->u.move.pid, -EEXIST);
+	sp = calloc(1, sizeof(*sp));
+	if (!sp)
+		return send_move_result(s, m->hdr.id, m->u.move.pid, -ENOMEM);
+	if (pipe2(img, O_CLOEXEC) || pipe2(o1, O_CLOEXEC) ||
+	    pipe2(o2, O_CLOEXEC) ||
+	    (null = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) {
+		err = -errno;
+		goto fail;
+	}
+	/* Room for a whole IMAGE frame or more: fewer blocking writes. */
+	fcntl(img[1], F_SETPIPE_SZ, 1 << 20);
+	fds[0] = null;
+	fds[1] = o1[1];
+	fds[2] = o2[1];
+	err = bpnsinit_restore(S.ns, m->u.move.pid, img[0], fds);
+	if (err)
+		goto fail;
+	close(img[0]);
+	close(o1[1]);
+	close(o2[1]);
+	close(null);
+	sp->pid = m->u.move.pid;
+	sp->move_id = m->hdr.id;
+	sp->img = img[1];
+	sp->out[0] = -1;
+	sp->out[1] = o1[0];
+	sp->out[2] = o2[0];
+	fcntl(o1[0], F_SETFL, O_NONBLOCK);
+	fcntl(o2[0], F_SETFL, O_NONBLOCK);
+	sp->next = sprocs;
+	sprocs = sp;
+	bpd_info("process %d (%s) arriving", sp->pid, m->u.move.comm);
+	return 0;
+fail:
+	bpd_warn("cannot take process %d: %s", m->u.move.pid, strerror(-err));
+	for (int i = 0; i < 2; i++) {
+		if (img[i] >= 0)
+			close(img[i]);
+		if (o1[i] >= 0)
+			close(o1[i]);
+		if (o2[i] >= 0)
+			close(o2[i]);
+	}
+	if (null >= 0)
+		close(null);
+	free(sp);
+	return send_move_result(s, m->hdr.id, m->u.move.pid, err);
+}
+
+/* A piece of an arriving image: into its pipe (no data: the end). */
+static int proc_image(const struct bpwire_msg *m)
+{
+	struct sproc *sp = sproc_by_move(m->hdr.id);
+	const char *p = m->u.image.data;
+	size_t left = m->u.image.len;
+
+	if (!sp || sp->img < 0)
+		return 0;	/* refused or failed already: dropped */
+	if (m->u.image.offset != sp->img_off) {
+		bpd_warn("process %d: image piece at %llu, expected %llu",
+			 sp->pid, (unsigned long long)m->u.image.offset,
+			 (unsigned long long)sp->img_off);
+		return -EPROTO;
+	}
+	sp->img_off += left;
+	if (!left) {
+		close(sp->img);
+		sp->img = -1;
+		return 0;
+	}
+	while (left) {
+		ssize_t n = write(sp->img, p, left);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			/* The restorer gave up; its FAILED event says why. */
+			close(sp->img);
+			sp->img = -1;
+			return 0;
+		}
+		p += n;
+		left -= n;
+	}
+	return 0;
+}
+
+static void send_io(struct session *s, int pid, int stream, const void *data,
+		    size_t len)
+{
+	struct bpwire_msg m;
+
+	bpwire_init(&m, BPWIRE_IO, 0, s->node, BPROC_NODE_MASTER);
+	m.u.io.pid = pid;
+	m.u.io.stream = stream;
+	m.u.io.data = data;
+	m.u.io.len = len;
+	send_frame(s, &m);
+}
+
+/* Read what stream @i of @sp has; end of file is passed on. */
+static void proc_output(struct session *s, struct sproc *sp, int i)
+{
+	static char buf[BPWIRE_DATA_MAX];
+	ssize_t n;
+
+	n = read(sp->out[i], buf, sizeof(buf));
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n > 0) {
+		send_io(s, sp->pid, i, buf, n);
+		return;
+	}
+	send_io(s, sp->pid, i, NULL, 0);
+	close(sp->out[i]);
+	sp->out[i] = -1;
+}
+
+/* Init's news about our processes. */
+static int proc_events(struct session *s)
+{
+	struct bpnsinit_event ev;
+	struct bpwire_msg m;
+	struct sproc *sp;
+	int r, err = 0;
+
+	while (!err && (r = bpnsinit_event(S.ns, &ev)) > 0) {
+		sp = sproc_by_pid(ev.pid);
+		if (!sp)
+			continue;
+		switch (ev.type) {
+		case BPNSINIT_RESTORED:
+			err = send_move_result(s, sp->move_id, sp->pid, 0);
+			sp->move_id = 0;
+			break;
+		case BPNSINIT_FAILED:
+			bpd_warn("process %d: restore failed: %s", sp->pid,
+				 strerror(ev.status));
+			err = send_move_result(s, sp->move_id, sp->pid,
+					       -ev.status);
+			sproc_free(sp);
+			break;
+		case BPNSINIT_STOPPED:
+		case BPNSINIT_CONTINUED:
+			bpwire_init(&m, BPWIRE_PSTATE, 0, s->node,
+				    BPROC_NODE_MASTER);
+			m.u.pstate.pid = sp->pid;
+			m.u.pstate.state = ev.type == BPNSINIT_STOPPED ?
+				BPWIRE_PSTATE_STOPPED : BPWIRE_PSTATE_CONTINUED;
+			m.u.pstate.sig = ev.type == BPNSINIT_STOPPED ? ev.status : 0;
+			err = send_frame(s, &m);
+			break;
+		case BPNSINIT_EXIT:
+			/* Its output first, all of it that is there. */
+			for (int i = 1; i <= 2; i++)
+				while (sp->out[i] >= 0)
+					proc_output(s, sp, i);
+			bpwire_init(&m, BPWIRE_EXIT, 0, s->node,
+				    BPROC_NODE_MASTER);
+			m.u.exit.pid = sp->pid;
+			m.u.exit.status = ev.status;
+			bpd_info("process %d ended (status 0x%x)", sp->pid,
+				 ev.status);
+			err = send_frame(s, &m);
+			sproc_free(sp);
+			break;
+		}
+	}
+	if (r < 0) {
+		bpd_err("the node's process space is gone: %s", strerror(-r));
+		return r;
+	}
+	return err;
+}
+
+/* The session ends: the master ended these processes' ghosts. */
+static void procs_abandon(void)
+{
+	while (sprocs) {
+		bpnsinit_kill(S.ns, sprocs->pid, SIGKILL);
+		sproc_free(sprocs);
+	}
+}
+
 /* One frame from the master.  Returns 0, or -errno to drop the connection. */
 static int master_frame(struct session *s, const struct bpwire_msg *m)
 {
@@ -259,6 +525,17 @@ static int master_frame(struct session *s, const struct bpwire_msg *m)
 		return send_frame(s, &r);
 	case BPWIRE_PONG:
 		return 0;
+	case BPWIRE_MOVE:
+		return proc_move(s, m);
+	case BPWIRE_IMAGE:
+		return proc_image(m);
+	case BPWIRE_SIGNAL: {
+		struct sproc *sp = sproc_by_pid(m->u.signal.pid);
+
+		if (sp && !sp->move_id)
+			bpnsinit_kill(S.ns, sp->pid, m->u.signal.sig);
+		return 0;
+	}
 	case BPWIRE_BYE:
 		bpd_info("the master says goodbye: %.*s",
 			 (int)m->u.bye.reason.len, m->u.bye.reason.str);
@@ -318,27 +595,57 @@ static int session(struct session *s)
 	s->last_heard = s->last_ping = bpd_now_ms();
 	sigemptyset(&empty);
 	while (!stop_signal) {
-		struct pollfd p = { .fd = s->c.fd, .events = POLLIN };
+		struct pollfd p[2 + 2 * 64];
+		struct sproc *who[2 + 2 * 64];
+		int whichfd[2 + 2 * 64];
 		uint64_t now = bpd_now_ms();
 		struct timespec ts = { .tv_sec = 0,
 				       .tv_nsec = (s->ping_ms / 4) * 1000000L };
+		struct sproc *sp;
+		size_t np = 0, i;
 		ssize_t n;
 
 		ts.tv_sec = ts.tv_nsec / 1000000000L;
 		ts.tv_nsec %= 1000000000L;
-		if (bpd_conn_busy(&s->c))
-			p.events |= POLLOUT;
-		if (ppoll(&p, 1, &ts, &empty) < 0 && errno != EINTR) {
+		p[np++] = (struct pollfd){ .fd = s->c.fd, .events = POLLIN |
+			(bpd_conn_busy(&s->c) ? POLLOUT : 0) };
+		p[np++] = (struct pollfd){ .fd = bpnsinit_fd(S.ns), .events = POLLIN };
+		/* Output of our processes, while the master keeps up. */
+		for (sp = sprocs; sp && s->c.out_len < (1u << 20); sp = sp->next) {
+			for (int k = 1; k <= 2; k++) {
+				if (sp->out[k] < 0 || np == sizeof(p) / sizeof(p[0]))
+					continue;
+				who[np] = sp;
+				whichfd[np] = k;
+				p[np++] = (struct pollfd){ .fd = sp->out[k],
+							   .events = POLLIN };
+			}
+		}
+		if (ppoll(p, np, &ts, &empty) < 0 && errno != EINTR) {
 			err = -errno;
 			break;
 		}
 		now = bpd_now_ms();
-		if (p.revents & POLLOUT) {
+		if (p[0].revents & POLLOUT) {
 			err = bpd_conn_flush(&s->c);
 			if (err)
 				break;
 		}
-		if (p.revents & (POLLIN | POLLERR | POLLHUP)) {
+		for (i = 2; i < np; i++) {
+			if (!p[i].revents)
+				continue;
+			/* Still listed, with that descriptor? */
+			for (sp = sprocs; sp && sp != who[i]; sp = sp->next)
+				;
+			if (sp && sp->out[whichfd[i]] == p[i].fd)
+				proc_output(s, sp, whichfd[i]);
+		}
+		if (p[1].revents) {
+			err = proc_events(s);
+			if (err)
+				break;
+		}
+		if (p[0].revents & (POLLIN | POLLERR | POLLHUP)) {
 			n = bpwire_rx_read(s->c.rx, s->c.fd);
 			if (n == 0) {
 				bpd_warn("the master closed the connection");
@@ -384,6 +691,7 @@ static int session(struct session *s)
 		}
 	}
 out:
+	procs_abandon();
 	if (s->kfd >= 0)
 		close(s->kfd);	/* the kernel marks the mirror down */
 	s->kfd = -1;
@@ -489,6 +797,24 @@ int main(int argc, char **argv)
 
 	bpd_log_init("bpslave", true, 0);
 	S.boot_id = read_boot_id();
+	/* Processes keep their master PIDs here: allow every PID there is. */
+	{
+		int fd = open("/proc/sys/kernel/pid_max", O_WRONLY | O_CLOEXEC);
+
+		if (fd < 0 || write(fd, "4194304", 7) != 7)
+			bpd_warn("cannot raise pid_max: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	{
+		int err = bpnsinit_start(&S.ns);
+
+		if (err) {
+			bpd_err("cannot make the node's PID namespace: %s",
+				strerror(-err));
+			return 1;
+		}
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
@@ -526,5 +852,6 @@ int main(int argc, char **argv)
 								 backoff * 2;
 	}
 	bpd_info("stopping on signal %d", (int)stop_signal);
+	bpnsinit_stop(S.ns);
 	return 0;
 }

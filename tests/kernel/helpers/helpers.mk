@@ -13,3 +13,9 @@ $(B)/tests/helpers/fakeslave: tests/kernel/fakeslave.c common/bpwire.c common/bp
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Icommon -static -o $@ tests/kernel/fakeslave.c common/bpwire.c
 KTEST_HELPERS_EXTRA += $(B)/tests/helpers/fakeslave
+
+# movetest: moves itself (bproc_move, bproc_rfork) for the process tests.
+$(B)/tests/helpers/movetest: tests/kernel/helpers/movetest.c $(B)/lib/libbproc.a $(wildcard include/uapi/linux/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -static -o $@ tests/kernel/helpers/movetest.c $(B)/lib/libbproc.a
+KTEST_HELPERS_EXTRA += $(B)/tests/helpers/movetest

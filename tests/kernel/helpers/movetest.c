@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * movetest - a program that moves itself, for the qemu tests.
+ *
+ *   movetest move NODE CODE      print, move to NODE, print there (stdout
+ *                                and stderr), exit CODE
+ *   movetest sleep NODE          move to NODE, print "sleeping PID", sleep
+ *   movetest memory NODE MIB     fill MIB MiB, move, check every byte,
+ *                                print "memory ok" (exit 0) or exit 3
+ *   movetest rfork NODE CODE     rfork a child to NODE that exits CODE;
+ *                                print its wait status
+ *   movetest fail NODE           try to move; print the errno name
+ *
+ * Static, so it runs anywhere; VMAD_DUMP_ALL, so it needs no file there.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <sys/bproc.h>
+
+static void where(const char *what)
+{
+	char host[64] = "?";
+
+	gethostname(host, sizeof(host));
+	printf("%s pid %d node %d host %s\n", what, getpid(), bproc_currnode(),
+	       host);
+	fflush(stdout);
+}
+
+static const char *errname(int e)
+{
+	switch (e) {
+	case ENODEV: return "ENODEV";
+	case EHOSTDOWN: return "EHOSTDOWN";
+	case EACCES: return "EACCES";
+	case ENOTCONN: return "ENOTCONN";
+	case EBUSY: return "EBUSY";
+	case EINVAL: return "EINVAL";
+	default: return strerror(e);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	int node;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: movetest move|sleep|memory|rfork|fail NODE [ARG]\n");
+		return 2;
+	}
+	node = atoi(argv[2]);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	if (!strcmp(argv[1], "move") && argc == 4) {
+		where("before");
+		if (bproc_move(node, BPROC_DUMP_ALL)) {
+			printf("move failed: %s\n", errname(errno));
+			return 99;
+		}
+		where("after");
+		fprintf(stderr, "to stderr from pid %d\n", getpid());
+		return atoi(argv[3]);
+	}
+	if (!strcmp(argv[1], "sleep")) {
+		if (bproc_move(node, BPROC_DUMP_ALL)) {
+			printf("move failed: %s\n", errname(errno));
+			return 99;
+		}
+		printf("sleeping %d\n", getpid());
+		for (;;)
+			pause();
+	}
+	if (!strcmp(argv[1], "memory") && argc == 4) {
+		size_t len = (size_t)atoi(argv[3]) << 20, i;
+		unsigned char *p = malloc(len);
+
+		if (!p)
+			return 4;
+		for (i = 0; i < len; i++)
+			p[i] = (unsigned char)(i * 131 + (i >> 12));
+		if (bproc_move(node, BPROC_DUMP_ALL)) {
+			printf("move failed: %s\n", errname(errno));
+			return 99;
+		}
+		for (i = 0; i < len; i++) {
+			if (p[i] != (unsigned char)(i * 131 + (i >> 12))) {
+				printf("memory differs at %zu\n", i);
+				return 3;
+			}
+		}
+		where("memory ok");
+		return 0;
+	}
+	if (!strcmp(argv[1], "rfork") && argc == 4) {
+		int status;
+		pid_t pid = bproc_rfork(node, BPROC_DUMP_ALL);
+
+		if (pid < 0) {
+			printf("rfork failed: %s\n", errname(errno));
+			return 99;
+		}
+		if (pid == 0) {
+			where("child");
+			return atoi(argv[3]);
+		}
+		if (waitpid(pid, &status, 0) != pid) {
+			printf("waitpid: %s\n", strerror(errno));
+			return 98;
+		}
+		printf("child %d status 0x%x\n", pid, status);
+		return 0;
+	}
+	if (!strcmp(argv[1], "fail")) {
+		if (bproc_move(node, BPROC_DUMP_ALL) == 0) {
+			where("moved?!");
+			return 1;
+		}
+		printf("%s\n", errname(errno));
+		return 0;
+	}
+	fprintf(stderr, "movetest: bad arguments\n");
+	return 2;
+}
