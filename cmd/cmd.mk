@@ -11,7 +11,10 @@ DAEMONS := bpmaster bpslave
 # Extra objects a command links besides libbproc (OBJS_<name>).
 BPD_OBJS := $(B)/cmd/bpdaemon.o $(B)/common/bpwire.o
 OBJS_bpmaster := $(BPD_OBJS) $(B)/common/bpconfig.o
-OBJS_bpslave := $(BPD_OBJS)
+# bpslave's PID namespace and its init (cmd/bpnsinit.c) use libbproc's
+# internal restore call (lib/internal.h).
+OBJS_bpslave := $(BPD_OBJS) $(B)/cmd/bpnsinit.o
+$(B)/cmd/bpnsinit.o: ALL_CFLAGS += -Ilib
 $(B)/cmd/bpmaster.o $(B)/cmd/bpslave.o $(B)/cmd/bpdaemon.o: ALL_CFLAGS += -Icommon
 
 # Tools the tests run on diskless slaves (no libc there) are static.
