@@ -46,6 +46,7 @@
 #include <linux/sched/task.h>
 #include <linux/sched/task_stack.h>
 #include <linux/signal.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
@@ -59,9 +60,9 @@
 #include "chan.h"
 
 /* Image data queued on bpmaster's session before the mover waits. */
-#define GHOST_QUEUE_LIMIT	(1u << 20)
+#define GHOST_QUEUE_LIMIT	SZ_1M
 /* Output queued for one ghost before more is dropped (with a log line). */
-#define GHOST_IO_LIMIT		(16u << 20)
+#define GHOST_IO_LIMIT		SZ_16M
 /* How long a mover waits for the node's answer. */
 #define GHOST_MOVE_TIMEOUT	(300 * HZ)
 
@@ -89,7 +90,7 @@ struct bproc_ghost {
 	struct list_head list;
 	int pid;
 	int node;
-	spinlock_t lock;
+	spinlock_t lock;	/* io, io_bytes, exited, status */
 	struct list_head io;
 	size_t io_bytes;
 	bool exited;
@@ -97,6 +98,7 @@ struct bproc_ghost {
 	wait_queue_head_t wq;
 };
 
+/* Every ghost, and moves in flight; bproc_ghosts_lock protects the list. */
 static DEFINE_SPINLOCK(bproc_ghosts_lock);
 static LIST_HEAD(bproc_ghosts);
 
@@ -386,7 +388,8 @@ static long ghost_shrink(void)
 	}
 	spin_lock(&mm->arg_lock);
 	mm->arg_end = mm->arg_start + alen;
-	mm->env_start = mm->env_end = mm->arg_end;
+	mm->env_start = mm->arg_end;
+	mm->env_end = mm->arg_end;
 	spin_unlock(&mm->arg_lock);
 
 	addr = vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_EXEC,

@@ -42,7 +42,7 @@ LD_LIBRARY_PATH=$d/root/usr/lib "$d/prog"
 [ $? = 3 ] || [ -e /dev/bproc/control ]
 t $? "it runs and fails cleanly where bproc is not loaded"
 syms=$(nm -D --defined-only "$d/root/usr/lib/libbproc.so.5" | awk '$2 == "T" { print $3 }' | sort | tr '\n' ' ')
-want=$(sed -n 's/^\t\(bproc[0-9]*_[a-z_0-9]*\);$/\1@@LIBBPROC_5.0/p' "$top/lib/libbproc.sym" | sort | tr '\n' ' ')
+want=$(sed -n 's/^\t\(_\{0,1\}bproc[0-9]*_[a-z_0-9]*\);$/\1@@LIBBPROC_5.0/p' "$top/lib/libbproc.sym" | sort | tr '\n' ' ')
 [ "$syms" = "$want" ]
 t $? "libbproc.so exports exactly the symbols of libbproc.sym"
 [ "$syms" = "$want" ] || echo "#   got: $syms"

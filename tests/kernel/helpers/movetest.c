@@ -14,6 +14,7 @@
  * Static, so it runs anywhere; VMAD_DUMP_ALL, so it needs no file there.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,9 @@ int main(int argc, char **argv)
 		return atoi(argv[3]);
 	}
 	if (!strcmp(argv[1], "sleep")) {
+		/* A shell's background job ignores SIGINT and SIGQUIT. */
+		signal(SIGINT, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
 		if (bproc_move(node, BPROC_DUMP_ALL)) {
 			printf("move failed: %s\n", errname(errno));
 			return 99;

@@ -1,0 +1,107 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Moving processes: bproc_move and bproc_rfork to a slave; the ghost on the
+# master (same PID, command line, O(1) memory), its signals and exit status;
+# stdout and stderr kept apart; permissions and errors; a node that dies
+# under its processes.
+#
+#   master 10.77.0.1 (movetest, its ghost)   slaves 0..N-1 (the moved process)
+. "$(dirname "$0")/lib.sh"
+
+mt=$helpers/movetest
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# ---- move: output, PID, exit status ------------------------------------
+"$vcluster" run -- "$mt" move 1 7 >"$tmp/out" 2>"$tmp/err"
+is "$?" 7 "a process moved to node 1 exits 7: its parent sees 7"
+before=$(sed -n 's/^before pid \([0-9]*\) node -1 .*/\1/p' "$tmp/out")
+after=$(sed -n 's/^after pid \([0-9]*\) node 1 .*/\1/p' "$tmp/out")
+ok $([ -n "$before" ] && [ "$before" = "$after" ]; echo $?) \
+	"it keeps its PID on node 1 ($before) and knows where it runs"
+is "$(cat "$tmp/err")" "to stderr from pid $before" "its stderr arrives on stderr, apart"
+is "$(grep -c stderr "$tmp/out")" 0 "... and not on stdout"
+
+out=$(on master "$mt" move 0 0 2>/dev/null)
+is "$?" 0 "exit 0 from node 0"
+out=$(on master sh -c "$mt move 2 3 2>/dev/null | cat")
+r=$?
+case $out in *"after pid"*"node 2"*) r=0 ;; *) r=1 ;; esac
+_tap $r "output through a pipe on the master reaches its reader" "$out"
+
+# ---- the ghost ---------------------------------------------------------
+on master sh -c "$mt sleep 1 >/tmp/ghost.out 2>&1 & echo \$! > /tmp/ghost.pid"
+sleep 2
+pid=$(on master cat /tmp/ghost.pid)
+is "$(on master cat /tmp/ghost.out)" "sleeping $pid" "the moved process runs on node 1 as PID $pid"
+out=$(on master ps -o pid=,comm=,args= -p "$pid")
+case $out in *"$pid"*movetest*"movetest sleep 1"*) r=0 ;; *) r=1 ;; esac
+_tap $r "ps on the master shows the ghost: PID, command, arguments" "$out"
+is "$(on master sh -c "tr '\\0' ' ' < /proc/$pid/cmdline")" \
+	"$mt sleep 1 " "/proc/$pid/cmdline reads right"
+rss=$(on master sh -c "sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' /proc/$pid/status")
+ok $([ "${rss:-999}" -le 16 ]; echo $?) "the ghost's RSS is a few pages ($rss kB)"
+is "$(on master cat /sys/bproc/stats/ghosts)" 1 "one ghost counted"
+on 1 sh -c "ps | grep -q '[m]ovetest sleep'"
+ok $? "node 1 runs it"
+for sig in TERM INT HUP USR1 USR2 KILL; do
+	on master sh -c "$mt sleep 1 >/tmp/g.out 2>&1 & p=\$!; sleep 1.5; kill -$sig \$p; wait \$p; echo \$?" >"$tmp/st" 2>/dev/null
+	want=$((128 + $(kill -l "$sig")))
+	is "$(cat "$tmp/st")" "$want" "kill -$sig on the ghost: the parent's wait sees it ($want)"
+done
+on master kill -KILL "$pid"
+sleep 1
+is "$(on 1 sh -c "ps | grep -c '[m]ovetest sleep'")" 0 "... and none is left on node 1"
+
+# ---- rfork -------------------------------------------------------------
+out=$(on master "$mt" rfork 2 5)
+r=$?
+case $out in *"child "*"node 2"*"status 0x500"*) ;; *) r=1 ;; esac
+_tap $r "bproc_rfork: the child runs on node 2, its parent's waitpid gets exit 5" "$out"
+out=$(on master "$mt" rfork 77 5)
+is "$out" "rfork failed: ENODEV" "rfork to no such node: -1/ENODEV, no child"
+
+# ---- memory ------------------------------------------------------------
+out=$(on master "$mt" memory 1 64)
+r=$?
+case $out in "memory ok"*"node 1"*) ;; *) r=1 ;; esac
+_tap $r "a 64 MiB process moves to node 1 with every byte intact" "$out"
+
+# ---- errors and permissions --------------------------------------------
+is "$(on master "$mt" fail 77)" ENODEV "move to node 77: ENODEV"
+on master sh -c 'echo unavailable > /sys/bproc/nodes/2/status'
+is "$(on master "$mt" fail 2)" EHOSTDOWN "move to an unavailable node: EHOSTDOWN"
+on master sh -c 'echo up > /sys/bproc/nodes/2/status'
+on master bpctl -S 2 -u root -m 0100
+out=$(on master setpriv --reuid 65534 --regid 65534 --clear-groups "$mt" fail 2)
+is "$out" EACCES "nobody, node 2 mode 100 owned by root: EACCES"
+on master bpctl -S 2 -u nobody
+out=$(on master setpriv --reuid 65534 --regid 65534 --clear-groups "$mt" move 2 4 2>&1)
+r=$?
+case $out in *"after pid"*"node 2"*) ;; *) r=1 ;; esac
+_tap $([ $r = 4 ]; echo $?) "after bpctl -u nobody it works (exit 4 from node 2)" "$out"
+on master bpctl -S 2 -u root -m 0111
+
+# ---- a node dies under its process -------------------------------------
+on master sh -c "$mt sleep 0 >/tmp/dead.out 2>&1 & p=\$!; echo \$p > /tmp/dead.pid; wait \$p; echo \$? > /tmp/dead.status" &
+waiter=$!
+sleep 2
+ping=$(on master sh -c 'sed -n "s/^pingtimeout //p" /etc/bproc/config')
+t0=$(date +%s)
+"$vcluster" kill 0
+for i in $(seq $((ping * 3))); do
+	[ -n "$(on master cat /tmp/dead.status 2>/dev/null)" ] && break
+	sleep 1
+done
+is "$(on master cat /tmp/dead.status 2>/dev/null)" 137 \
+	"node 0 killed: the ghost ends as killed by SIGKILL ($(($(date +%s) - t0)) s, pingtimeout ${ping}s)"
+wait $waiter 2>/dev/null
+"$vcluster" start 0
+ok $? "node 0 back"
+
+is "$(on master cat /sys/bproc/stats/ghosts)" 0 "no ghost left"
+stats_zero master
+stats_zero 1
+
+done_testing
