@@ -67,6 +67,8 @@ static long bproc_control_ioctl(struct file *file, unsigned int cmd,
 		return bproc_vmad_undump_ioctl(argp);
 	case BPROC_IOC_MOVE:
 		return bproc_ghost_move_ioctl(file, argp);
+	case BPROC_IOC_EXECMOVE:
+		return bproc_ghost_execmove_ioctl(argp);
 	default:
 		return -ENOTTY;
 	}

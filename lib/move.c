@@ -133,3 +133,35 @@ int bproc4_rfork(int node)
 {
 	return _bproc_rfork(node, BPROC_DEFAULT_FLAGS);
 }
+
+/*
+ * The manual's bproc_execmove(): exec @cmd and move to @node before the new
+ * program runs (the kernel moves it at its first instruction).  Returns
+ * only on failure: -1 with errno (the node's status or permission, or the
+ * exec's error), the caller unchanged.
+ */
+int bproc_execmove(int node, const char *cmd, char *const argv[],
+		   char *const envp[])
+{
+	struct bproc_move_req req;
+	int cfd, real, err;
+
+	if (bproc_lib_resolve(node, &real))
+		return -1;
+	if (real == BPROC_NODE_MASTER)
+		return execve(cmd, argv, envp);
+	cfd = bproc_control_fd();
+	if (cfd < 0)
+		return -1;
+	memset(&req, 0, sizeof(req));
+	req.node = real;
+	req.flags = BPROC_DEFAULT_FLAGS;
+	if (ioctl(cfd, BPROC_IOC_EXECMOVE, &req) < 0)
+		return -1;
+	execve(cmd, argv, envp);
+	err = errno;
+	req.node = BPROC_NODE_NONE;	/* disarm */
+	ioctl(cfd, BPROC_IOC_EXECMOVE, &req);
+	errno = err;
+	return -1;
+}

@@ -36,6 +36,7 @@
 #include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/binfmts.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/pid.h>
@@ -49,6 +50,8 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/task_work.h>
+#include <linux/tracepoint.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
 
@@ -554,50 +557,58 @@ static long ghost_run(struct bproc_ghost *g, unsigned long code)
 	return __NR_exit_group;
 }
 
-long bproc_ghost_move_ioctl(struct file *file, struct bproc_move_req __user *ureq)
+/* May the caller move to @node?  0, or the errno the mover gets. */
+static int move_check(int node)
+{
+	int err, st;
+
+	if (bproc_nodes_self() != BPROC_NODE_MASTER)
+		return -EOPNOTSUPP;
+	st = bproc_node_status(node);
+	if (st < 0)
+		return -ENODEV;
+	err = bproc_node_access(node);
+	if (err)
+		return err;
+	if (st != BPROC_STATUS_UP)
+		return -EHOSTDOWN;
+	return 0;
+}
+
+/*
+ * Move the caller to @node.  Returns a negative errno if it did not move
+ * (it goes on unchanged), else whatever its ghost's life ends with: the
+ * value for the syscall's return (ghost_run()).
+ */
+static long ghost_move(int node, u32 flags)
 {
 	struct bproc_vmad_dumper *d;
-	struct bproc_move_req req;
 	struct bproc_ghost *g;
 	struct bproc_chan *ch;
 	struct bproc_req r;
 	long code;
 	int err, st;
 
-	if (copy_from_user(&req, ureq, sizeof(req)))
-		return -EFAULT;
-	if ((req.flags & ~VMAD_DUMP_ALL) || req.reserved[0] || req.reserved[1])
-		return -EINVAL;
-	if (bproc_nodes_self() != BPROC_NODE_MASTER)
-		return -EOPNOTSUPP;
-	if (req.node == BPROC_NODE_MASTER || req.node == BPROC_NODE_SELF)
-		return 0;
-	st = bproc_node_status(req.node);
-	if (st < 0)
-		return -ENODEV;
-	err = bproc_node_access(req.node);
+	err = move_check(node);
 	if (err)
 		return err;
-	if (st != BPROC_STATUS_UP)
-		return -EHOSTDOWN;
-
 	ch = bproc_master_get();
 	if (!ch)
 		return -ENOTCONN;
-	g = ghost_register(task_tgid_nr(current), req.node);
+	g = ghost_register(task_tgid_nr(current), node);
 	if (IS_ERR(g)) {
 		bproc_master_put(ch);
 		return PTR_ERR(g);
 	}
 
 	/* What cannot be dumped (threads, ptrace) is refused here, locally. */
-	d = bproc_vmad_dumper_create(current, req.flags, true);
+	d = bproc_vmad_dumper_create(current, flags, true);
 	if (IS_ERR(d)) {
 		err = PTR_ERR(d);
 		goto fail;
 	}
 	bproc_req_start(&r);
-	err = move_send(ch, &r, req.node, req.flags);
+	err = move_send(ch, &r, node, flags);
 	if (err) {
 		bproc_req_wait(&r, 0, true);	/* withdraw it */
 		bproc_vmad_dumper_free(d);
@@ -631,13 +642,215 @@ fail:
 	return err;
 }
 
+long bproc_ghost_move_ioctl(struct file *file, struct bproc_move_req __user *ureq)
+{
+	struct bproc_move_req req;
+
+	if (copy_from_user(&req, ureq, sizeof(req)))
+		return -EFAULT;
+	if ((req.flags & ~VMAD_DUMP_ALL) || req.reserved[0] || req.reserved[1])
+		return -EINVAL;
+	if (bproc_nodes_self() != BPROC_NODE_MASTER)
+		return -EOPNOTSUPP;
+	if (req.node == BPROC_NODE_MASTER || req.node == BPROC_NODE_SELF)
+		return 0;
+	return ghost_move(req.node, req.flags);
+}
+
+/* ------------------------------------------------------------------ */
+/* execmove: move at the new program's first instruction              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * BPROC_IOC_EXECMOVE arms the caller: its next successful execve() moves
+ * it to the node before the new program runs a single instruction.  The
+ * exec tracepoint (sched_process_exec, found by name: its symbol is not
+ * exported) queues a task work on the exec'ing task; the work runs on its
+ * way back to user mode, where the registers are the new program's entry,
+ * and moves it from there like BPROC_IOC_MOVE.  Should the move fail after
+ * the exec, the program cannot be told: it is killed (SIGKILL) with a log
+ * line.  What can be checked before (node, permission) is checked when
+ * arming.
+ */
+struct execmove {
+	struct list_head list;
+	struct pid *pid;		/* the armed process */
+	int node;
+	u32 flags;
+	struct callback_head work;
+};
+
+static DEFINE_SPINLOCK(execmove_lock);	/* execmove_armed */
+static LIST_HEAD(execmove_armed);
+static struct tracepoint *execmove_tp;
+
+static void execmove_free(struct execmove *em)
+{
+	put_pid(em->pid);
+	kfree(em);
+	bproc_stat_dec(BPROC_STAT_GHOSTS);
+}
+
+/* The armed entry of the caller, unlinked; NULL if none. */
+static struct execmove *execmove_take(void)
+{
+	struct pid *me = task_tgid(current);
+	struct execmove *em;
+
+	spin_lock(&execmove_lock);
+	list_for_each_entry(em, &execmove_armed, list) {
+		if (em->pid == me) {
+			list_del(&em->list);
+			spin_unlock(&execmove_lock);
+			return em;
+		}
+	}
+	spin_unlock(&execmove_lock);
+	return NULL;
+}
+
+static void execmove_work(struct callback_head *work)
+{
+	struct execmove *em = container_of(work, struct execmove, work);
+	struct pt_regs *regs = task_pt_regs(current);
+	long ret;
+
+	ret = ghost_move(em->node, em->flags);
+	execmove_free(em);
+	if (ret == __NR_exit_group) {
+		/* The ghost exits through its code page (regs are set). */
+		regs->ax = ret;
+	} else if (ret < 0 && !fatal_signal_pending(current) &&
+		   !sigismember(&current->pending.signal, SIGKILL)) {
+		pr_warn_ratelimited("execmove: pid %d could not move after exec: %ld\n",
+				    task_tgid_nr(current), ret);
+		force_sig(SIGKILL);
+	}
+}
+
+static void execmove_probe(void *data, struct task_struct *p, pid_t old_pid,
+			   struct linux_binprm *bprm)
+{
+	struct execmove *em;
+
+	if (p != current)
+		return;
+	em = execmove_take();
+	if (!em)
+		return;
+	init_task_work(&em->work, execmove_work);
+	if (task_work_add(current, &em->work, TWA_RESUME))
+		execmove_free(em);
+}
+
+static int execmove_arm(int node, u32 flags)
+{
+	struct execmove *em, *old;
+	int err;
+
+	err = move_check(node);
+	if (err)
+		return err;
+	em = kzalloc(sizeof(*em), GFP_KERNEL);
+	if (!em)
+		return -ENOMEM;
+	bproc_stat_inc(BPROC_STAT_GHOSTS);
+	em->pid = get_pid(task_tgid(current));
+	em->node = node;
+	em->flags = flags;
+	/* Armed again (an exec that failed): the new one replaces it. */
+	old = execmove_take();
+	if (old)
+		execmove_free(old);
+	spin_lock(&execmove_lock);
+	list_add(&em->list, &execmove_armed);
+	spin_unlock(&execmove_lock);
+	return 0;
+}
+
+/* A process that exits armed leaves its entry: drop those (any caller). */
+static void execmove_reap(void)
+{
+	struct execmove *em, *next;
+	LIST_HEAD(dead);
+
+	spin_lock(&execmove_lock);
+	list_for_each_entry_safe(em, next, &execmove_armed, list) {
+		if (!pid_has_task(em->pid, PIDTYPE_TGID))
+			list_move(&em->list, &dead);
+	}
+	spin_unlock(&execmove_lock);
+	list_for_each_entry_safe(em, next, &dead, list)
+		execmove_free(em);
+}
+
+long bproc_ghost_execmove_ioctl(struct bproc_move_req __user *ureq)
+{
+	struct bproc_move_req req;
+	struct execmove *em;
+
+	if (copy_from_user(&req, ureq, sizeof(req)))
+		return -EFAULT;
+	if ((req.flags & ~VMAD_DUMP_ALL) || req.reserved[0] || req.reserved[1])
+		return -EINVAL;
+	execmove_reap();
+	if (req.node == BPROC_NODE_NONE) {
+		/* Disarm (the exec failed). */
+		em = execmove_take();
+		if (em)
+			execmove_free(em);
+		return 0;
+	}
+	if (!execmove_tp)
+		return -EOPNOTSUPP;
+	return execmove_arm(req.node, req.flags);
+}
+
+static void execmove_find_tp(struct tracepoint *tp, void *priv)
+{
+	if (!strcmp(tp->name, "sched_process_exec"))
+		*(struct tracepoint **)priv = tp;
+}
+
 int __init bproc_ghost_init(void)
 {
+	struct tracepoint *tp = NULL;
+	int err;
+
+	for_each_kernel_tracepoint(execmove_find_tp, &tp);
+	if (!tp) {
+		pr_warn("no sched_process_exec tracepoint: execmove unavailable\n");
+		return 0;
+	}
+	err = tracepoint_probe_register(tp, execmove_probe, NULL);
+	if (err) {
+		pr_warn("cannot hook sched_process_exec (%d): execmove unavailable\n",
+			err);
+		return 0;
+	}
+	execmove_tp = tp;
 	return 0;
 }
 
 void bproc_ghost_exit_module(void)
 {
+	struct execmove *em, *next;
+
+	if (execmove_tp) {
+		tracepoint_probe_unregister(execmove_tp, execmove_probe, NULL);
+		tracepoint_synchronize_unregister();
+	}
+	/*
+	 * Armed entries of processes that never exec'd.  A queued task work
+	 * would run our code: a process in the middle of an execmove holds
+	 * the module (its ghost sleeps in our code; before that, the window
+	 * between the probe and the work is covered by the synchronisation
+	 * above only for the probe itself).
+	 */
+	list_for_each_entry_safe(em, next, &execmove_armed, list) {
+		list_del(&em->list);
+		execmove_free(em);
+	}
 	/* Every ghost holds the module (it sleeps in an ioctl of ours). */
 	WARN_ON(!list_empty(&bproc_ghosts));
 }

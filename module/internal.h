@@ -205,6 +205,7 @@ void bproc_vmad_libs_exit(void);
 
 struct bproc_move_req;
 long bproc_ghost_move_ioctl(struct file *file, struct bproc_move_req __user *ureq);
+long bproc_ghost_execmove_ioctl(struct bproc_move_req __user *ureq);
 /* bpmaster says: remote process @pid ended with wait status @status. */
 void bproc_ghost_exit(int pid, int status);
 /* bpmaster brings output of remote process @pid for descriptor @stream. */

@@ -62,14 +62,19 @@ static int __init bproc_init(void)
 	err = bproc_daemon_init();
 	if (err)
 		goto out_fs_exit;
-	err = bproc_control_init();
+	err = bproc_ghost_init();
 	if (err)
 		goto out_daemon_exit;
+	err = bproc_control_init();
+	if (err)
+		goto out_ghost_exit;
 
 	pr_info("version %s, protocol %u.%u\n", BPROC_VERSION_STRING,
 		BPROC_PROTO_MAJOR, BPROC_PROTO_MINOR);
 	return 0;
 
+out_ghost_exit:
+	bproc_ghost_exit_module();
 out_daemon_exit:
 	bproc_daemon_exit();
 out_fs_exit:

@@ -488,6 +488,17 @@ struct bproc_move_req {
 #define BPROC_IOC_MOVE		_IOW(BPROC_IOC_MAGIC, 0x20, struct bproc_move_req)
 
 /*
+ * BPROC_IOC_EXECMOVE (write, struct bproc_move_req): arm the caller so that
+ * its next successful execve() moves it to @node before the new program
+ * runs (bproc_execmove()); @node BPROC_NODE_NONE disarms (after a failed
+ * execve).  The node and the caller's right to it are checked when arming
+ * (-ENODEV, -EHOSTDOWN, -EACCES); a move that fails after the exec kills
+ * the new program (SIGKILL, with a log line).  -EOPNOTSUPP: the kernel's
+ * exec tracepoint could not be hooked, or the caller is not on the master.
+ */
+#define BPROC_IOC_EXECMOVE	_IOW(BPROC_IOC_MAGIC, 0x21, struct bproc_move_req)
+
+/*
  * VMADump (Documentation/image-format.md; the format is <linux/bproc_image.h>).
  *
  * struct bproc_dump_req - BPROC_IOC_VMADUMP (read/write)

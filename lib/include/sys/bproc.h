@@ -182,6 +182,17 @@ int bproc4_move(int node);
 int bproc4_rfork(int node);
 
 /*
+ * bproc_execmove() - execve(@cmd, @argv, @envp), then move to @node before
+ * the new program runs a single instruction: unmodified binaries run on
+ * diskless nodes (the executable and its libraries travel as data unless
+ * they are on the remote-file list).  Returns only on failure: -1 with
+ * errno (ENODEV, EHOSTDOWN, EACCES: checked before the exec; or the exec's
+ * error); if the move fails after the exec, the new program is killed.
+ */
+int bproc_execmove(int node, const char *cmd, char *const argv[],
+		   char *const envp[]);
+
+/*
  * The bproc 4 node calls.  bproc_nodestatus() returns the status's length
  * (len 0: just the length; too short: ERANGE).  Node sets returned by
  * bproc_nodelist(), bproc_nodespec() and bproc_nodefilter() are

@@ -10,6 +10,7 @@
  *   movetest rfork NODE CODE     rfork a child to NODE that exits CODE;
  *                                print its wait status
  *   movetest fail NODE           try to move; print the errno name
+ *   movetest exec NODE CMD ARG.. bproc_execmove(NODE, CMD, CMD ARG..)
  *
  * Static, so it runs anywhere; VMAD_DUMP_ALL, so it needs no file there.
  */
@@ -118,6 +119,13 @@ int main(int argc, char **argv)
 		}
 		printf("child %d status 0x%x\n", pid, status);
 		return 0;
+	}
+	if (!strcmp(argv[1], "exec") && argc >= 4) {
+		extern char **environ;
+
+		bproc_execmove(node, argv[3], argv + 3, environ);
+		printf("execmove failed: %s\n", errname(errno));
+		return 99;
 	}
 	if (!strcmp(argv[1], "fail")) {
 		if (bproc_move(node, BPROC_DUMP_ALL) == 0) {
