@@ -555,23 +555,34 @@ static bool slave_exit(struct slave *s, const struct bpwire_msg *m)
 static bool slave_io(struct slave *s, const struct bpwire_msg *m)
 {
 	static unsigned char buf[BPROC_MSG_MAX];
+	const size_t max = BPROC_MSG_MAX - sizeof(struct bproc_msg_io);
 	struct bproc_msg_io *k = (void *)buf;
 	struct rproc *r = rproc_by_pid(m->u.io.pid);
+	const unsigned char *p = m->u.io.data;
+	size_t left = m->u.io.len;
 	int err;
 
 	if (!r || r->node != s->node || m->u.io.stream == BPWIRE_IO_STDIN)
 		return true;	/* it ended meanwhile */
-	memset(k, 0, sizeof(*k));
-	k->hdr.len = sizeof(*k) + m->u.io.len;
-	k->hdr.type = BPROC_MSG_IO;
-	k->hdr.src = s->node;
-	k->hdr.dst = BPROC_NODE_MASTER;
-	k->pid = r->pid;
-	k->stream = m->u.io.stream;
-	memcpy(k->data, m->u.io.data, m->u.io.len);
-	err = bpd_kdev_write(M.kfd, k, k->hdr.len);
-	if (err)
-		bpd_warn("output of process %d lost: %s", r->pid, strerror(-err));
+	/* A wire frame holds a little more than a kernel message. */
+	do {
+		size_t len = left < max ? left : max;
+
+		memset(k, 0, sizeof(*k));
+		k->hdr.len = sizeof(*k) + len;
+		k->hdr.type = BPROC_MSG_IO;
+		k->hdr.src = s->node;
+		k->hdr.dst = BPROC_NODE_MASTER;
+		k->pid = r->pid;
+		k->stream = m->u.io.stream;
+		memcpy(k->data, p, len);
+		err = bpd_kdev_write(M.kfd, k, k->hdr.len);
+		if (err)
+			bpd_warn("output of process %d lost: %s", r->pid,
+				 strerror(-err));
+		p += len;
+		left -= len;
+	} while (left);
 	return true;
 }
 
@@ -899,6 +910,27 @@ static void kernel_signal(const void *buf)
 	slave_send(s, &m);
 }
 
+/* A ghost's stdin for its process. */
+static void kernel_stdin(const void *buf, size_t n)
+{
+	const struct bproc_msg_io *k = buf;
+	struct rproc *r = rproc_by_pid(k->pid);
+	struct bpwire_msg m;
+	struct slave *s;
+
+	if (!r || k->stream != 0)
+		return;
+	s = M.nodes[r->node].slave;
+	if (!s)
+		return;
+	bpwire_init(&m, BPWIRE_IO, 0, BPROC_NODE_MASTER, r->node);
+	m.u.io.pid = r->pid;
+	m.u.io.stream = BPWIRE_IO_STDIN;
+	m.u.io.data = k->data;
+	m.u.io.len = n - sizeof(*k);
+	slave_send(s, &m);
+}
+
 static void kernel_input(void)
 {
 	static unsigned char buf[BPROC_MSG_MAX];
@@ -946,6 +978,12 @@ static void kernel_input(void)
 	case BPROC_MSG_SIGNAL:
 		if (n == sizeof(struct bproc_msg_signal)) {
 			kernel_signal(buf);
+			return;
+		}
+		break;
+	case BPROC_MSG_IO:
+		if ((size_t)n >= sizeof(struct bproc_msg_io)) {
+			kernel_stdin(buf, n);
 			return;
 		}
 		break;

@@ -64,6 +64,7 @@ struct sproc {
 	uint64_t move_id;
 	int img;
 	uint64_t img_off;
+	int in;		/* write end of its stdin, -1 at the end */
 	int out[3];
 	struct sproc *next;
 };
@@ -103,6 +104,8 @@ static void sproc_free(struct sproc *sp)
 	}
 	if (sp->img >= 0)
 		close(sp->img);
+	if (sp->in >= 0)
+		close(sp->in);
 	for (i = 1; i <= 2; i++)
 		if (sp->out[i] >= 0)
 			close(sp->out[i]);
@@ -279,7 +282,7 @@ static int send_move_result(struct session *s, uint64_t id, int pid, int result)
 static int proc_move(struct session *s, const struct bpwire_msg *m)
 {
 	int img[2] = { -1, -1 }, o1[2] = { -1, -1 }, o2[2] = { -1, -1 };
-	int null = -1, fds[3], err;
+	int in[2] = { -1, -1 }, fds[3], err;
 	struct sproc *sp;
 
 	if (sproc_by_pid(m->u.move.pid))
@@ -288,14 +291,15 @@ static int proc_move(struct session *s, const struct bpwire_msg *m)
 	if (!sp)
 		return send_move_result(s, m->hdr.id, m->u.move.pid, -ENOMEM);
 	if (pipe2(img, O_CLOEXEC) || pipe2(o1, O_CLOEXEC) ||
-	    pipe2(o2, O_CLOEXEC) ||
-	    (null = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) {
+	    pipe2(o2, O_CLOEXEC) || pipe2(in, O_CLOEXEC)) {
 		err = -errno;
 		goto fail;
 	}
 	/* Room for a whole IMAGE frame or more: fewer blocking writes. */
 	fcntl(img[1], F_SETPIPE_SZ, 1 << 20);
-	fds[0] = null;
+	/* stdin: what the ghost forwards (or at once its end of file). */
+	fcntl(in[1], F_SETPIPE_SZ, 1 << 20);
+	fds[0] = in[0];
 	fds[1] = o1[1];
 	fds[2] = o2[1];
 	err = bpnsinit_restore(S.ns, m->u.move.pid, img[0], fds);
@@ -304,8 +308,10 @@ static int proc_move(struct session *s, const struct bpwire_msg *m)
 	close(img[0]);
 	close(o1[1]);
 	close(o2[1]);
-	close(null);
+	close(in[0]);
 	sp->pid = m->u.move.pid;
+	sp->in = in[1];
+	fcntl(in[1], F_SETFL, O_NONBLOCK);
 	sp->move_id = m->hdr.id;
 	sp->img = img[1];
 	sp->out[0] = -1;
@@ -326,9 +332,9 @@ fail:
 			close(o1[i]);
 		if (o2[i] >= 0)
 			close(o2[i]);
+		if (in[i] >= 0)
+			close(in[i]);
 	}
-	if (null >= 0)
-		close(null);
 	free(sp);
 	return send_move_result(s, m->hdr.id, m->u.move.pid, err);
 }
@@ -369,6 +375,30 @@ static int proc_image(const struct bpwire_msg *m)
 		left -= n;
 	}
 	return 0;
+}
+
+/*
+ * Its stdin from the ghost (no data: the end).  The pipe holds 1 MiB; a
+ * process that does not read its stdin while more comes loses the rest
+ * (with a log line) rather than stall this daemon.
+ */
+static void proc_stdin(struct sproc *sp, const void *data, size_t len)
+{
+	ssize_t n;
+
+	if (!len) {
+		close(sp->in);
+		sp->in = -1;
+		return;
+	}
+	n = write(sp->in, data, len);
+	if (n < 0 && errno == EPIPE) {
+		close(sp->in);	/* it closed its stdin */
+		sp->in = -1;
+	} else if (n != (ssize_t)len) {
+		bpd_warn("process %d: stdin full; %zu bytes dropped", sp->pid,
+			 len - (n > 0 ? n : 0));
+	}
 }
 
 static void send_io(struct session *s, int pid, int stream, const void *data,
@@ -529,6 +559,15 @@ static int master_frame(struct session *s, const struct bpwire_msg *m)
 		return proc_move(s, m);
 	case BPWIRE_IMAGE:
 		return proc_image(m);
+	case BPWIRE_IO: {
+		struct sproc *sp = sproc_by_pid(m->u.io.pid);
+
+		if (m->u.io.stream != BPWIRE_IO_STDIN)
+			return -EPROTO;
+		if (sp && sp->in >= 0)
+			proc_stdin(sp, m->u.io.data, m->u.io.len);
+		return 0;
+	}
 	case BPWIRE_SIGNAL: {
 		struct sproc *sp = sproc_by_pid(m->u.signal.pid);
 

@@ -143,6 +143,13 @@ int bproc4_rfork(int node)
 int bproc_execmove(int node, const char *cmd, char *const argv[],
 		   char *const envp[])
 {
+	return _bproc_execmove(node, BPROC_DEFAULT_FLAGS, cmd, argv, envp);
+}
+
+/* bproc_execmove() with flags: BPROC_DUMP_*, BPROC_MOVE_STDIN. */
+int _bproc_execmove(int node, int flags, const char *cmd, char *const argv[],
+		    char *const envp[])
+{
 	struct bproc_move_req req;
 	int cfd, real, err;
 
@@ -155,7 +162,7 @@ int bproc_execmove(int node, const char *cmd, char *const argv[],
 		return -1;
 	memset(&req, 0, sizeof(req));
 	req.node = real;
-	req.flags = BPROC_DEFAULT_FLAGS;
+	req.flags = flags;
 	if (ioctl(cfd, BPROC_IOC_EXECMOVE, &req) < 0)
 		return -1;
 	execve(cmd, argv, envp);

@@ -40,6 +40,7 @@
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/pid.h>
+#include <linux/poll.h>
 #include <linux/resource.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
@@ -88,6 +89,11 @@ struct ghost_io {
  * @exited:   the remote process ended...
  * @status:   ...with this wait status.
  * @wq:       the ghost sleeps here.
+ * @in:       its descriptor 0 when stdin is forwarded (BPROC_MOVE_STDIN).
+ * @in_pt:    polls @in, adding @in_wait to @in_wqh, @in's wait queue,
+ * @in_wait:  whose wake sets @in_ready and wakes @wq.
+ * @in_wqh:
+ * @in_ready: @in may have something to read.
  */
 struct bproc_ghost {
 	struct list_head list;
@@ -99,6 +105,11 @@ struct bproc_ghost {
 	bool exited;
 	int status;
 	wait_queue_head_t wq;
+	struct file *in;
+	poll_table in_pt;
+	wait_queue_entry_t in_wait;
+	wait_queue_head_t *in_wqh;
+	bool in_ready;
 };
 
 /* Every ghost, and moves in flight; bproc_ghosts_lock protects the list. */
@@ -460,6 +471,90 @@ static void ghost_write(struct ghost_io *io)
 	fput(f);
 }
 
+/* Send @len bytes of our stdin (none: end of file) to the remote process. */
+static void ghost_send_stdin(struct bproc_ghost *g, const void *data, size_t len)
+{
+	struct bproc_chan *ch = bproc_master_get();
+	struct bproc_msg_io *m;
+	struct bproc_msg *msg;
+
+	if (!ch)
+		return;
+	msg = bproc_msg_alloc(BPROC_MSG_IO, sizeof(*m) + len, GFP_KERNEL);
+	if (msg) {
+		m = bproc_msg_wire(msg);
+		m->hdr.src = BPROC_NODE_MASTER;
+		m->hdr.dst = g->node;
+		m->pid = g->pid;
+		m->stream = 0;
+		memcpy(m->data, data, len);
+		bproc_chan_queue(ch, msg);
+	}
+	bproc_master_put(ch);
+}
+
+static int ghost_in_wake(wait_queue_entry_t *wait, unsigned int mode,
+			 int sync, void *key)
+{
+	struct bproc_ghost *g = container_of(wait, struct bproc_ghost, in_wait);
+
+	WRITE_ONCE(g->in_ready, true);
+	wake_up(&g->wq);
+	return 0;
+}
+
+static void ghost_in_queue(struct file *file, wait_queue_head_t *wqh,
+			   poll_table *pt)
+{
+	struct bproc_ghost *g = container_of(pt, struct bproc_ghost, in_pt);
+
+	if (g->in_wqh)
+		return;		/* one queue is enough for a pipe or a tty */
+	init_waitqueue_func_entry(&g->in_wait, ghost_in_wake);
+	add_wait_queue(wqh, &g->in_wait);
+	g->in_wqh = wqh;
+}
+
+static void ghost_in_stop(struct bproc_ghost *g)
+{
+	if (g->in_wqh)
+		remove_wait_queue(g->in_wqh, &g->in_wait);
+	g->in_wqh = NULL;
+	if (g->in)
+		fput(g->in);
+	g->in = NULL;
+}
+
+/* Forward what stdin has now; at its end tell the node and stop. */
+static void ghost_pump_stdin(struct bproc_ghost *g)
+{
+	const size_t max = BPROC_MSG_MAX - sizeof(struct bproc_msg_io);
+	__poll_t mask;
+	ssize_t n;
+	void *buf;
+	loff_t pos;
+
+	WRITE_ONCE(g->in_ready, false);
+	mask = vfs_poll(g->in, NULL);
+	if (!(mask & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+		return;
+	buf = kmalloc(max, GFP_KERNEL);
+	if (!buf)
+		return;
+	pos = g->in->f_pos;
+	n = kernel_read(g->in, buf, max, &pos);
+	if (!(g->in->f_mode & FMODE_STREAM))
+		g->in->f_pos = pos;
+	if (n > 0) {
+		ghost_send_stdin(g, buf, n);
+		WRITE_ONCE(g->in_ready, true);	/* maybe more */
+	} else if (n != -EAGAIN && n != -EINTR) {
+		ghost_send_stdin(g, NULL, 0);
+		ghost_in_stop(g);
+	}
+	kfree(buf);
+}
+
 static bool ghost_has_work(struct bproc_ghost *g)
 {
 	bool work;
@@ -467,7 +562,7 @@ static bool ghost_has_work(struct bproc_ghost *g)
 	spin_lock(&g->lock);
 	work = g->exited || !list_empty(&g->io);
 	spin_unlock(&g->lock);
-	return work;
+	return work || (g->in && READ_ONCE(g->in_ready));
 }
 
 /* Every catchable signal gets @handler, so that every signal queues. */
@@ -485,7 +580,7 @@ static void ghost_catch_all(__sighandler_t handler)
  * __NR_exit_group with regs pointing at the code page (normal exit), or
  * anything with a fatal signal queued.
  */
-static long ghost_run(struct bproc_ghost *g, unsigned long code)
+static long ghost_run(struct bproc_ghost *g, unsigned long code, bool in)
 {
 	struct pt_regs *regs = task_pt_regs(current);
 	kernel_siginfo_t info;
@@ -501,6 +596,16 @@ static long ghost_run(struct bproc_ghost *g, unsigned long code)
 	current->signal->rlim[RLIMIT_CORE].rlim_cur = 0;
 	task_unlock(current->group_leader);
 
+	/* The node reads /dev/null-like end of file unless stdin travels. */
+	g->in = in ? fget(0) : NULL;
+	if (g->in) {
+		init_poll_funcptr(&g->in_pt, ghost_in_queue);
+		vfs_poll(g->in, &g->in_pt);
+		g->in_ready = true;
+	} else {
+		ghost_send_stdin(g, NULL, 0);
+	}
+
 	for (;;) {
 		struct ghost_io *io;
 
@@ -509,6 +614,7 @@ static long ghost_run(struct bproc_ghost *g, unsigned long code)
 		if (fatal_signal_pending(current)) {
 			/* SIGKILL for the ghost: for the process too. */
 			ghost_forward(g, SIGKILL);
+			ghost_in_stop(g);
 			ghost_unregister(g);
 			return -EINTR;
 		}
@@ -532,6 +638,10 @@ static long ghost_run(struct bproc_ghost *g, unsigned long code)
 			kfree(io);
 			continue;
 		}
+		if (g->in && READ_ONCE(g->in_ready)) {
+			ghost_pump_stdin(g);
+			continue;
+		}
 
 		spin_lock(&g->lock);
 		status = g->status;
@@ -542,6 +652,7 @@ static long ghost_run(struct bproc_ghost *g, unsigned long code)
 		spin_unlock(&g->lock);
 	}
 
+	ghost_in_stop(g);
 	ghost_unregister(g);
 	sig = status & 0x7f;
 	if (sig) {
@@ -602,13 +713,13 @@ static long ghost_move(int node, u32 flags)
 	}
 
 	/* What cannot be dumped (threads, ptrace) is refused here, locally. */
-	d = bproc_vmad_dumper_create(current, flags, true);
+	d = bproc_vmad_dumper_create(current, flags & VMAD_DUMP_ALL, true);
 	if (IS_ERR(d)) {
 		err = PTR_ERR(d);
 		goto fail;
 	}
 	bproc_req_start(&r);
-	err = move_send(ch, &r, node, flags);
+	err = move_send(ch, &r, node, flags & VMAD_DUMP_ALL);
 	if (err) {
 		bproc_req_wait(&r, 0, true);	/* withdraw it */
 		bproc_vmad_dumper_free(d);
@@ -634,7 +745,7 @@ static long ghost_move(int node, u32 flags)
 		force_sig(SIGKILL);
 		return code;
 	}
-	return ghost_run(g, code);
+	return ghost_run(g, code, flags & BPROC_MOVE_STDIN);
 
 fail:
 	ghost_unregister(g);
@@ -648,7 +759,8 @@ long bproc_ghost_move_ioctl(struct file *file, struct bproc_move_req __user *ure
 
 	if (copy_from_user(&req, ureq, sizeof(req)))
 		return -EFAULT;
-	if ((req.flags & ~VMAD_DUMP_ALL) || req.reserved[0] || req.reserved[1])
+	if ((req.flags & ~(VMAD_DUMP_ALL | BPROC_MOVE_STDIN)) ||
+	    req.reserved[0] || req.reserved[1])
 		return -EINVAL;
 	if (bproc_nodes_self() != BPROC_NODE_MASTER)
 		return -EOPNOTSUPP;
@@ -791,7 +903,8 @@ long bproc_ghost_execmove_ioctl(struct bproc_move_req __user *ureq)
 
 	if (copy_from_user(&req, ureq, sizeof(req)))
 		return -EFAULT;
-	if ((req.flags & ~VMAD_DUMP_ALL) || req.reserved[0] || req.reserved[1])
+	if ((req.flags & ~(VMAD_DUMP_ALL | BPROC_MOVE_STDIN)) ||
+	    req.reserved[0] || req.reserved[1])
 		return -EINVAL;
 	execmove_reap();
 	if (req.node == BPROC_NODE_NONE) {

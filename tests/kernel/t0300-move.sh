@@ -68,6 +68,26 @@ r=$?
 case $out in "memory ok"*"node 1"*) ;; *) r=1 ;; esac
 _tap $r "a 64 MiB process moves to node 1 with every byte intact" "$out"
 
+# ---- execmove: unmodified programs, stdin ------------------------------
+"$vcluster" run -- "$mt" exec 1 /bin/sh -c 'echo sh on $(cat /sys/bproc/numnodes); echo oops >&2; exit 9' \
+	>"$tmp/out" 2>"$tmp/err"
+r=$?
+is "$r:$(cat "$tmp/out"):$(cat "$tmp/err")" "9:sh on 3:oops" \
+	"bproc_execmove: the master's dynamic /bin/sh runs on node 1 (output apart, exit 9)"
+out=$(on master "$mt" exec 2 /bin/uname -n)
+is "$out" "(none)" "uname -n placed on node 2 names node 2's host"
+out=$(on master "$mt" exec 1 /no/such/program)
+is "$out" "execmove failed: No such file or directory" "execmove of a missing program: -1/ENOENT, no move"
+printf 'line one\nline two\n' | "$vcluster" run -- "$mt" execin 1 /bin/cat >"$tmp/out"
+is "$(cat "$tmp/out")" "line one
+line two" "stdin forwarded to cat on node 1"
+head -c 300000 /dev/urandom >"$tmp/in"
+"$vcluster" run -- "$mt" execin 2 /bin/cat <"$tmp/in" >"$tmp/out"
+cmp -s "$tmp/in" "$tmp/out"
+ok $? "300 KB of binary stdin through cat on node 2 come back identical"
+out=$(on master "$mt" exec 1 /bin/cat </dev/null)
+is "$?:$out" "0:" "without stdin forwarding a moved cat reads end of file"
+
 # ---- errors and permissions --------------------------------------------
 is "$(on master "$mt" fail 77)" ENODEV "move to node 77: ENODEV"
 on master sh -c 'echo unavailable > /sys/bproc/nodes/2/status'

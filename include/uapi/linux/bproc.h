@@ -391,11 +391,14 @@ struct bproc_msg_exit {
 };
 
 /*
- * struct bproc_msg_io - BPROC_MSG_IO (bpmaster->kernel, id 0)
+ * struct bproc_msg_io - BPROC_MSG_IO (id 0)
  * @pid:    a remote process.
- * @stream: 1 (stdout) or 2 (stderr): the ghost writes @data to its own
- *          descriptor @stream, i.e. where the process's output pointed
- *          on the master.  No data: end of file, the ghost closes it.
+ * @stream: bpmaster->kernel: 1 (stdout) or 2 (stderr): the ghost writes
+ *          @data to its own descriptor @stream, i.e. where the process's
+ *          output pointed on the master.  No data: end of file, the ghost
+ *          closes it.  kernel->bpmaster: 0 (stdin): what the ghost read
+ *          for the process (no data: end of file; sent at once when stdin
+ *          is not forwarded).
  * @data:   0..BPROC_MSG_MAX - 48 bytes.
  */
 struct bproc_msg_io {
@@ -466,7 +469,10 @@ struct bproc_node_access {
  * struct bproc_move_req - BPROC_IOC_MOVE (write)
  * @node:     the node to move the caller to (0..numnodes-1;
  *            BPROC_NODE_MASTER or SELF on the master: nothing to do).
- * @flags:    VMAD_DUMP_* (which read-only file mappings travel as data).
+ * @flags:    VMAD_DUMP_* (which read-only file mappings travel as data),
+ *            and BPROC_MOVE_STDIN: the ghost also forwards what its
+ *            descriptor 0 reads to the process's stdin (bpsh); without it
+ *            the process's stdin is at end of file.
  * @reserved: zero.
  *
  * Moves the calling process: it is dumped, sent through bpmaster and
@@ -484,6 +490,8 @@ struct bproc_move_req {
 	__u32 flags;
 	__u64 reserved[2];
 };
+
+#define BPROC_MOVE_STDIN	0x10000
 
 #define BPROC_IOC_MOVE		_IOW(BPROC_IOC_MAGIC, 0x20, struct bproc_move_req)
 

@@ -193,6 +193,16 @@ int bproc_execmove(int node, const char *cmd, char *const argv[],
 		   char *const envp[]);
 
 /*
+ * _bproc_move(), _bproc_execmove(): flags are BPROC_DUMP_* and
+ * BPROC_MOVE_STDIN: the ghost on the master also forwards what its stdin
+ * reads to the process's stdin (bpsh).  Without it a moved process reads
+ * end of file from its stdin.
+ */
+#define BPROC_MOVE_STDIN	0x10000
+int _bproc_execmove(int node, int flags, const char *cmd, char *const argv[],
+		    char *const envp[]);
+
+/*
  * The bproc 4 node calls.  bproc_nodestatus() returns the status's length
  * (len 0: just the length; too short: ERANGE).  Node sets returned by
  * bproc_nodelist(), bproc_nodespec() and bproc_nodefilter() are

@@ -11,6 +11,7 @@
  *                                print its wait status
  *   movetest fail NODE           try to move; print the errno name
  *   movetest exec NODE CMD ARG.. bproc_execmove(NODE, CMD, CMD ARG..)
+ *   movetest execin NODE CMD ...  the same, with stdin forwarded
  *
  * Static, so it runs anywhere; VMAD_DUMP_ALL, so it needs no file there.
  */
@@ -120,10 +121,13 @@ int main(int argc, char **argv)
 		printf("child %d status 0x%x\n", pid, status);
 		return 0;
 	}
-	if (!strcmp(argv[1], "exec") && argc >= 4) {
+	if ((!strcmp(argv[1], "exec") || !strcmp(argv[1], "execin")) &&
+	    argc >= 4) {
 		extern char **environ;
 
-		bproc_execmove(node, argv[3], argv + 3, environ);
+		_bproc_execmove(node, BPROC_DUMP_EXEC | BPROC_DUMP_OTHER |
+				(argv[1][4] ? BPROC_MOVE_STDIN : 0),
+				argv[3], argv + 3, environ);
 		printf("execmove failed: %s\n", errname(errno));
 		return 99;
 	}
