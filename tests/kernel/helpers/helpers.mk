@@ -19,3 +19,9 @@ $(B)/tests/helpers/movetest: tests/kernel/helpers/movetest.c $(B)/lib/libbproc.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -static -o $@ tests/kernel/helpers/movetest.c $(B)/lib/libbproc.a
 KTEST_HELPERS_EXTRA += $(B)/tests/helpers/movetest
+
+# tcpblast: raw TCP throughput between VMs (tests/bench/move.sh's baseline).
+$(B)/tests/helpers/tcpblast: tests/bench/tcpblast.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -static -o $@ $<
+KTEST_HELPERS_EXTRA += $(B)/tests/helpers/tcpblast

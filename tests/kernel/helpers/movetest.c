@@ -12,6 +12,11 @@
  *   movetest fail NODE           try to move; print the errno name
  *   movetest exec NODE CMD ARG.. bproc_execmove(NODE, CMD, CMD ARG..)
  *   movetest execin NODE CMD ...  the same, with stdin forwarded
+ *   movetest bench NODE MIB      time moving a MIB MiB process (fork, fill,
+ *                                move, exit at once; the parent times it up
+ *                                to its wait); prints "move MIB ms"
+ *   movetest rforkbench NODE N   N times rfork + exit + wait; prints the
+ *                                mean in ms
  *
  * Static, so it runs anywhere; VMAD_DUMP_ALL, so it needs no file there.
  */
@@ -21,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sys/bproc.h>
@@ -130,6 +136,60 @@ int main(int argc, char **argv)
 				argv[3], argv + 3, environ);
 		printf("execmove failed: %s\n", errname(errno));
 		return 99;
+	}
+	if (!strcmp(argv[1], "bench") && argc == 4) {
+		size_t len = (size_t)atoi(argv[3]) << 20, i;
+		struct timespec t0, t1;
+		int p[2], status;
+		char c;
+		pid_t pid;
+
+		if (pipe(p))
+			return 4;
+		pid = fork();
+		if (pid == 0) {
+			unsigned char *m = malloc(len);
+
+			for (i = 0; i < len; i++)
+				m[i] = (unsigned char)(i * 7 + 1);
+			close(p[0]);
+			if (write(p[1], "x", 1) != 1)
+				_exit(5);
+			if (bproc_move(node, BPROC_DUMP_ALL))
+				_exit(99);
+			_exit(m[len / 2] == (unsigned char)((len / 2) * 7 + 1) ? 0 : 3);
+		}
+		close(p[1]);
+		if (read(p[0], &c, 1) != 1)
+			return 5;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		waitpid(pid, &status, 0);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (status) {
+			printf("move failed: status 0x%x\n", status);
+			return 1;
+		}
+		printf("move %s %.1f ms\n", argv[3],
+		       (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
+		return 0;
+	}
+	if (!strcmp(argv[1], "rforkbench") && argc == 4) {
+		int n = atoi(argv[3]), k, status;
+		struct timespec t0, t1;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		for (k = 0; k < n; k++) {
+			pid_t pid = bproc_rfork(node, BPROC_DUMP_ALL);
+
+			if (pid == 0)
+				_exit(0);
+			if (pid < 0 || waitpid(pid, &status, 0) != pid || status)
+				return 1;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		printf("rfork+exit+wait %.1f ms\n",
+		       ((t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6) / n);
+		return 0;
 	}
 	if (!strcmp(argv[1], "fail")) {
 		if (bproc_move(node, BPROC_DUMP_ALL) == 0) {
