@@ -5,7 +5,7 @@
 # sbin).  bpmaster, bpslave, bpsh, bpstat, bpctl and bpcp arrive with the
 # issues that build them.
 
-COMMANDS := bpcheckpoint bprestart bpstat bpctl bplib
+COMMANDS := bpcheckpoint bprestart bpstat bpctl bplib bpsh
 DAEMONS := bpmaster bpslave
 
 # Extra objects a command links besides libbproc (OBJS_<name>).
