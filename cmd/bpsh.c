@@ -18,6 +18,12 @@
  * the node number (-p), or each node's output in node order (-s: the current
  * node's output is relayed at once, the others' held in memory).
  *
+ * Input: the ghosts forward what their stdin reads (BPROC_MOVE_STDIN).  With
+ * one node the child keeps bpsh's stdin; with several, each child gets a
+ * pipe and bpsh copies its stdin into all of them, as bproc 4 did (one
+ * shared stdin would give each process a random part of it).  -n and -N
+ * give every process /dev/null.
+ *
  * Signals: SIGCHLD and the signals bpsh passes on arrive through a
  * signalfd in the same loop.  SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1
  * and SIGUSR2 sent to bpsh go to every child still running, except those
@@ -95,6 +101,8 @@ struct job {
 	bool reaped;
 	bool done; /* reported */
 	struct stream s[NSTREAMS];
+	int infd; /* write end of its stdin pipe (bpsh copies); -1 */
+	size_t inoff; /* how much of in.buf it has been given */
 	struct buf held; /* -s */
 	struct seg *segs;
 	size_t nsegs;
@@ -111,8 +119,25 @@ static struct {
 	size_t bufsize; /* -b */
 } o = { .bufsize = DEFAULT_BUFSIZE };
 
+/* The placement flags of bproc_execmove(), and the ghost's stdin. */
+#define EXECMOVE_FLAGS (BPROC_DUMP_EXEC | BPROC_DUMP_OTHER)
+
 static struct job *jobs;
 static int njobs;
+static int stdin_mode; /* STDIN_* */
+
+enum {
+	STDIN_NULL, /* -n, -N: /dev/null */
+	STDIN_SHARED, /* one child: bpsh's own stdin */
+	STDIN_COPIED, /* several: a pipe each, bpsh copies */
+};
+
+/* STDIN_COPIED: bpsh's stdin, read into buf while a child can take it. */
+static struct {
+	int fd; /* 0, or -1 at EOF */
+	char *buf; /* o.bufsize bytes */
+	size_t len;
+} in = { .fd = -1 };
 static int current; /* -s: the job whose output is relayed now */
 static bool relay; /* the children write into pipes bpsh reads */
 static bool out_dead[NSTREAMS]; /* a write to bpsh's fd 1 or 2 failed */
@@ -315,12 +340,14 @@ static void begin_turn(struct job *j)
 
 /* In the child: never returns.  Tells the parent errno through @sfd. */
 static void child(struct job *j, const char *path, char **argv, int sfd,
-		  int out[NSTREAMS])
+		  int out[NSTREAMS], int infd)
 {
 	char rank[16];
 	int err, fd, i;
 
-	if (o.stdin_null || o.no_io) {
+	if (infd >= 0 && dup2(infd, STDIN_FILENO) < 0)
+		goto fail;
+	if (stdin_mode == STDIN_NULL) {
 		fd = open("/dev/null", O_RDONLY);
 		if (fd < 0 || dup2(fd, STDIN_FILENO) < 0)
 			goto fail;
@@ -345,8 +372,11 @@ static void child(struct job *j, const char *path, char **argv, int sfd,
 	sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	if (j->node == BPROC_NODE_MASTER)
 		execv(path, argv);
+	else if (stdin_mode == STDIN_NULL)
+		_bproc_execmove(j->node, EXECMOVE_FLAGS, path, argv, environ);
 	else
-		bproc_execmove(j->node, path, argv, environ);
+		_bproc_execmove(j->node, EXECMOVE_FLAGS | BPROC_MOVE_STDIN,
+				path, argv, environ);
 fail:
 	err = errno;
 	if (write(sfd, &err, sizeof(err)) != sizeof(err))
@@ -357,7 +387,7 @@ fail:
 /* Start @j's child.  A failure to start is @j->err, not a return value. */
 static void start(struct job *j, const char *path, char **argv)
 {
-	int sp[2], p[NSTREAMS][2], out[NSTREAMS], i;
+	int sp[2], p[NSTREAMS][2], out[NSTREAMS], ip[2] = { -1, -1 }, i;
 
 	for (i = 0; i < NSTREAMS; i++) {
 		p[i][0] = -1;
@@ -366,6 +396,10 @@ static void start(struct job *j, const char *path, char **argv)
 	if (pipe2(sp, O_CLOEXEC) < 0) {
 		j->err = errno;
 		return;
+	}
+	if (stdin_mode == STDIN_COPIED && pipe2(ip, O_CLOEXEC) < 0) {
+		j->err = errno;
+		goto out;
 	}
 	for (i = 0; relay && i < NSTREAMS; i++) {
 		if (pipe2(p[i], O_CLOEXEC) < 0) {
@@ -382,9 +416,15 @@ static void start(struct job *j, const char *path, char **argv)
 		goto out;
 	}
 	if (j->pid == 0)
-		child(j, path, argv, sp[1], out);
+		child(j, path, argv, sp[1], out, ip[0]);
 	j->startfd = sp[0];
 	sp[0] = -1;
+	if (ip[1] >= 0) {
+		/* bpsh writes only what poll() says fits */
+		fcntl(ip[1], F_SETFL, O_NONBLOCK);
+		j->infd = ip[1];
+		ip[1] = -1;
+	}
 	for (i = 0; i < NSTREAMS; i++) {
 		j->s[i].fd = p[i][0];
 		p[i][0] = -1;
@@ -393,12 +433,88 @@ out:
 	if (sp[0] >= 0)
 		close(sp[0]);
 	close(sp[1]);
+	for (i = 0; i < 2; i++)
+		if (ip[i] >= 0)
+			close(ip[i]);
 	for (i = 0; i < NSTREAMS; i++) {
 		if (p[i][0] >= 0)
 			close(p[i][0]);
 		if (p[i][1] >= 0)
 			close(p[i][1]);
 	}
+}
+
+/* ---- copying stdin (STDIN_COPIED) ---------------------------------- */
+
+/* Drop what every child has been given; stop when no child takes more. */
+static void in_compact(void)
+{
+	size_t min = in.len;
+	bool any = false;
+	int i;
+
+	for (i = 0; i < njobs; i++) {
+		if (jobs[i].infd < 0)
+			continue;
+		any = true;
+		if (jobs[i].inoff < min)
+			min = jobs[i].inoff;
+	}
+	if (!any)
+		in.fd = -1; /* nobody reads: leave the rest of stdin alone */
+	if (!min)
+		return;
+	memmove(in.buf, in.buf + min, in.len - min);
+	in.len -= min;
+	for (i = 0; i < njobs; i++)
+		if (jobs[i].infd >= 0)
+			jobs[i].inoff -= min;
+}
+
+static void in_close(struct job *j)
+{
+	close(j->infd);
+	j->infd = -1;
+}
+
+/* At the end of bpsh's stdin, a child that has had everything gets EOF. */
+static void in_close_finished(void)
+{
+	int i;
+
+	for (i = 0; in.fd < 0 && i < njobs; i++)
+		if (jobs[i].infd >= 0 && jobs[i].inoff == in.len)
+			in_close(&jobs[i]);
+}
+
+static void in_read(void)
+{
+	ssize_t n;
+
+	n = read(in.fd, in.buf + in.len, o.bufsize - in.len);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0)
+		in.fd = -1;
+	else
+		in.len += (size_t)n;
+	in_close_finished();
+}
+
+/* Give @j what it has not had yet. */
+static void in_write(struct job *j)
+{
+	ssize_t n;
+
+	n = write(j->infd, in.buf + j->inoff, in.len - j->inoff);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n < 0) /* EPIPE: it will read no more */
+		in_close(j);
+	else
+		j->inoff += (size_t)n;
+	in_close_finished();
+	in_compact();
 }
 
 /* ---- the loop ---------------------------------------------------- */
@@ -428,6 +544,10 @@ static void check_done(struct job *j)
 	if (j->done || !job_finished(j))
 		return;
 	j->done = true;
+	if (j->infd >= 0) {
+		in_close(j);
+		in_compact();
+	}
 	if (!j->err && WIFSIGNALED(j->status)) {
 		sig = WTERMSIG(j->status);
 		name = sigabbrev_np(sig);
@@ -570,7 +690,9 @@ static void drop_dead_streams(void)
 /* What the loop polls: pfd[i] belongs to who[i], what[i] of it. */
 static struct pollfd *pfd;
 static struct job **who;
-static int *what; /* -1: the start pipe; 0, 1: a stream */
+static int *what; /* W_*, or 0, 1: a stream */
+
+enum { W_START = -1, W_STDIN = -2, W_IN = -3 };
 
 static void watch(int n, int fd, struct job *j, int w)
 {
@@ -584,7 +706,7 @@ static void watch(int n, int fd, struct job *j, int w)
 /* Run until every job is over.  Returns 0, or -1 after a message. */
 static int loop(int sfd)
 {
-	size_t max = (size_t)(1 + 3 * njobs);
+	size_t max = (size_t)(2 + 4 * njobs);
 	int i, k, n, left;
 
 	pfd = xrealloc(NULL, max * sizeof(*pfd));
@@ -595,13 +717,19 @@ static int loop(int sfd)
 		left = 0;
 		n = 0;
 		watch(n++, sfd, NULL, 0);
+		if (in.fd >= 0 && in.len < o.bufsize)
+			watch(n++, in.fd, NULL, W_IN);
 		for (i = 0; i < njobs; i++) {
 			struct job *j = &jobs[i];
 
 			if (!j->done)
 				left++;
 			if (j->startfd >= 0)
-				watch(n++, j->startfd, j, -1);
+				watch(n++, j->startfd, j, W_START);
+			if (j->infd >= 0 && j->inoff < in.len) {
+				watch(n++, j->infd, j, W_STDIN);
+				pfd[n - 1].events = POLLOUT;
+			}
 			for (k = 0; k < NSTREAMS; k++)
 				if (j->s[k].fd >= 0)
 					watch(n++, j->s[k].fd, j, k);
@@ -619,7 +747,13 @@ static int loop(int sfd)
 		for (i = 1; i < n; i++) {
 			if (!pfd[i].revents)
 				continue;
-			if (what[i] < 0) {
+			if (what[i] == W_IN) {
+				if (in.fd >= 0)
+					in_read();
+			} else if (what[i] == W_STDIN) {
+				if (who[i]->infd >= 0)
+					in_write(who[i]);
+			} else if (what[i] == W_START) {
 				if (who[i]->startfd >= 0)
 					read_start(who[i]);
 			} else if (who[i]->s[what[i]].fd >= 0) {
@@ -883,8 +1017,18 @@ static int run(const struct bproc_node_set_t *ns, const char *path, char **cmd)
 		jobs[i].startfd = -1;
 		jobs[i].s[0].fd = -1;
 		jobs[i].s[1].fd = -1;
+		jobs[i].infd = -1;
 	}
 	relay = !o.no_io && (o.linebuf || o.seq);
+	if (o.stdin_null || o.no_io) {
+		stdin_mode = STDIN_NULL;
+	} else if (njobs == 1) {
+		stdin_mode = STDIN_SHARED;
+	} else {
+		stdin_mode = STDIN_COPIED;
+		in.fd = STDIN_FILENO;
+		in.buf = xrealloc(NULL, o.bufsize);
+	}
 	scratch = xrealloc(NULL, o.bufsize);
 	sfd = setup_signals();
 	if (sfd < 0)

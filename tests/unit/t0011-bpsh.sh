@@ -179,7 +179,19 @@ check "-d -p: stderr and messages in their node's turn" "-1	$dashes
 run -N -1 sh -c 'echo hi; echo err >&2; exit 3'
 check "-N: no output, the exit code kept" "3 " "$rc $(out)$(err)"
 check "default: stdin is bpsh's" data "$(echo data | "$bpsh" -1 cat)"
+head -c 300000 /dev/urandom >"$d/in"
+sum=$(md5sum <"$d/in")
+check "several: each process reads all of stdin" "$sum
+$sum
+$sum" "$("$bpsh" master,master,master md5sum <"$d/in")"
+check "several: one that stops reading is left out" "$sum" \
+	"$("$bpsh" master,master,master sh -c '[ $BPROC_RANK = 1 ] && exec md5sum
+		head -c 10 >/dev/null' <"$d/in")"
+check "several: stdin at EOF" "0 0" \
+	"$("$bpsh" master,master sh -c 'wc -c' </dev/null | tr '\n' ' ' | sed 's/ $//')"
 check "-n: stdin from /dev/null" "" "$(echo data | "$bpsh" -n -1 cat)"
+check "-n: stdin from /dev/null, several" "" \
+	"$(echo data | "$bpsh" -n master,master cat)"
 check "-N: stdin from /dev/null" "" "$(echo data | "$bpsh" -N -1 cat)"
 run -t -1 true
 grep -Eqx '[0-9]+\.[0-9]{6}' "$d/err"
