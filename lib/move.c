@@ -4,6 +4,7 @@
  * on /dev/bproc/control (Documentation/process-space.md).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <time.h>
 #include <signal.h>
@@ -171,4 +172,66 @@ int _bproc_execmove(int node, int flags, const char *cmd, char *const argv[],
 	ioctl(cfd, BPROC_IOC_EXECMOVE, &req);
 	errno = err;
 	return -1;
+}
+
+/*
+ * bproc_pidnode() - where process @pid runs: a node number, or
+ * BPROC_NODE_MASTER (-1) for a process on the master.  -1 with errno is
+ * indistinguishable from the master only for a failed call: ESRCH (no such
+ * process), ENOSYS (bproc not loaded); set errno to 0 first to tell.
+ */
+int bproc_pidnode(int pid)
+{
+	char rel[32], buf[16];
+
+	if (pid <= 0) {
+		errno = ESRCH;
+		return -1;
+	}
+	snprintf(rel, sizeof(rel), "%d/node", pid);
+	if (bproc_lib_read(bproc_lib_procfs(), rel, buf, sizeof(buf)) < 0) {
+		if (errno == ENOENT)
+			errno = ESRCH;
+		return -1;
+	}
+	return atoi(buf);
+}
+
+/*
+ * bproc_proclist() - the remote processes on @node (BPROC_NODE_ANY: on every
+ * node): their count, and in *@list a malloc'd array of them (free() it).
+ * -1 with errno on failure.
+ */
+int bproc_proclist(int node, struct bproc_proc_info_t **list)
+{
+	struct bproc_proc_info_t *a = NULL, *p;
+	char path[256];
+	int n = 0, pid, nd;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/processes", bproc_lib_procfs());
+	f = fopen(path, "re");
+	if (!f) {
+		if (errno == ENOENT)
+			errno = ENOSYS;
+		return -1;
+	}
+	while (fscanf(f, "%d %d", &pid, &nd) == 2) {
+		if (node != BPROC_NODE_ANY && nd != node)
+			continue;
+		p = realloc(a, (n + 1) * sizeof(*a));
+		if (!p) {
+			free(a);
+			fclose(f);
+			errno = ENOMEM;
+			return -1;
+		}
+		a = p;
+		a[n].pid = pid;
+		a[n].node = nd;
+		n++;
+	}
+	fclose(f);
+	*list = a;
+	return n;
 }

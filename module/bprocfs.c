@@ -3,6 +3,8 @@
  * bprocfs: the module's small file system, mounted on /proc/bproc.
  *
  *   /proc/bproc/libraries     the remote-file list (vmad_libs.c)
+ *   /proc/bproc/processes     "PID NODE" of every remote process (ghost.c)
+ *   /proc/bproc/<pid>/node    where <pid> runs: a node, or -1 (the master)
  *   /proc/bproc/<pid>/image   the VMADump image of a stopped process
  *
  * A module cannot add entries under /proc/<pid>/, and procfs has no hook
@@ -57,14 +59,17 @@
 #include <linux/uaccess.h>
 #include <linux/bproc_image.h>
 
+#include <linux/seq_file.h>
+
 #include "internal.h"
 
 #define BPROC_FS_MAGIC		0x62707266	/* "bprf" */
 #define BPROC_FS_ROOT_INO	1
 
-/* Root directory positions: ".", "..", "libraries", then PID + 3. */
+/* Root directory positions: ".", "..", "libraries", "processes", then PID + 4. */
 #define BPROC_FS_POS_LIBS	2
-#define BPROC_FS_POS_PIDS	3
+#define BPROC_FS_POS_PROCS	3
+#define BPROC_FS_POS_PIDS	4
 #define BPROC_FS_POS_END	((loff_t)PID_MAX_LIMIT + BPROC_FS_POS_PIDS)
 
 static struct proc_dir_entry *bproc_fs_mount_point;
@@ -212,6 +217,42 @@ static const struct file_operations bproc_image_fops = {
 };
 
 /* ------------------------------------------------------------------ */
+/* /proc/bproc/<pid>/node and /proc/bproc/processes                   */
+/* ------------------------------------------------------------------ */
+
+static int bproc_node_show(struct seq_file *m, void *unused)
+{
+	struct pid *pid = m->private;
+
+	seq_printf(m, "%d\n", bproc_ghost_node(pid_nr(pid)));
+	return 0;
+}
+
+static int bproc_node_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, bproc_node_show, inode->i_private);
+}
+
+static const struct file_operations bproc_node_fops = {
+	.open = bproc_node_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static int bproc_processes_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, bproc_ghosts_show, NULL);
+}
+
+static const struct file_operations bproc_processes_fops = {
+	.open = bproc_processes_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+/* ------------------------------------------------------------------ */
 /* Inodes and dentries                                                */
 /* ------------------------------------------------------------------ */
 
@@ -314,6 +355,13 @@ static struct dentry *bproc_fs_pid_lookup(struct inode *dir,
 		if (!inode)
 			return ERR_PTR(-ENOMEM);
 		inode->i_fop = &bproc_image_fops;
+	} else if (dentry->d_name.len == 4 &&
+		   !memcmp(dentry->d_name.name, "node", 4)) {
+		inode = bproc_fs_new_inode(dir->i_sb, S_IFREG | 0444,
+					   get_pid(dir->i_private));
+		if (!inode)
+			return ERR_PTR(-ENOMEM);
+		inode->i_fop = &bproc_node_fops;
 	}
 	return d_splice_alias(inode, dentry);
 }
@@ -324,6 +372,11 @@ static int bproc_fs_pid_readdir(struct file *file, struct dir_context *ctx)
 		return 0;
 	if (ctx->pos == 2) {
 		if (!dir_emit(ctx, "image", 5, BPROC_FS_ROOT_INO + 1, DT_REG))
+			return 0;
+		ctx->pos++;
+	}
+	if (ctx->pos == 3) {
+		if (!dir_emit(ctx, "node", 4, BPROC_FS_ROOT_INO + 2, DT_REG))
 			return 0;
 		ctx->pos++;
 	}
@@ -373,6 +426,12 @@ static struct dentry *bproc_fs_root_lookup(struct inode *dir,
 		if (!inode)
 			return ERR_PTR(-ENOMEM);
 		inode->i_fop = &bproc_vmad_libs_fops;
+	} else if (dentry->d_name.len == 9 &&
+		   !memcmp(dentry->d_name.name, "processes", 9)) {
+		inode = bproc_fs_new_inode(dir->i_sb, S_IFREG | 0444, NULL);
+		if (!inode)
+			return ERR_PTR(-ENOMEM);
+		inode->i_fop = &bproc_processes_fops;
 	} else {
 		nr = bproc_fs_name_to_pid(&dentry->d_name);
 		pid = nr ? bproc_fs_get_process(nr) : NULL;
@@ -389,8 +448,8 @@ static struct dentry *bproc_fs_root_lookup(struct inode *dir,
 }
 
 /*
- * ".", "..", "libraries", then the processes of the caller's PID namespace
- * in PID order; the position after the one of PID n is n + 3, so a listing
+ * ".", "..", "libraries", "processes", then the processes of the caller's PID namespace
+ * in PID order; the position after the one of PID n is n + 4, so a listing
  * read in several calls goes on from the next PID, whatever exited meanwhile.
  */
 static int bproc_fs_root_readdir(struct file *file, struct dir_context *ctx)
@@ -403,6 +462,12 @@ static int bproc_fs_root_readdir(struct file *file, struct dir_context *ctx)
 		return 0;
 	if (ctx->pos == BPROC_FS_POS_LIBS) {
 		if (!dir_emit(ctx, "libraries", 9, BPROC_FS_ROOT_INO + 1,
+			      DT_REG))
+			return 0;
+		ctx->pos++;
+	}
+	if (ctx->pos == BPROC_FS_POS_PROCS) {
+		if (!dir_emit(ctx, "processes", 9, BPROC_FS_ROOT_INO + 2,
 			      DT_REG))
 			return 0;
 		ctx->pos++;

@@ -41,6 +41,7 @@
 #include <linux/mman.h>
 #include <linux/pid.h>
 #include <linux/poll.h>
+#include <linux/seq_file.h>
 #include <linux/resource.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
@@ -94,6 +95,7 @@ struct ghost_io {
  * @in_wait:  whose wake sets @in_ready and wakes @wq.
  * @in_wqh:
  * @in_ready: @in may have something to read.
+ * @moved:    the process runs on @node (not just on its way there).
  */
 struct bproc_ghost {
 	struct list_head list;
@@ -110,6 +112,7 @@ struct bproc_ghost {
 	wait_queue_entry_t in_wait;
 	wait_queue_head_t *in_wqh;
 	bool in_ready;
+	bool moved;
 };
 
 /* Every ghost, and moves in flight; bproc_ghosts_lock protects the list. */
@@ -181,6 +184,31 @@ void bproc_ghost_exit(int pid, int status)
 		wake_up(&g->wq);
 	}
 	spin_unlock(&bproc_ghosts_lock);
+}
+
+int bproc_ghost_node(int pid)
+{
+	struct bproc_ghost *g;
+	int node = BPROC_NODE_MASTER;
+
+	spin_lock(&bproc_ghosts_lock);
+	g = ghost_find_locked(pid);
+	if (g && READ_ONCE(g->moved))
+		node = g->node;
+	spin_unlock(&bproc_ghosts_lock);
+	return node;
+}
+
+int bproc_ghosts_show(struct seq_file *m, void *unused)
+{
+	struct bproc_ghost *g;
+
+	spin_lock(&bproc_ghosts_lock);
+	list_for_each_entry(g, &bproc_ghosts, list)
+		if (READ_ONCE(g->moved))
+			seq_printf(m, "%d %d\n", g->pid, g->node);
+	spin_unlock(&bproc_ghosts_lock);
+	return 0;
 }
 
 void bproc_ghosts_kill_all(void)
@@ -736,6 +764,7 @@ static long ghost_move(int node, u32 flags)
 	}
 
 	/* The process runs on the node now: this is its ghost. */
+	WRITE_ONCE(g->moved, true);
 	ghost_close_fds();
 	code = ghost_shrink();
 	if (IS_ERR_VALUE(code)) {

@@ -210,6 +210,11 @@ long bproc_ghost_execmove_ioctl(struct bproc_move_req __user *ureq);
 void bproc_ghost_exit(int pid, int status);
 /* bpmaster brings output of remote process @pid for descriptor @stream. */
 int bproc_ghost_io(int pid, u32 stream, const void *data, size_t len);
+/* Where process @pid (initial namespace) runs: a node, or BPROC_NODE_MASTER. */
+int bproc_ghost_node(int pid);
+struct seq_file;
+/* /proc/bproc/processes: "PID NODE" for every remote process. */
+int bproc_ghosts_show(struct seq_file *m, void *unused);
 /* bpmaster is gone: every ghost ends as killed by SIGKILL. */
 void bproc_ghosts_kill_all(void);
 int bproc_ghost_init(void);

@@ -43,6 +43,12 @@ is "$(on master sh -c "tr '\\0' ' ' < /proc/$pid/cmdline")" \
 rss=$(on master sh -c "sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' /proc/$pid/status")
 ok $([ "${rss:-999}" -le 16 ]; echo $?) "the ghost's RSS is a few pages ($rss kB)"
 is "$(on master cat /sys/bproc/stats/ghosts)" 1 "one ghost counted"
+is "$(on master cat /proc/bproc/processes)" "$pid 1" "/proc/bproc/processes: '$pid 1'"
+is "$(on master cat /proc/bproc/$pid/node)" 1 "/proc/bproc/$pid/node: 1"
+is "$(on master cat /proc/bproc/1/node)" -1 "/proc/bproc/1/node: -1 (init runs on the master)"
+out=$(on master bpstat -p)
+case $out in *"$pid"*1*) r=0 ;; *) r=1 ;; esac
+_tap $r "bpstat -p lists it on node 1" "$out"
 on 1 sh -c "ps | grep -q '[m]ovetest sleep'"
 ok $? "node 1 runs it"
 for sig in TERM INT HUP USR1 USR2 KILL; do
@@ -121,6 +127,7 @@ wait $waiter 2>/dev/null
 ok $? "node 0 back"
 
 is "$(on master cat /sys/bproc/stats/ghosts)" 0 "no ghost left"
+is "$(on master cat /proc/bproc/processes)" "" "/proc/bproc/processes is empty again"
 stats_zero master
 stats_zero 1
 

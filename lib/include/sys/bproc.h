@@ -192,6 +192,17 @@ int bproc4_rfork(int node);
 int bproc_execmove(int node, const char *cmd, char *const argv[],
 		   char *const envp[]);
 
+/* A remote process (bproc_proclist()). */
+struct bproc_proc_info_t {
+	int pid;
+	int node;
+};
+
+/* Where @pid runs: a node, or BPROC_NODE_MASTER; -1/ESRCH if none. */
+int bproc_pidnode(int pid);
+/* The remote processes on @node (BPROC_NODE_ANY: all); free(*list). */
+int bproc_proclist(int node, struct bproc_proc_info_t **list);
+
 /*
  * _bproc_move(), _bproc_execmove(): flags are BPROC_DUMP_* and
  * BPROC_MOVE_STDIN: the ghost on the master also forwards what its stdin

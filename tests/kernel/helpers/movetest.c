@@ -84,6 +84,7 @@ int main(int argc, char **argv)
 			return 99;
 		}
 		printf("sleeping %d\n", getpid());
+		fflush(stdout);
 		for (;;)
 			pause();
 	}
