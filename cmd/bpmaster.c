@@ -552,6 +552,29 @@ static bool slave_exit(struct slave *s, const struct bpwire_msg *m)
 	return true;
 }
 
+/* A remote stop: its ghost stops too (continues come from the ghost). */
+static bool slave_pstate(struct slave *s, const struct bpwire_msg *m)
+{
+	struct rproc *r = rproc_by_pid(m->u.pstate.pid);
+	struct bproc_msg_pstate k;
+	int err;
+
+	if (!r || r->node != s->node || r->move_id ||
+	    m->u.pstate.state != BPWIRE_PSTATE_STOPPED)
+		return true;
+	memset(&k, 0, sizeof(k));
+	k.hdr.len = sizeof(k);
+	k.hdr.type = BPROC_MSG_PSTATE;
+	k.hdr.src = s->node;
+	k.hdr.dst = BPROC_NODE_MASTER;
+	k.pid = r->pid;
+	k.sig = m->u.pstate.sig;
+	err = bpd_kdev_write(M.kfd, &k, sizeof(k));
+	if (err)
+		bpd_warn("cannot stop the ghost of %d: %s", r->pid, strerror(-err));
+	return true;
+}
+
 static bool slave_io(struct slave *s, const struct bpwire_msg *m)
 {
 	static unsigned char buf[BPROC_MSG_MAX];
@@ -629,10 +652,7 @@ static bool slave_frame(struct slave *s, const struct bpwire_msg *m)
 	case BPWIRE_IO:
 		return slave_io(s, m);
 	case BPWIRE_PSTATE:
-		bpd_debug("node %d: process %d %s (not passed on yet)", s->node,
-			  m->u.pstate.pid, m->u.pstate.state == BPWIRE_PSTATE_STOPPED ?
-			  "stopped" : "continued");
-		return true;
+		return slave_pstate(s, m);
 	default:
 		bpd_warn("%s: protocol error: unexpected %s", s->c.peer,
 			 bpwire_type_name(m->hdr.type));

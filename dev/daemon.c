@@ -392,6 +392,18 @@ static int bproc_msg_exit(struct bproc_chan *ch,
 	return 0;
 }
 
+static int bproc_msg_pstate(struct bproc_chan *ch,
+			    const struct bproc_msg_hdr *hdr)
+{
+	const struct bproc_msg_pstate *m = (const void *)hdr;
+
+	if (hdr->flags || m->reserved[0] || m->reserved[1] ||
+	    m->pid <= 0 || m->pid > BPROC_PID_MAX || m->sig < 1 || m->sig > 64)
+		return -EINVAL;
+	bproc_ghost_stopped(m->pid, m->sig);
+	return 0;
+}
+
 static int bproc_msg_io(struct bproc_chan *ch, const struct bproc_msg_hdr *hdr)
 {
 	const struct bproc_msg_io *m = (const void *)hdr;
@@ -457,6 +469,14 @@ static const struct bproc_msg_handler bproc_msg_table[] = {
 		.min_len	= sizeof(struct bproc_msg_exit),
 		.max_len	= sizeof(struct bproc_msg_exit),
 		.handle		= bproc_msg_exit,
+	},
+	[BPROC_MSG_PSTATE] = {
+		.name		= "PSTATE",
+		.devices	= BPROC_ON_MASTER,
+		.states		= BPROC_IN_READY,
+		.min_len	= sizeof(struct bproc_msg_pstate),
+		.max_len	= sizeof(struct bproc_msg_pstate),
+		.handle		= bproc_msg_pstate,
 	},
 	[BPROC_MSG_IO] = {
 		.name		= "IO",

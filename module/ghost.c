@@ -36,6 +36,7 @@
 #include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/anon_inodes.h>
 #include <linux/binfmts.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
@@ -56,6 +57,7 @@
 #include <linux/tracepoint.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 
 #include <asm/ptrace.h>
 #include <asm/syscall.h>
@@ -96,6 +98,11 @@ struct ghost_io {
  * @in_wqh:
  * @in_ready: @in may have something to read.
  * @moved:    the process runs on @node (not just on its way there).
+ * @stop_sig: the remote process stopped with this signal: so must the
+ *            ghost (under @lock).
+ * @code:     the ghost's code page.
+ * @resume_fd: the descriptor a stopped ghost re-enters its loop through
+ *            (BPROC_IOC_GHOST, by syscall restart), -1 until needed.
  */
 struct bproc_ghost {
 	struct list_head list;
@@ -113,6 +120,9 @@ struct bproc_ghost {
 	wait_queue_head_t *in_wqh;
 	bool in_ready;
 	bool moved;
+	int stop_sig;
+	unsigned long code;
+	int resume_fd;
 };
 
 /* Every ghost, and moves in flight; bproc_ghosts_lock protects the list. */
@@ -181,6 +191,19 @@ void bproc_ghost_exit(int pid, int status)
 			g->status = status;
 		}
 		spin_unlock(&g->lock);
+		wake_up(&g->wq);
+	}
+	spin_unlock(&bproc_ghosts_lock);
+}
+
+void bproc_ghost_stopped(int pid, int sig)
+{
+	struct bproc_ghost *g;
+
+	spin_lock(&bproc_ghosts_lock);
+	g = ghost_find_locked(pid);
+	if (g) {
+		WRITE_ONCE(g->stop_sig, sig);
 		wake_up(&g->wq);
 	}
 	spin_unlock(&bproc_ghosts_lock);
@@ -356,6 +379,62 @@ static int move_stream(struct bproc_chan *ch, u64 id,
 /* Becoming a ghost                                                   */
 /* ------------------------------------------------------------------ */
 
+/*
+ * Files a ghost closes are released by a kernel worker.  The last fput()
+ * of a file in a user task is deferred to its next return to user mode
+ * (task work), which a ghost, asleep in the kernel, does not make: a pipe's
+ * reader on the master would not see end of file until the ghost ended.
+ * From a kernel thread fput() goes to the delayed-fput list, which
+ * flush_delayed_fput() runs at once.
+ */
+static struct workqueue_struct *ghost_wq;
+
+struct ghost_fput {
+	struct work_struct work;
+	unsigned int n;
+	struct file *files[];
+};
+
+static void ghost_fput_work(struct work_struct *work)
+{
+	struct ghost_fput *gf = container_of(work, struct ghost_fput, work);
+	unsigned int i;
+
+	for (i = 0; i < gf->n; i++)
+		fput(gf->files[i]);
+	flush_delayed_fput();
+	kfree(gf);
+}
+
+/* Release @n files (references the caller gives away) now. */
+static void ghost_fput_now(struct file **files, unsigned int n)
+{
+	struct ghost_fput *gf;
+	unsigned int i;
+
+	if (!n)
+		return;
+	gf = kmalloc(struct_size(gf, files, n), GFP_KERNEL);
+	if (!gf) {
+		for (i = 0; i < n; i++)
+			fput(files[i]);	/* released when the ghost ends */
+		return;
+	}
+	INIT_WORK(&gf->work, ghost_fput_work);
+	gf->n = n;
+	memcpy(gf->files, files, n * sizeof(*files));
+	queue_work(ghost_wq, &gf->work);
+}
+
+/* Close descriptor @fd of the ghost, releasing its file now. */
+static void ghost_close_fd(unsigned int fd)
+{
+	struct file *f = close_fd_get_file(fd);
+
+	if (f)
+		ghost_fput_now(&f, 1);
+}
+
 static int ghost_any_fd(const void *unused, struct file *file, unsigned int fd)
 {
 	return fd + 1;
@@ -364,10 +443,22 @@ static int ghost_any_fd(const void *unused, struct file *file, unsigned int fd)
 /* Close every descriptor but 0, 1 and 2: the process lost them by moving. */
 static void ghost_close_fds(void)
 {
+	struct file *batch[64];
+	unsigned int n = 0;
 	int fd;
 
-	while ((fd = iterate_fd(current->files, 3, ghost_any_fd, NULL)) > 0)
-		close_fd(fd - 1);
+	while ((fd = iterate_fd(current->files, 3, ghost_any_fd, NULL)) > 0) {
+		struct file *f = close_fd_get_file(fd - 1);
+
+		if (!f)
+			continue;
+		batch[n++] = f;
+		if (n == ARRAY_SIZE(batch)) {
+			ghost_fput_now(batch, n);
+			n = 0;
+		}
+	}
+	ghost_fput_now(batch, n);
 }
 
 /*
@@ -480,7 +571,7 @@ static void ghost_write(struct ghost_io *io)
 	size_t done = 0;
 
 	if (!io->len) {
-		close_fd(io->stream);
+		ghost_close_fd(io->stream);
 		return;
 	}
 	f = fget(io->stream);
@@ -549,7 +640,7 @@ static void ghost_in_stop(struct bproc_ghost *g)
 		remove_wait_queue(g->in_wqh, &g->in_wait);
 	g->in_wqh = NULL;
 	if (g->in)
-		fput(g->in);
+		ghost_fput_now(&g->in, 1);
 	g->in = NULL;
 }
 
@@ -590,7 +681,8 @@ static bool ghost_has_work(struct bproc_ghost *g)
 	spin_lock(&g->lock);
 	work = g->exited || !list_empty(&g->io);
 	spin_unlock(&g->lock);
-	return work || (g->in && READ_ONCE(g->in_ready));
+	return work || READ_ONCE(g->stop_sig) ||
+	       (g->in && READ_ONCE(g->in_ready));
 }
 
 /* Every catchable signal gets @handler, so that every signal queues. */
@@ -608,17 +700,12 @@ static void ghost_catch_all(__sighandler_t handler)
  * __NR_exit_group with regs pointing at the code page (normal exit), or
  * anything with a fatal signal queued.
  */
+static long ghost_loop(struct bproc_ghost *g);
+
 static long ghost_run(struct bproc_ghost *g, unsigned long code, bool in)
 {
-	struct pt_regs *regs = task_pt_regs(current);
-	kernel_siginfo_t info;
-	enum pid_type type;
-	sigset_t none;
-	int sig, status;
-
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	ghost_catch_all((__sighandler_t)code);
+	g->code = code;
+	g->resume_fd = -1;
 	/* A ghost killed by a core-dumping signal dumps nothing. */
 	task_lock(current->group_leader);
 	current->signal->rlim[RLIMIT_CORE].rlim_cur = 0;
@@ -633,6 +720,92 @@ static long ghost_run(struct bproc_ghost *g, unsigned long code, bool in)
 	} else {
 		ghost_send_stdin(g, NULL, 0);
 	}
+	return ghost_loop(g);
+}
+
+static long ghost_resume_ioctl(struct file *file, unsigned int cmd,
+			       unsigned long arg);
+
+static const struct file_operations ghost_resume_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= ghost_resume_ioctl,
+	.llseek		= noop_llseek,
+};
+
+/*
+ * The remote process stopped with @sig: stop the ghost the same way, so
+ * that its parent's waitpid(WUNTRACED) sees it.  The ghost leaves the
+ * kernel with @sig pending at its default action and every other signal
+ * blocked (they stay queued: the ghost forwards them once it runs again),
+ * and with its registers set up so that the syscall restart after SIGCONT
+ * is ioctl(resume_fd, BPROC_IOC_GHOST) from its code page, back into
+ * ghost_loop().  Returns what the interrupted syscall returns.
+ */
+static long ghost_stop(struct bproc_ghost *g, int sig)
+{
+	struct pt_regs *regs = task_pt_regs(current);
+	sigset_t blocked;
+
+	if (g->resume_fd < 0) {
+		g->resume_fd = anon_inode_getfd("[bproc-ghost]", &ghost_resume_fops,
+						NULL, O_RDWR);
+		if (g->resume_fd < 0)
+			return ghost_loop(g);	/* cannot stop: keep going */
+	}
+	sigfillset(&blocked);
+	sigdelsetmask(&blocked, sigmask(SIGKILL) | sigmask(SIGSTOP) |
+		      sigmask(SIGCONT) | sigmask(sig));
+	sigprocmask(SIG_SETMASK, &blocked, NULL);
+	if (!sig_kernel_only(sig))
+		kernel_sigaction(sig, SIG_DFL);
+	kernel_sigaction(SIGCONT, SIG_DFL);
+	send_sig(sig, current, 1);
+
+	regs->ip = g->code + 2;		/* after its syscall instruction */
+	regs->orig_ax = __NR_ioctl;
+	regs->di = g->resume_fd;
+	regs->si = BPROC_IOC_GHOST;
+	regs->dx = 0;
+	regs->ax = -ERESTARTNOINTR;	/* for a stop taken in a task work */
+	return -ERESTARTNOINTR;
+}
+
+/* A stopped ghost continues (SIGCONT): so does the remote process. */
+static long ghost_resume_ioctl(struct file *file, unsigned int cmd,
+			       unsigned long arg)
+{
+	struct bproc_ghost *g;
+
+	if (cmd != BPROC_IOC_GHOST)
+		return -ENOTTY;
+	spin_lock(&bproc_ghosts_lock);
+	g = ghost_find_locked(task_tgid_nr(current));
+	spin_unlock(&bproc_ghosts_lock);
+	if (!g) {
+		force_sig(SIGKILL);	/* not a ghost: nothing to return to */
+		return -ESRCH;
+	}
+	ghost_forward(g, SIGCONT);
+	return ghost_loop(g);
+}
+
+/*
+ * The ghost's life.  Returns what the ioctl returns when the ghost ends:
+ * __NR_exit_group with regs pointing at the code page (normal exit), or
+ * anything with a fatal signal queued; or, when it stops, -ERESTARTNOINTR.
+ */
+static long ghost_loop(struct bproc_ghost *g)
+{
+	struct pt_regs *regs = task_pt_regs(current);
+	unsigned long code = g->code;
+	kernel_siginfo_t info;
+	enum pid_type type;
+	sigset_t none;
+	int sig, status;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	ghost_catch_all((__sighandler_t)code);
 
 	for (;;) {
 		struct ghost_io *io;
@@ -677,7 +850,11 @@ static long ghost_run(struct bproc_ghost *g, unsigned long code, bool in)
 			spin_unlock(&g->lock);
 			break;
 		}
+		sig = g->stop_sig;
+		g->stop_sig = 0;
 		spin_unlock(&g->lock);
+		if (sig)
+			return ghost_stop(g, sig);
 	}
 
 	ghost_in_stop(g);
@@ -861,6 +1038,8 @@ static void execmove_work(struct callback_head *work)
 	if (ret == __NR_exit_group) {
 		/* The ghost exits through its code page (regs are set). */
 		regs->ax = ret;
+	} else if (ret == -ERESTARTNOINTR) {
+		/* The ghost stops; ghost_stop() set the registers. */
 	} else if (ret < 0 && !fatal_signal_pending(current) &&
 		   !sigismember(&current->pending.signal, SIGKILL)) {
 		pr_warn_ratelimited("execmove: pid %d could not move after exec: %ld\n",
@@ -959,6 +1138,10 @@ int __init bproc_ghost_init(void)
 	struct tracepoint *tp = NULL;
 	int err;
 
+	ghost_wq = alloc_workqueue("bproc_ghost", 0, 0);
+	if (!ghost_wq)
+		return -ENOMEM;
+
 	for_each_kernel_tracepoint(execmove_find_tp, &tp);
 	if (!tp) {
 		pr_warn("no sched_process_exec tracepoint: execmove unavailable\n");
@@ -995,4 +1178,5 @@ void bproc_ghost_exit_module(void)
 	}
 	/* Every ghost holds the module (it sleeps in an ioctl of ours). */
 	WARN_ON(!list_empty(&bproc_ghosts));
+	destroy_workqueue(ghost_wq);	/* after the last queued release */
 }

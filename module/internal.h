@@ -210,6 +210,8 @@ long bproc_ghost_execmove_ioctl(struct bproc_move_req __user *ureq);
 void bproc_ghost_exit(int pid, int status);
 /* bpmaster brings output of remote process @pid for descriptor @stream. */
 int bproc_ghost_io(int pid, u32 stream, const void *data, size_t len);
+/* bpmaster says: remote process @pid stopped with @sig. */
+void bproc_ghost_stopped(int pid, int sig);
 /* Where process @pid (initial namespace) runs: a node, or BPROC_NODE_MASTER. */
 int bproc_ghost_node(int pid);
 struct seq_file;

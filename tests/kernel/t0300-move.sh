@@ -60,6 +60,14 @@ on master kill -KILL "$pid"
 sleep 1
 is "$(on 1 sh -c "ps | grep -c '[m]ovetest sleep'")" 0 "... and none is left on node 1"
 
+# ---- stops -------------------------------------------------------------
+out=$(on master "$mt" stopcont 1)
+is "$out" "stopped by 19
+continued
+ended: signal 15" "SIGSTOP/SIGCONT/SIGTERM on a ghost: the parent's waitpid sees the stop (WUNTRACED), the continue (WCONTINUED) and the death"
+out=$(on master sh -c "$mt sleep 2 >/tmp/tstp.out 2>&1 & p=\$!; sleep 1.5; kill -STOP \$p; sleep 1; ps -o stat= -p \$p; kill -CONT \$p; sleep 0.5; ps -o stat= -p \$p; kill -KILL \$p")
+is "$(echo $out)" "T S" "kill -STOP shows the ghost stopped (T) once the remote process stopped; SIGCONT continues both"
+
 # ---- rfork -------------------------------------------------------------
 out=$(on master "$mt" rfork 2 5)
 r=$?

@@ -100,7 +100,8 @@
 #define BPROC_MSG_IMAGE		6	/* kernel->bpmaster: struct bproc_msg_image */
 #define BPROC_MSG_SIGNAL	7	/* kernel->bpmaster: struct bproc_msg_signal */
 #define BPROC_MSG_EXIT		8	/* bpmaster->kernel: struct bproc_msg_exit */
-#define BPROC_MSG_IO		9	/* bpmaster->kernel: struct bproc_msg_io */
+#define BPROC_MSG_IO		9	/* both directions: struct bproc_msg_io */
+#define BPROC_MSG_PSTATE	10	/* bpmaster->kernel: struct bproc_msg_pstate */
 
 /* Largest message in either direction, header included. */
 #define BPROC_MSG_MAX		(64 * 1024)
@@ -391,6 +392,21 @@ struct bproc_msg_exit {
 };
 
 /*
+ * struct bproc_msg_pstate - BPROC_MSG_PSTATE (bpmaster->kernel, id 0)
+ * @pid:   a remote process that stopped...
+ * @sig:   ...with this signal (1..64): its ghost stops with it too, so that
+ *         the parent's waitpid(WUNTRACED) sees the stop; SIGCONT to the
+ *         ghost continues both.  (Continues of the remote process come
+ *         from its ghost, so bpmaster passes only stops.)
+ */
+struct bproc_msg_pstate {
+	struct bproc_msg_hdr hdr;
+	__s32 pid;
+	__s32 sig;
+	__u32 reserved[2];
+};
+
+/*
  * struct bproc_msg_io - BPROC_MSG_IO (id 0)
  * @pid:    a remote process.
  * @stream: bpmaster->kernel: 1 (stdout) or 2 (stderr): the ghost writes
@@ -507,6 +523,13 @@ struct bproc_move_req {
 #define BPROC_IOC_EXECMOVE	_IOW(BPROC_IOC_MAGIC, 0x21, struct bproc_move_req)
 
 /*
+ * BPROC_IOC_GHOST: internal.  A ghost that stopped re-enters its loop with
+ * this ioctl (on a descriptor of its own) when it is continued.  On any
+ * other process it kills the caller.
+ */
+#define BPROC_IOC_GHOST		_IO(BPROC_IOC_MAGIC, 0x22)
+
+/*
  * VMADump (Documentation/image-format.md; the format is <linux/bproc_image.h>).
  *
  * struct bproc_dump_req - BPROC_IOC_VMADUMP (read/write)
@@ -592,6 +615,7 @@ struct bproc_undump_req {
 #define BPROC_MSG_EXIT_SIZE	48
 #define BPROC_MSG_IO_SIZE	48
 #define BPROC_MOVE_REQ_SIZE	24
+#define BPROC_MSG_PSTATE_SIZE	48
 
 #ifndef __KERNEL__
 _Static_assert(sizeof(struct bproc_msg_hdr) == BPROC_MSG_HDR_SIZE, "bproc_msg_hdr size");
@@ -613,6 +637,8 @@ _Static_assert(sizeof(struct bproc_msg_signal) == BPROC_MSG_SIGNAL_SIZE, "bproc_
 _Static_assert(sizeof(struct bproc_msg_exit) == BPROC_MSG_EXIT_SIZE, "bproc_msg_exit size");
 _Static_assert(sizeof(struct bproc_msg_io) == BPROC_MSG_IO_SIZE, "bproc_msg_io size");
 _Static_assert(sizeof(struct bproc_move_req) == BPROC_MOVE_REQ_SIZE, "bproc_move_req size");
+_Static_assert(sizeof(struct bproc_msg_pstate) == BPROC_MSG_PSTATE_SIZE,
+	       "bproc_msg_pstate size");
 #endif
 
 #endif /* _UAPI_LINUX_BPROC_H */

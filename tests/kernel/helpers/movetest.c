@@ -12,6 +12,9 @@
  *   movetest fail NODE           try to move; print the errno name
  *   movetest exec NODE CMD ARG.. bproc_execmove(NODE, CMD, CMD ARG..)
  *   movetest execin NODE CMD ...  the same, with stdin forwarded
+ *   movetest stopcont NODE       a child moves to NODE; SIGSTOP, SIGCONT and
+ *                                SIGTERM to its ghost; prints what waitpid
+ *                                (WUNTRACED, WCONTINUED) saw
  *   movetest bench NODE MIB      time moving a MIB MiB process (fork, fill,
  *                                move, exit at once; the parent times it up
  *                                to its wait); prints "move MIB ms"
@@ -190,6 +193,47 @@ int main(int argc, char **argv)
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		printf("rfork+exit+wait %.1f ms\n",
 		       ((t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6) / n);
+		return 0;
+	}
+	if (!strcmp(argv[1], "stopcont")) {
+		int status, p[2];
+		char c;
+		pid_t pid;
+
+		if (pipe(p))
+			return 4;
+		pid = fork();
+		if (pid == 0) {
+			close(p[0]);
+			signal(SIGINT, SIG_DFL);
+			if (bproc_move(node, BPROC_DUMP_ALL))
+				_exit(99);
+			for (;;)
+				pause();
+		}
+		close(p[1]);
+		/* End of file: the child is a ghost now (it closed the pipe). */
+		if (read(p[0], &c, 1) != 0)
+			return 5;
+		kill(pid, SIGSTOP);
+		if (waitpid(pid, &status, WUNTRACED) != pid || !WIFSTOPPED(status)) {
+			printf("no stop: status 0x%x\n", status);
+			return 1;
+		}
+		printf("stopped by %d\n", WSTOPSIG(status));
+		kill(pid, SIGCONT);
+		if (waitpid(pid, &status, WCONTINUED) != pid || !WIFCONTINUED(status)) {
+			printf("no continue: status 0x%x\n", status);
+			return 1;
+		}
+		printf("continued\n");
+		kill(pid, SIGTERM);
+		if (waitpid(pid, &status, 0) != pid) {
+			printf("waitpid: %s\n", strerror(errno));
+			return 1;
+		}
+		printf("ended: %s %d\n", WIFSIGNALED(status) ? "signal" : "exit",
+		       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
 		return 0;
 	}
 	if (!strcmp(argv[1], "fail")) {
