@@ -144,7 +144,7 @@ static void check_decoded(const struct bpwire_msg *m, const uint8_t *buf,
 		check(mv->ppid >= 0 && mv->ppid <= BPWIRE_PID_MAX);
 		check(mv->pgid >= 0 && mv->pgid <= BPWIRE_PID_MAX);
 		check(mv->sid >= 0 && mv->sid <= BPWIRE_PID_MAX);
-		check(mv->image_len >= 1 && mv->image_len <= BPWIRE_IMAGE_MAX);
+		check(mv->image_len <= BPWIRE_IMAGE_MAX);	/* 0: not known in advance */
 		check(mv->uid != UINT32_MAX && mv->gid != UINT32_MAX);
 		check(strnlen(mv->comm, BPWIRE_COMM_LEN) < BPWIRE_COMM_LEN);
 		for (p = mv->comm; *p; p++)
@@ -153,7 +153,7 @@ static void check_decoded(const struct bpwire_msg *m, const uint8_t *buf,
 	}
 	case BPWIRE_IMAGE:
 		check_data(m->u.image.data, m->u.image.len, buf, len);
-		check(m->u.image.len >= 1);
+		/* no data: the end of the image */
 		check(m->u.image.offset + m->u.image.len <= BPWIRE_IMAGE_MAX);
 		break;
 	case BPWIRE_MOVE_RESULT:
