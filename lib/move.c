@@ -235,3 +235,29 @@ int bproc_proclist(int node, struct bproc_proc_info_t **list)
 	*list = a;
 	return n;
 }
+
+/*
+ * bproc_rexec() - run @cmd on @node from the node's own files: the caller
+ * moves there (without its executable's data: it is replaced at once) and
+ * execs @cmd.  Returns only on failure: -1 with errno if the move failed
+ * (the caller goes on unchanged).  An exec that fails on the node cannot
+ * return to the caller on the master: the process then writes
+ * "bproc_rexec: CMD: error" to its stderr and exits with status 127, like
+ * a shell's command-not-found.
+ */
+int bproc_rexec(int node, const char *cmd, char *const argv[],
+		char *const envp[])
+{
+	char msg[512];
+	int n;
+
+	if (_bproc_move(node, BPROC_DUMP_EXEC | BPROC_DUMP_OTHER) < 0)
+		return -1;
+	execve(cmd, argv, envp);
+	n = snprintf(msg, sizeof(msg), "bproc_rexec: %s: %s\n", cmd,
+		     strerror(errno));
+	if (n > 0 && write(STDERR_FILENO, msg, (size_t)n) < 0) {
+		/* Nothing more to say. */
+	}
+	_exit(127);
+}

@@ -102,6 +102,13 @@ ok $? "300 KB of binary stdin through cat on node 2 come back identical"
 out=$(on master "$mt" exec 1 /bin/cat </dev/null)
 is "$?:$out" "0:" "without stdin forwarding a moved cat reads end of file"
 
+out=$(on master "$mt" rexec 1 /bin/busybox busybox uname -n)
+is "$?:$out" "0:(none)" "bproc_rexec runs the node's own /bin/busybox on node 1"
+out=$(on master "$mt" rexec 1 /usr/bin/no-such 2>&1)
+is "$?:$out" "127:bproc_rexec: /usr/bin/no-such: No such file or directory" \
+	"bproc_rexec of a program the node lacks: its stderr says so, exit 127"
+is "$(on master "$mt" rexec 77 /bin/true)" "rexec failed: ENODEV" "bproc_rexec to no such node: -1/ENODEV"
+
 # ---- errors and permissions --------------------------------------------
 is "$(on master "$mt" fail 77)" ENODEV "move to node 77: ENODEV"
 on master sh -c 'echo unavailable > /sys/bproc/nodes/2/status'

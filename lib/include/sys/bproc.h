@@ -192,6 +192,15 @@ int bproc4_rfork(int node);
 int bproc_execmove(int node, const char *cmd, char *const argv[],
 		   char *const envp[]);
 
+/*
+ * bproc_rexec() - run @cmd on @node from the node's own files (the caller
+ * moves there, then execs).  Returns only if the move failed: -1 with
+ * errno.  If the exec fails on the node, the process reports it on its
+ * stderr and exits 127.
+ */
+int bproc_rexec(int node, const char *cmd, char *const argv[],
+		char *const envp[]);
+
 /* A remote process (bproc_proclist()). */
 struct bproc_proc_info_t {
 	int pid;

@@ -12,6 +12,7 @@
  *   movetest fail NODE           try to move; print the errno name
  *   movetest exec NODE CMD ARG.. bproc_execmove(NODE, CMD, CMD ARG..)
  *   movetest execin NODE CMD ...  the same, with stdin forwarded
+ *   movetest rexec NODE CMD ARG.. bproc_rexec(NODE, CMD, CMD ARG..)
  *   movetest stopcont NODE       a child moves to NODE; SIGSTOP, SIGCONT and
  *                                SIGTERM to its ghost; prints what waitpid
  *                                (WUNTRACED, WCONTINUED) saw
@@ -235,6 +236,13 @@ int main(int argc, char **argv)
 		printf("ended: %s %d\n", WIFSIGNALED(status) ? "signal" : "exit",
 		       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
 		return 0;
+	}
+	if (!strcmp(argv[1], "rexec") && argc >= 4) {
+		extern char **environ;
+
+		bproc_rexec(node, argv[3], argv + 3, environ);
+		printf("rexec failed: %s\n", errname(errno));
+		return 99;
 	}
 	if (!strcmp(argv[1], "fail")) {
 		if (bproc_move(node, BPROC_DUMP_ALL) == 0) {
