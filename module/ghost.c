@@ -103,6 +103,8 @@ struct ghost_io {
  * @code:     the ghost's code page.
  * @resume_fd: the descriptor a stopped ghost re-enters its loop through
  *            (BPROC_IOC_GHOST, by syscall restart), -1 until needed.
+ * @tgid:     the ghost's own process: a ghost killed while stopped (outside
+ *            our code) is found by the reaper through it.
  */
 struct bproc_ghost {
 	struct list_head list;
@@ -123,6 +125,7 @@ struct bproc_ghost {
 	int stop_sig;
 	unsigned long code;
 	int resume_fd;
+	struct pid *tgid;
 };
 
 /* Every ghost, and moves in flight; bproc_ghosts_lock protects the list. */
@@ -149,6 +152,7 @@ static struct bproc_ghost *ghost_register(int pid, int node)
 		return ERR_PTR(-ENOMEM);
 	g->pid = pid;
 	g->node = node;
+	g->tgid = get_pid(task_tgid(current));
 	spin_lock_init(&g->lock);
 	INIT_LIST_HEAD(&g->io);
 	init_waitqueue_head(&g->wq);
@@ -156,6 +160,7 @@ static struct bproc_ghost *ghost_register(int pid, int node)
 	spin_lock(&bproc_ghosts_lock);
 	if (ghost_find_locked(pid)) {
 		spin_unlock(&bproc_ghosts_lock);
+		put_pid(g->tgid);
 		kfree(g);
 		return ERR_PTR(-EBUSY);
 	}
@@ -165,17 +170,24 @@ static struct bproc_ghost *ghost_register(int pid, int node)
 	return g;
 }
 
-static void ghost_unregister(struct bproc_ghost *g)
+/* Free a ghost already taken off the list. */
+static void ghost_free(struct bproc_ghost *g)
 {
 	struct ghost_io *io, *next;
 
+	list_for_each_entry_safe(io, next, &g->io, list)
+		kfree(io);
+	put_pid(g->tgid);
+	kfree(g);
+	bproc_stat_dec(BPROC_STAT_GHOSTS);
+}
+
+static void ghost_unregister(struct bproc_ghost *g)
+{
 	spin_lock(&bproc_ghosts_lock);
 	list_del(&g->list);
 	spin_unlock(&bproc_ghosts_lock);
-	list_for_each_entry_safe(io, next, &g->io, list)
-		kfree(io);
-	kfree(g);
-	bproc_stat_dec(BPROC_STAT_GHOSTS);
+	ghost_free(g);
 }
 
 void bproc_ghost_exit(int pid, int status)
@@ -1133,6 +1145,48 @@ static void execmove_find_tp(struct tracepoint *tp, void *priv)
 		*(struct tracepoint **)priv = tp;
 }
 
+/*
+ * The reaper.  A ghost ends in its own code, except one killed by SIGKILL
+ * while stopped (it is outside the kernel then, see ghost_stop()): every
+ * few seconds, ghosts whose process is gone are taken off the list, their
+ * remote process is killed, and they are freed.
+ */
+#define GHOST_REAP_INTERVAL	(2 * HZ)
+static void ghost_reap(struct work_struct *work);
+static DECLARE_DELAYED_WORK(ghost_reaper, ghost_reap);
+
+static void ghost_forward(struct bproc_ghost *g, int sig);
+
+static void ghost_reap_dead(void)
+{
+	struct bproc_ghost *g, *next;
+	LIST_HEAD(dead);
+
+	spin_lock(&bproc_ghosts_lock);
+	list_for_each_entry_safe(g, next, &bproc_ghosts, list) {
+		if (READ_ONCE(g->moved) && !pid_has_task(g->tgid, PIDTYPE_TGID))
+			list_move(&g->list, &dead);
+	}
+	spin_unlock(&bproc_ghosts_lock);
+	list_for_each_entry_safe(g, next, &dead, list) {
+		list_del(&g->list);
+		pr_info_ratelimited("ghost %d died while stopped: killing its process on node %d\n",
+				    g->pid, g->node);
+		ghost_forward(g, SIGKILL);
+		if (g->in_wqh)
+			remove_wait_queue(g->in_wqh, &g->in_wait);
+		if (g->in)
+			fput(g->in);
+		ghost_free(g);
+	}
+}
+
+static void ghost_reap(struct work_struct *work)
+{
+	ghost_reap_dead();
+	queue_delayed_work(ghost_wq, &ghost_reaper, GHOST_REAP_INTERVAL);
+}
+
 int __init bproc_ghost_init(void)
 {
 	struct tracepoint *tp = NULL;
@@ -1141,6 +1195,7 @@ int __init bproc_ghost_init(void)
 	ghost_wq = alloc_workqueue("bproc_ghost", 0, 0);
 	if (!ghost_wq)
 		return -ENOMEM;
+	queue_delayed_work(ghost_wq, &ghost_reaper, GHOST_REAP_INTERVAL);
 
 	for_each_kernel_tracepoint(execmove_find_tp, &tp);
 	if (!tp) {
@@ -1176,7 +1231,9 @@ void bproc_ghost_exit_module(void)
 		list_del(&em->list);
 		execmove_free(em);
 	}
-	/* Every ghost holds the module (it sleeps in an ioctl of ours). */
+	cancel_delayed_work_sync(&ghost_reaper);
+	ghost_reap_dead();
+	/* Every live ghost holds the module (it sleeps in an ioctl of ours). */
 	WARN_ON(!list_empty(&bproc_ghosts));
 	destroy_workqueue(ghost_wq);	/* after the last queued release */
 }

@@ -68,6 +68,13 @@ ended: signal 15" "SIGSTOP/SIGCONT/SIGTERM on a ghost: the parent's waitpid sees
 out=$(on master sh -c "$mt sleep 2 >/tmp/tstp.out 2>&1 & p=\$!; sleep 1.5; kill -STOP \$p; sleep 1; ps -o stat= -p \$p; kill -CONT \$p; sleep 0.5; ps -o stat= -p \$p; kill -KILL \$p")
 is "$(echo $out)" "T S" "kill -STOP shows the ghost stopped (T) once the remote process stopped; SIGCONT continues both"
 
+on master sh -c "$mt sleep 1 >/tmp/sk.out 2>&1 & p=\$!; echo \$p > /tmp/sk.pid; sleep 1.5; kill -STOP \$p; sleep 1; kill -KILL \$p; wait \$p"
+sleep 4
+p=$(on master cat /tmp/sk.pid)
+is "$(on master sh -c "grep -c '^$p ' /proc/bproc/processes")" 0 \
+	"a ghost killed while stopped is reaped (not in /proc/bproc/processes)"
+is "$(on 1 sh -c "ps | grep -c '[m]ovetest sleep'")" 0 "... and its process on node 1 is killed"
+
 # ---- rfork -------------------------------------------------------------
 out=$(on master "$mt" rfork 2 5)
 r=$?
