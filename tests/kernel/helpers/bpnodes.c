@@ -257,6 +257,78 @@ static long read_msg(int fd, void *buf, int ms)
 	return read(fd, buf, BPROC_MSG_MAX);
 }
 
+/* A message of @len bytes: header @type/@flags/@result, body zero. */
+static long send_raw(int fd, __u16 type, __u16 flags, __s32 result,
+		     const void *body, size_t blen, size_t len)
+{
+	static unsigned char buf[BPROC_MSG_MAX];
+	struct bproc_msg_hdr *h = (void *)buf;
+
+	memset(buf, 0, len);
+	h->len = len;
+	h->type = type;
+	h->flags = flags;
+	h->result = result;
+	h->id = 77;
+	memcpy(buf + sizeof(*h), body, blen);
+	return write(fd, buf, len);
+}
+
+/* Process messages from a (hostile) bpmaster: every field is checked. */
+static void test_process_msgs(int mfd)
+{
+	struct { __s32 pid, status; __u32 reserved[2]; } ex = { 999999, 0, { 0, 0 } };
+	struct { __s32 pid; __u32 stream; __u64 reserved; } io = { 999999, 1, 0 };
+	struct { __s32 pid, sig; __u32 reserved[2]; } ps = { 999999, 19, { 0, 0 } };
+	unsigned char mv[sizeof(struct bproc_msg_move) - sizeof(struct bproc_msg_hdr)] = { 0 };
+
+	expect_ok(send_raw(mfd, BPROC_MSG_EXIT, 0, 0, &ex, sizeof(ex), 48),
+		  "EXIT for a pid without a ghost is ignored");
+	ex.status = 0x137f;	/* a stop, not an end */
+	expect_errno(send_raw(mfd, BPROC_MSG_EXIT, 0, 0, &ex, sizeof(ex), 48), EINVAL,
+		     "EXIT with a stop status: EINVAL");
+	ex.status = 0x41;	/* signal 65 */
+	expect_errno(send_raw(mfd, BPROC_MSG_EXIT, 0, 0, &ex, sizeof(ex), 48), EINVAL,
+		     "EXIT killed by signal 65: EINVAL");
+	ex.status = 0;
+	ex.pid = 0;
+	expect_errno(send_raw(mfd, BPROC_MSG_EXIT, 0, 0, &ex, sizeof(ex), 48), EINVAL,
+		     "EXIT of pid 0: EINVAL");
+	ex.pid = 5;
+	ex.reserved[1] = 1;
+	expect_errno(send_raw(mfd, BPROC_MSG_EXIT, 0, 0, &ex, sizeof(ex), 48), EINVAL,
+		     "EXIT with reserved set: EINVAL");
+	expect_errno(send_raw(mfd, BPROC_MSG_EXIT, 0, 0, &ex, sizeof(ex), 52), EINVAL,
+		     "EXIT of the wrong length: EINVAL");
+	expect_ok(send_raw(mfd, BPROC_MSG_IO, 0, 0, &io, sizeof(io), 48 + 100),
+		  "IO for a pid without a ghost is dropped");
+	io.stream = 3;
+	expect_errno(send_raw(mfd, BPROC_MSG_IO, 0, 0, &io, sizeof(io), 48), EINVAL,
+		     "IO on stream 3: EINVAL");
+	io.stream = 0;
+	expect_errno(send_raw(mfd, BPROC_MSG_IO, 0, 0, &io, sizeof(io), 48), EINVAL,
+		     "IO on stream 0 (stdin goes the other way): EINVAL");
+	expect_ok(send_raw(mfd, BPROC_MSG_PSTATE, 0, 0, &ps, sizeof(ps), 48),
+		  "PSTATE for a pid without a ghost is ignored");
+	ps.sig = 0;
+	expect_errno(send_raw(mfd, BPROC_MSG_PSTATE, 0, 0, &ps, sizeof(ps), 48), EINVAL,
+		     "PSTATE with signal 0: EINVAL");
+	expect_errno(send_raw(mfd, BPROC_MSG_MOVE, 0, 0, mv, sizeof(mv),
+			      sizeof(struct bproc_msg_move)), EINVAL,
+		     "MOVE as a request from the daemon: EINVAL");
+	expect_errno(send_raw(mfd, BPROC_MSG_MOVE, BPROC_MSGF_REPLY, 1, mv, sizeof(mv),
+			      sizeof(struct bproc_msg_move)), EINVAL,
+		     "MOVE reply with a positive result: EINVAL");
+	expect_ok(send_raw(mfd, BPROC_MSG_MOVE, BPROC_MSGF_REPLY, -EIO, mv, sizeof(mv),
+			   sizeof(struct bproc_msg_move)),
+		  "MOVE reply to no move in progress is dropped");
+	expect_errno(send_raw(mfd, BPROC_MSG_IMAGE, 0, 0, mv, 16, 48), EOPNOTSUPP,
+		     "IMAGE from a daemon: EOPNOTSUPP");
+	expect_errno(send_raw(mfd, BPROC_MSG_SIGNAL, 0, 0, mv, 16, 48), EOPNOTSUPP,
+		     "SIGNAL from a daemon: EOPNOTSUPP");
+	expect_file("/sys/bproc/stats/ghosts", "0", "no ghost came of any of it");
+}
+
 static void test_requests(int mfd)
 {
 	static unsigned char buf[BPROC_MSG_MAX];
@@ -482,6 +554,7 @@ int main(void)
 	expect_file(NODES "/1/mode", "001", "node 1 kept its mode");
 	expect_file("/sys/bproc/stats/nodes", "2", "2 node objects counted");
 
+	test_process_msgs(mfd);
 	test_requests(mfd);	/* closes mfd */
 	expect_file(NODES "/1/status", "down", "bpmaster gone: every node is down");
 	expect_file(NODES "/1/group", "65534", "... and keeps its owner");
