@@ -151,15 +151,16 @@ int bpd_kdev_nodes(int fd, int numnodes, int self, uint32_t master_addr)
 
 int bpd_kdev_node_set(int fd, const struct bproc_node_entry *e, size_t n)
 {
-	const size_t per = (BPROC_MSG_MAX - sizeof(struct bproc_msg_node_set)) /
-			   sizeof(*e);
-	struct bproc_msg_node_set *m;
+	/* One message's worth, reused: each daemon is a single thread. */
+	static union {
+		struct bproc_msg_node_set m;
+		unsigned char bytes[BPROC_MSG_MAX];
+	} buf;
+	const size_t per = (BPROC_MSG_MAX - sizeof(buf.m)) / sizeof(*e);
+	struct bproc_msg_node_set *m = &buf.m;
 	size_t done = 0;
 	int err = 0;
 
-	m = malloc(BPROC_MSG_MAX);
-	if (!m)
-		return -ENOMEM;
 	while (done < n && !err) {
 		size_t k = n - done < per ? n - done : per;
 
@@ -171,7 +172,6 @@ int bpd_kdev_node_set(int fd, const struct bproc_node_entry *e, size_t n)
 		err = bpd_kdev_write(fd, m, m->hdr.len);
 		done += k;
 	}
-	free(m);
 	return err;
 }
 

@@ -971,15 +971,25 @@ fail:
 	return err;
 }
 
+/* Copy and check a BPROC_IOC_MOVE / BPROC_IOC_EXECMOVE request. */
+static int move_req_get(struct bproc_move_req *req,
+			struct bproc_move_req __user *ureq)
+{
+	if (copy_from_user(req, ureq, sizeof(*req)))
+		return -EFAULT;
+	if ((req->flags & ~(VMAD_DUMP_ALL | BPROC_MOVE_STDIN)) ||
+	    req->reserved[0] || req->reserved[1])
+		return -EINVAL;
+	return 0;
+}
+
 long bproc_ghost_move_ioctl(struct file *file, struct bproc_move_req __user *ureq)
 {
 	struct bproc_move_req req;
+	int err = move_req_get(&req, ureq);
 
-	if (copy_from_user(&req, ureq, sizeof(req)))
-		return -EFAULT;
-	if ((req.flags & ~(VMAD_DUMP_ALL | BPROC_MOVE_STDIN)) ||
-	    req.reserved[0] || req.reserved[1])
-		return -EINVAL;
+	if (err)
+		return err;
 	if (bproc_nodes_self() != BPROC_NODE_MASTER)
 		return -EOPNOTSUPP;
 	if (req.node == BPROC_NODE_MASTER || req.node == BPROC_NODE_SELF)
@@ -1120,12 +1130,10 @@ long bproc_ghost_execmove_ioctl(struct bproc_move_req __user *ureq)
 {
 	struct bproc_move_req req;
 	struct execmove *em;
+	int err = move_req_get(&req, ureq);
 
-	if (copy_from_user(&req, ureq, sizeof(req)))
-		return -EFAULT;
-	if ((req.flags & ~(VMAD_DUMP_ALL | BPROC_MOVE_STDIN)) ||
-	    req.reserved[0] || req.reserved[1])
-		return -EINVAL;
+	if (err)
+		return err;
 	execmove_reap();
 	if (req.node == BPROC_NODE_NONE) {
 		/* Disarm (the exec failed). */
@@ -1173,10 +1181,7 @@ static void ghost_reap_dead(void)
 		pr_info_ratelimited("ghost %d died while stopped: killing its process on node %d\n",
 				    g->pid, g->node);
 		ghost_forward(g, SIGKILL);
-		if (g->in_wqh)
-			remove_wait_queue(g->in_wqh, &g->in_wait);
-		if (g->in)
-			fput(g->in);
+		ghost_in_stop(g);
 		ghost_free(g);
 	}
 }
