@@ -74,6 +74,7 @@
 #define BPWIRE_EXIT		0x114	/* slave->master: a process ended */
 #define BPWIRE_PSTATE		0x115	/* slave->master: stopped or continued */
 #define BPWIRE_IO		0x116	/* either way: stdin, stdout or stderr data */
+/* Reserved (issue 6, in progress): 0x117-0x11f moving back and node to node, 0x120-0x12f PID-space calls. */
 
 /*
  * hdr.flags: BPROC_MSGF_REPLY only (set on WELCOME, REFUSE, PONG and

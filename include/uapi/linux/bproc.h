@@ -102,6 +102,10 @@
 #define BPROC_MSG_EXIT		8	/* bpmaster->kernel: struct bproc_msg_exit */
 #define BPROC_MSG_IO		9	/* both directions: struct bproc_msg_io */
 #define BPROC_MSG_PSTATE	10	/* bpmaster->kernel: struct bproc_msg_pstate */
+/* Reserved for work in progress (issue 6): numbers fixed, layouts not yet. */
+#define BPROC_MSG_ARRIVED	11	/* kernel->bpmaster: a process came back (moving back) */
+#define BPROC_MSG_WHERE		12	/* bpmaster->kernel: a remote process moved node to node */
+#define BPROC_MSG_CALL		13	/* bpmaster->kernel and reply: a PID-space call run by a ghost */
 
 /* Largest message in either direction, header included. */
 #define BPROC_MSG_MAX		(64 * 1024)
@@ -528,6 +532,8 @@ struct bproc_move_req {
  * other process it kills the caller.
  */
 #define BPROC_IOC_GHOST		_IO(BPROC_IOC_MAGIC, 0x22)
+
+/* Reserved (issue 6, in progress): 0x23 moving back (bpmaster's device), 0x24 ghost calls. */
 
 /*
  * VMADump (Documentation/image-format.md; the format is <linux/bproc_image.h>).
