@@ -84,6 +84,14 @@ static struct {
  * output and end.  @move_id is the kernel's MOVE id until the node answers,
  * then 0.  @dropped: the MOVE was refused at once; its IMAGE messages are
  * discarded.
+ *
+ * While it moves on from @node (@out_id: the slave's MOVE id, not 0) to
+ * @out_dst: another node, through us (@relay_id: our MOVE id there), or
+ * the master, where its ghost restores it from a pipe (@ret_id: our
+ * BPROC_IOC_RETURN id; @pipe: the pipe's write end; @buf/@buf_len: image
+ * bytes the pipe did not take yet; @img_end: the image ended).  Signals
+ * for it wait in @sigs until it arrived somewhere; an EXIT from @node
+ * meanwhile waits in @exit_status (@exited).
  */
 struct rproc {
 	int pid;
@@ -91,8 +99,24 @@ struct rproc {
 	uint64_t move_id;
 	bool dropped;
 	bool image_done;	/* the kernel sent the image's last piece */
+	uint64_t out_id;
+	int out_dst;
+	uint64_t relay_id;
+	uint64_t ret_id;
+	int pipe;
+	unsigned char *buf;
+	size_t buf_len;
+	bool img_end;
+	uint64_t img_off;
+	uint64_t sigs;
+	bool exited;
+	int exit_status;
 	struct rproc *next;
 };
+
+/* Ids of our own MOVEs to nodes and returns: never a kernel MOVE id. */
+#define OWN_ID		(1ull << 62)
+static uint64_t own_seq = OWN_ID;
 
 static struct rproc *rprocs;
 
@@ -116,6 +140,49 @@ static struct rproc *rproc_by_move(uint64_t id)
 	return NULL;
 }
 
+static struct rproc *rproc_by_leave(int node, uint64_t id)
+{
+	struct rproc *p;
+
+	for (p = rprocs; p; p = p->next)
+		if (p->out_id == id && p->node == node)
+			return p;
+	return NULL;
+}
+
+static struct rproc *rproc_by_relay(uint64_t id)
+{
+	struct rproc *p;
+
+	for (p = rprocs; p; p = p->next)
+		if (p->out_id && p->relay_id == id)
+			return p;
+	return NULL;
+}
+
+static struct rproc *rproc_by_return(uint64_t id)
+{
+	struct rproc *p;
+
+	for (p = rprocs; p; p = p->next)
+		if (p->out_id && p->ret_id == id)
+			return p;
+	return NULL;
+}
+
+/* The move on from r->node is over (either way): forget its state. */
+static void rproc_transit_end(struct rproc *r)
+{
+	if (r->pipe >= 0)
+		close(r->pipe);
+	r->pipe = -1;
+	free(r->buf);
+	r->buf = NULL;
+	r->buf_len = 0;
+	r->img_end = false;
+	r->out_id = r->relay_id = r->ret_id = 0;
+}
+
 static void rproc_free(struct rproc *r)
 {
 	struct rproc **pp;
@@ -123,6 +190,7 @@ static void rproc_free(struct rproc *r)
 	for (pp = &rprocs; *pp; pp = &(*pp)->next) {
 		if (*pp == r) {
 			*pp = r->next;
+			rproc_transit_end(r);
 			free(r);
 			return;
 		}
@@ -160,6 +228,8 @@ static void node_entry(int nr, uint32_t valid, struct bproc_node_entry *e)
 }
 
 static int slave_send(struct slave *s, const struct bpwire_msg *m);
+static void transit_failed(struct rproc *r, int err);
+static void transit_done_node(struct rproc *r, int nr);
 
 /* Send one node's @valid fields to every configured slave's mirror. */
 static void broadcast_node(int nr, uint32_t valid)
@@ -273,8 +343,36 @@ static void node_lost(int nr)
 
 	for (r = rprocs; r; r = next) {
 		next = r->next;
+		if (r->out_id && r->relay_id && r->out_dst == nr) {
+			/* It was on its way here: it stays where it was. */
+			transit_failed(r, -EHOSTDOWN);
+			continue;
+		}
 		if (r->node != nr)
 			continue;
+		if (r->out_id) {
+			/*
+			 * It was leaving: if its whole image got out it may
+			 * still arrive; else cut it short.  Either way it is
+			 * killed unless it arrives.
+			 */
+			r->exited = true;
+			r->exit_status = SIGKILL;
+			if (!r->img_end && r->relay_id &&
+			    M.nodes[r->out_dst].slave) {
+				struct bpwire_msg f;
+
+				bpwire_init(&f, BPWIRE_IMAGE, r->relay_id,
+					    BPROC_NODE_MASTER, r->out_dst);
+				f.u.image.offset = r->img_off;
+				slave_send(M.nodes[r->out_dst].slave, &f);
+				r->img_end = true;
+			} else if (!r->img_end && r->pipe >= 0) {
+				close(r->pipe);
+				r->pipe = -1;
+			}
+			continue;
+		}
 		if (r->move_id && !r->dropped) {
 			kernel_move_reply(r->move_id, r->pid, nr, -EHOSTDOWN);
 			/* Its remaining IMAGE messages are dropped. */
@@ -516,7 +614,26 @@ static void slave_hello(struct slave *s, const struct bpwire_msg *m)
 /* The node's answer to a move. */
 static bool slave_move_result(struct slave *s, const struct bpwire_msg *m)
 {
-	struct rproc *r = rproc_by_move(m->hdr.id);
+	struct rproc *r = rproc_by_relay(m->hdr.id);
+
+	if (r) {
+		/* A process we relayed from another node. */
+		if (r->out_dst != s->node || r->pid != m->u.move_result.pid) {
+			bpd_warn("node %d: protocol error: result of a move it was not sent",
+				 s->node);
+			return false;
+		}
+		if (m->hdr.result)
+			transit_failed(r, m->hdr.result);
+		else
+			transit_done_node(r, s->node);
+		return true;
+	}
+	if (m->hdr.id & OWN_ID) {
+		/* A relay given up on meanwhile (its source node died). */
+		return true;
+	}
+	r = rproc_by_move(m->hdr.id);
 
 	if (!r || r->node != s->node || r->pid != m->u.move_result.pid) {
 		bpd_warn("node %d: protocol error: result of a move it was not sent",
@@ -545,6 +662,12 @@ static bool slave_exit(struct slave *s, const struct bpwire_msg *m)
 	if (!r || r->node != s->node || r->move_id) {
 		bpd_warn("node %d: EXIT of process %d, which is not there",
 			 s->node, m->u.exit.pid);
+		return true;
+	}
+	if (r->out_id) {
+		/* Killed on its way out: it counts if it does not arrive. */
+		r->exited = true;
+		r->exit_status = m->u.exit.status;
 		return true;
 	}
 	kernel_exit(r->pid, m->u.exit.status);
@@ -585,7 +708,8 @@ static bool slave_io(struct slave *s, const struct bpwire_msg *m)
 	size_t left = m->u.io.len;
 	int err;
 
-	if (!r || r->node != s->node || m->u.io.stream == BPWIRE_IO_STDIN)
+	if (!r || m->u.io.stream == BPWIRE_IO_STDIN ||
+	    (r->node != s->node && !(r->relay_id && r->out_dst == s->node)))
 		return true;	/* it ended meanwhile */
 	/* A wire frame holds a little more than a kernel message. */
 	do {
@@ -607,6 +731,274 @@ static bool slave_io(struct slave *s, const struct bpwire_msg *m)
 		left -= len;
 	} while (left);
 	return true;
+}
+
+/* ---- processes moving on from a node -------------------------------- */
+
+/* Answer slave @s's MOVE @id of @pid to @dst: 0 (it arrived) or why not. */
+static void leave_answer(struct slave *s, uint64_t id, int pid, int dst,
+			 int result)
+{
+	struct bpwire_msg req, m;
+
+	if (!s)
+		return;
+	memset(&req, 0, sizeof(req));
+	req.hdr.type = BPWIRE_MOVE;
+	req.hdr.id = id;
+	req.hdr.src = s->node;
+	req.hdr.dst = dst;
+	bpwire_reply_init(&m, BPWIRE_MOVE_RESULT, &req);
+	m.hdr.result = result;
+	m.u.move_result.pid = pid;
+	slave_send(s, &m);
+}
+
+static void send_signal(struct rproc *r, int sig)
+{
+	struct slave *s = M.nodes[r->node].slave;
+	struct bpwire_msg m;
+
+	if (!s)
+		return;
+	bpwire_init(&m, BPWIRE_SIGNAL, 0, BPROC_NODE_MASTER, r->node);
+	m.u.signal.pid = r->pid;
+	m.u.signal.sig = sig;
+	slave_send(s, &m);
+}
+
+/* Signals that waited for a move, to where the process is now. */
+static void flush_signals(struct rproc *r, bool on_master)
+{
+	for (int sig = 1; sig <= 64; sig++) {
+		if (!(r->sigs & (1ull << (sig - 1))))
+			continue;
+		if (on_master)
+			kill(r->pid, sig);	/* it is its own task again */
+		else
+			send_signal(r, sig);
+	}
+	r->sigs = 0;
+}
+
+/* The move on did not happen: the process goes on (or ended) on r->node. */
+static void transit_failed(struct rproc *r, int err)
+{
+	leave_answer(M.nodes[r->node].slave, r->out_id, r->pid, r->out_dst, err);
+	rproc_transit_end(r);
+	flush_signals(r, false);
+	if (r->exited) {
+		kernel_exit(r->pid, r->exit_status);
+		rproc_free(r);
+	}
+}
+
+/* It runs on node @nr now; the old copy ends without a word. */
+static void transit_done_node(struct rproc *r, int nr)
+{
+	struct bproc_msg_where k;
+	int err;
+
+	leave_answer(M.nodes[r->node].slave, r->out_id, r->pid, r->out_dst, 0);
+	bpd_info("process %d moved from node %d to node %d", r->pid, r->node, nr);
+	r->node = nr;
+	r->exited = false;	/* that was the old copy's end */
+	rproc_transit_end(r);
+	memset(&k, 0, sizeof(k));
+	k.hdr.len = sizeof(k);
+	k.hdr.type = BPROC_MSG_WHERE;
+	k.hdr.dst = BPROC_NODE_MASTER;
+	k.pid = r->pid;
+	k.node = nr;
+	err = bpd_kdev_write(M.kfd, &k, sizeof(k));
+	if (err)
+		bpd_warn("cannot tell the ghost of %d where it runs: %s",
+			 r->pid, strerror(-err));
+	flush_signals(r, false);
+}
+
+/* Image bytes for a returning process: into its pipe, as far as it takes. */
+static void pipe_flush(struct rproc *r)
+{
+	size_t done = 0;
+
+	while (r->pipe >= 0 && done < r->buf_len) {
+		ssize_t n = write(r->pipe, r->buf + done, r->buf_len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n < 0) {
+			/* The ghost stopped reading: ARRIVED says why. */
+			close(r->pipe);
+			r->pipe = -1;
+			done = r->buf_len;
+			break;
+		}
+		done += n;
+	}
+	memmove(r->buf, r->buf + done, r->buf_len - done);
+	r->buf_len -= done;
+	if (r->pipe >= 0 && r->img_end && !r->buf_len) {
+		close(r->pipe);		/* end of file: the image is whole */
+		r->pipe = -1;
+	}
+}
+
+/* Slave @s moves process @m->u.move.pid on, to a node or to the master. */
+static bool slave_leave(struct slave *s, const struct bpwire_msg *m)
+{
+	struct rproc *r = rproc_by_pid(m->u.move.pid);
+	int dst = m->hdr.dst;
+	struct bpwire_msg f;
+	struct slave *d;
+
+	if (!r || r->node != s->node || r->move_id || r->out_id) {
+		bpd_warn("node %d: moves process %d, which is not there",
+			 s->node, m->u.move.pid);
+		leave_answer(s, m->hdr.id, m->u.move.pid, dst, -ESRCH);
+		return true;
+	}
+	r->out_id = m->hdr.id;
+	r->out_dst = dst;
+	r->img_off = 0;
+	if (dst == BPROC_NODE_MASTER) {
+		struct bproc_return_req q;
+		int pfd[2], err;
+
+		if (pipe2(pfd, O_CLOEXEC) < 0) {
+			transit_failed(r, -errno);
+			return true;
+		}
+		fcntl(pfd[1], F_SETPIPE_SZ, 1 << 20);
+		fcntl(pfd[1], F_SETFL, O_NONBLOCK);
+		memset(&q, 0, sizeof(q));
+		q.id = ++own_seq;
+		q.pid = r->pid;
+		q.fd = pfd[0];
+		q.node = s->node;
+		err = ioctl(M.kfd, BPROC_IOC_RETURN, &q) < 0 ? -errno : 0;
+		close(pfd[0]);
+		if (err) {
+			close(pfd[1]);
+			bpd_warn("process %d cannot come back: %s", r->pid,
+				 strerror(-err));
+			transit_failed(r, err);
+			return true;
+		}
+		r->pipe = pfd[1];
+		r->ret_id = q.id;
+		bpd_info("process %d (%.16s) comes back from node %d", r->pid,
+			 m->u.move.comm, s->node);
+		return true;
+	}
+	d = dst >= 0 && dst < M.cfg.numnodes ? M.nodes[dst].slave : NULL;
+	if (dst == s->node || dst < 0 || dst >= M.cfg.numnodes) {
+		transit_failed(r, -ENODEV);
+		return true;
+	}
+	if (!d || !d->ready || d->closing ||
+	    M.nodes[dst].status != BPROC_STATUS_UP) {
+		transit_failed(r, -EHOSTDOWN);
+		return true;
+	}
+	r->relay_id = ++own_seq;
+	bpwire_init(&f, BPWIRE_MOVE, r->relay_id, BPROC_NODE_MASTER, dst);
+	f.u.move = m->u.move;
+	bpd_info("process %d (%.16s) moves from node %d to node %d", r->pid,
+		 m->u.move.comm, s->node, dst);
+	if (slave_send(d, &f))
+		transit_failed(r, -EHOSTDOWN);
+	return true;
+}
+
+/* A piece of the image of a process moving on from slave @s. */
+static bool slave_image(struct slave *s, const struct bpwire_msg *m)
+{
+	struct rproc *r = rproc_by_leave(s->node, m->hdr.id);
+	struct bpwire_msg f;
+	struct slave *d;
+	unsigned char *p;
+
+	if (!r || r->img_end)
+		return true;	/* refused or over: dropped */
+	if (m->u.image.offset != r->img_off) {
+		bpd_warn("node %d: image of %d at %llu, expected %llu", s->node,
+			 r->pid, (unsigned long long)m->u.image.offset,
+			 (unsigned long long)r->img_off);
+		return false;
+	}
+	r->img_off += m->u.image.len;
+	r->img_end = !m->u.image.len;
+	if (r->relay_id) {
+		d = M.nodes[r->out_dst].slave;
+		if (!d)
+			return true;
+		bpwire_init(&f, BPWIRE_IMAGE, r->relay_id, BPROC_NODE_MASTER,
+			    r->out_dst);
+		f.u.image = m->u.image;
+		slave_send(d, &f);
+		return true;
+	}
+	if (r->pipe < 0)
+		return true;
+	if (m->u.image.len) {
+		p = realloc(r->buf, r->buf_len + m->u.image.len);
+		if (!p) {
+			bpd_err("out of memory for the image of %d", r->pid);
+			close(r->pipe);	/* the ghost sees it cut short */
+			r->pipe = -1;
+			return true;
+		}
+		memcpy(p + r->buf_len, m->u.image.data, m->u.image.len);
+		r->buf = p;
+		r->buf_len += m->u.image.len;
+	}
+	pipe_flush(r);
+	return true;
+}
+
+/* Images flow from slave @s only while their next hop keeps up. */
+static bool slave_may_read(const struct slave *s)
+{
+	const struct rproc *r;
+
+	for (r = rprocs; r; r = r->next) {
+		if (!r->out_id || r->node != s->node)
+			continue;
+		if (r->pipe >= 0 && r->buf_len > (1u << 20))
+			return false;
+		if (r->relay_id && M.nodes[r->out_dst].slave &&
+		    M.nodes[r->out_dst].slave->c.out_len > (1u << 20))
+			return false;
+	}
+	return true;
+}
+
+/* The kernel's answer to a return: did the process arrive? */
+static void kernel_arrived(const void *buf)
+{
+	const struct bproc_msg_arrived *k = buf;
+	struct rproc *r = rproc_by_return(k->hdr.id);
+
+	if (!r || r->pid != k->pid || k->hdr.result > 0)
+		return;
+	if (k->hdr.result == 0) {
+		bpd_info("process %d is back on the master", r->pid);
+		leave_answer(M.nodes[r->node].slave, r->out_id, r->pid,
+			     BPROC_NODE_MASTER, 0);
+		flush_signals(r, true);
+		rproc_free(r);
+		return;
+	}
+	bpd_info("process %d could not come back: %s", r->pid,
+		 strerror(-k->hdr.result));
+	if (k->lost) {
+		/* Its ghost is gone: so must the copy on the node be. */
+		r->sigs |= 1ull << (SIGKILL - 1);
+	}
+	transit_failed(r, k->hdr.result);
 }
 
 /* One frame from a slave.  Returns false if the connection must close. */
@@ -647,6 +1039,10 @@ static bool slave_frame(struct slave *s, const struct bpwire_msg *m)
 		return false;
 	case BPWIRE_MOVE_RESULT:
 		return slave_move_result(s, m);
+	case BPWIRE_MOVE:
+		return slave_leave(s, m);
+	case BPWIRE_IMAGE:
+		return slave_image(s, m);
 	case BPWIRE_EXIT:
 		return slave_exit(s, m);
 	case BPWIRE_IO:
@@ -847,6 +1243,7 @@ static void kernel_move(const void *buf)
 	r->pid = k->pid;
 	r->node = k->node;
 	r->move_id = k->hdr.id;
+	r->pipe = -1;
 	r->next = rprocs;
 	rprocs = r;
 
@@ -916,18 +1313,14 @@ static void kernel_signal(const void *buf)
 {
 	const struct bproc_msg_signal *k = buf;
 	struct rproc *r = rproc_by_pid(k->pid);
-	struct bpwire_msg m;
-	struct slave *s;
 
 	if (!r || k->sig < 1 || k->sig > 64)
 		return;
-	s = M.nodes[r->node].slave;
-	if (!s)
+	if (r->out_id) {
+		r->sigs |= 1ull << (k->sig - 1);	/* till it arrived */
 		return;
-	bpwire_init(&m, BPWIRE_SIGNAL, 0, BPROC_NODE_MASTER, r->node);
-	m.u.signal.pid = r->pid;
-	m.u.signal.sig = k->sig;
-	slave_send(s, &m);
+	}
+	send_signal(r, k->sig);
 }
 
 /* A ghost's stdin for its process. */
@@ -1004,6 +1397,12 @@ static void kernel_input(void)
 	case BPROC_MSG_IO:
 		if ((size_t)n >= sizeof(struct bproc_msg_io)) {
 			kernel_stdin(buf, n);
+			return;
+		}
+		break;
+	case BPROC_MSG_ARRIVED:
+		if (n == sizeof(struct bproc_msg_arrived)) {
+			kernel_arrived(buf);
 			return;
 		}
 		break;
@@ -1201,8 +1600,14 @@ static void run(void)
 		size_t n = 0, i;
 		int timeout;
 
-		if (cap < (size_t)M.nslaves + 2) {
-			cap = M.nslaves + 64;
+		size_t npipes = 0;
+		struct rproc *r;
+
+		for (r = rprocs; r; r = r->next)
+			if (r->pipe >= 0 && r->buf_len)
+				npipes++;
+		if (cap < (size_t)M.nslaves + 2 + npipes) {
+			cap = M.nslaves + npipes + 64;
 			pfd = realloc(pfd, cap * sizeof(*pfd));
 			who = realloc(who, cap * sizeof(*who));
 			if (!pfd || !who) {
@@ -1221,8 +1626,17 @@ static void run(void)
 			who[n] = s;
 			pfd[n++] = (struct pollfd){
 				.fd = s->c.fd,
-				.events = POLLIN | (bpd_conn_busy(&s->c) ? POLLOUT : 0),
+				.events = (slave_may_read(s) ? POLLIN : 0) |
+					  (bpd_conn_busy(&s->c) ? POLLOUT : 0),
 			};
+		}
+		/* Images of processes coming back, into their pipes. */
+		for (r = rprocs; r; r = r->next) {
+			if (r->pipe < 0 || !r->buf_len)
+				continue;
+			who[n] = NULL;
+			pfd[n++] = (struct pollfd){ .fd = r->pipe,
+						    .events = POLLOUT };
 		}
 		now = bpd_now_ms();
 		timeout = M.next_tick > now ? (int)(M.next_tick - now) : 0;
@@ -1240,10 +1654,13 @@ static void run(void)
 			accept_slave();
 		/* Slaves may be closed on the way: walk the poll set, check
 		 * each is still listed before touching it. */
+		for (r = rprocs; r; r = r->next)
+			if (r->pipe >= 0 && r->buf_len)
+				pipe_flush(r);
 		for (i = 2; i < n; i++) {
 			bool alive = false;
 
-			if (!pfd[i].revents)
+			if (!pfd[i].revents || pfd[i].fd < 0 || !who[i])
 				continue;
 			for (s = M.slaves; s; s = s->next)
 				if (s == who[i] && s->c.fd == pfd[i].fd)

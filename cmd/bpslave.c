@@ -57,11 +57,17 @@ static struct {
  * A process placed on this node by the master.  @move_id until its restore
  * is reported (RESTORED/FAILED), then 0.  @img: the write end of the pipe
  * its image goes into (-1 once the image ended).  @out[1], @out[2]: read
- * ends of its stdout and stderr (-1 at end of file).
+ * ends of its stdout and stderr (-1 at end of file).  @leave_id: the
+ * kernel's MOVE id while the process moves on from here (to another node
+ * or back to the master); @gone: it arrived there, and its end here (the
+ * kernel kills this copy) is not news for the master.
  */
 struct sproc {
 	int pid;
 	uint64_t move_id;
+	uint64_t leave_id;
+	int leave_dst;
+	bool gone;
 	int img;
 	uint64_t img_off;
 	int in;		/* write end of its stdin, -1 at the end */
@@ -70,6 +76,16 @@ struct sproc {
 };
 
 static struct sproc *sprocs;
+
+/*
+ * After a process left, frames from the master wait until its old copy
+ * here is reaped: the master may send it right back, and its PID must be
+ * free by then.  @hold_pid: that process (0: none); @hold_until: when to
+ * stop waiting anyway (ms).
+ */
+static int hold_pid;
+static uint64_t hold_until;
+#define HOLD_MAX_MS	5000
 
 static struct sproc *sproc_by_pid(int pid)
 {
@@ -87,6 +103,16 @@ static struct sproc *sproc_by_move(uint64_t id)
 
 	for (p = sprocs; p; p = p->next)
 		if (p->move_id == id)
+			return p;
+	return NULL;
+}
+
+static struct sproc *sproc_by_leave(uint64_t id)
+{
+	struct sproc *p;
+
+	for (p = sprocs; p; p = p->next)
+		if (p->leave_id == id)
 			return p;
 	return NULL;
 }
@@ -414,22 +440,165 @@ static void send_io(struct session *s, int pid, int stream, const void *data,
 	send_frame(s, &m);
 }
 
-/* Read what stream @i of @sp has; end of file is passed on. */
-static void proc_output(struct session *s, struct sproc *sp, int i)
+/*
+ * Read what stream @i of @sp has; end of file is passed on.  Returns the
+ * bytes passed on (0: nothing there now, or the end).
+ */
+static ssize_t proc_output(struct session *s, struct sproc *sp, int i)
 {
 	static char buf[BPWIRE_DATA_MAX];
 	ssize_t n;
 
 	n = read(sp->out[i], buf, sizeof(buf));
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
+		return 0;
 	if (n > 0) {
 		send_io(s, sp->pid, i, buf, n);
-		return;
+		return n;
 	}
 	send_io(s, sp->pid, i, NULL, 0);
 	close(sp->out[i]);
 	sp->out[i] = -1;
+	return 0;
+}
+
+/* ---- processes moving on from this node ------------------------------ */
+
+/* Answer the kernel's MOVE @id of process @pid to @dst. */
+static void kernel_move_reply(struct session *s, uint64_t id, int pid, int dst,
+			      int result)
+{
+	struct bproc_msg_move k;
+	int err;
+
+	memset(&k, 0, sizeof(k));
+	k.hdr.len = sizeof(k);
+	k.hdr.type = BPROC_MSG_MOVE;
+	k.hdr.flags = BPROC_MSGF_REPLY;
+	k.hdr.id = id;
+	k.hdr.result = result;
+	k.hdr.src = dst;
+	k.hdr.dst = s->node;
+	k.pid = pid;
+	k.node = dst;
+	err = bpd_kdev_write(s->kfd, &k, sizeof(k));
+	if (err)
+		bpd_warn("cannot answer the kernel's move of %d: %s", pid,
+			 strerror(-err));
+}
+
+/*
+ * A process of ours moves on (its MOVE from the kernel): pass it to the
+ * master, its output so far first, so that all of it is written before
+ * the process runs elsewhere.  Only processes the master placed here may
+ * move: anything else has no master PID.
+ */
+static int kernel_leave(struct session *s, const struct bproc_msg_move *k)
+{
+	struct sproc *sp = sproc_by_pid(k->pid);
+	struct bpwire_msg m;
+
+	if (!sp || sp->move_id || sp->leave_id || sp->gone ||
+	    k->hdr.id == 0 || k->node == s->node ||
+	    k->node < BPROC_NODE_MASTER || k->node >= s->numnodes) {
+		kernel_move_reply(s, k->hdr.id, k->pid, k->node,
+				  sp ? -EINVAL : -EOPNOTSUPP);
+		return 0;	/* its IMAGE messages find nobody: dropped */
+	}
+	for (int i = 1; i <= 2; i++)
+		while (sp->out[i] >= 0 && proc_output(s, sp, i) > 0)
+			;
+	bpwire_init(&m, BPWIRE_MOVE, k->hdr.id, s->node, k->node);
+	m.u.move.pid = k->pid;
+	m.u.move.flags = k->flags & BPWIRE_MOVE_FLAGS;
+	m.u.move.uid = k->uid;
+	m.u.move.gid = k->gid;
+	bpwire_comm_set(m.u.move.comm, k->comm);
+	sp->leave_id = k->hdr.id;
+	sp->leave_dst = k->node;
+	bpd_info("process %d (%.16s) moves on to %s %d", sp->pid, k->comm,
+		 k->node == BPROC_NODE_MASTER ? "the master" : "node",
+		 k->node);
+	return send_frame(s, &m);
+}
+
+/* A piece of the image of a process moving on. */
+static int kernel_image(struct session *s, const struct bproc_msg_image *k,
+			size_t n)
+{
+	struct sproc *sp = sproc_by_leave(k->hdr.id);
+	size_t len = n - sizeof(*k);
+	struct bpwire_msg m;
+	int err = 0;
+
+	if (!sp)
+		return 0;
+	bpwire_init(&m, BPWIRE_IMAGE, k->hdr.id, s->node, sp->leave_dst);
+	m.u.image.offset = k->offset;
+	if (len) {
+		m.u.image.data = k->data;
+		m.u.image.len = len;
+		err = send_frame(s, &m);
+	}
+	if (!err && k->last) {
+		m.u.image.offset = k->offset + len;
+		m.u.image.data = NULL;
+		m.u.image.len = 0;
+		err = send_frame(s, &m);
+	}
+	return err;
+}
+
+/* Messages from this node's kernel: processes moving on. */
+static int kernel_input(struct session *s)
+{
+	static unsigned char buf[BPROC_MSG_MAX];
+	const struct bproc_msg_hdr *hdr = (const void *)buf;
+	ssize_t n;
+	int err = 0;
+
+	/* As much as the connection to the master takes now. */
+	while (!err && s->c.out_len < (1u << 20)) {
+		n = bpd_kdev_read(s->kfd, buf);
+		if (n == -EAGAIN)
+			return 0;
+		if (n < 0) {
+			bpd_err("reading " SLAVE_DEV ": %s", strerror((int)-n));
+			return (int)n;
+		}
+		if (hdr->type == BPROC_MSG_MOVE && n == sizeof(struct bproc_msg_move))
+			err = kernel_leave(s, (const void *)buf);
+		else if (hdr->type == BPROC_MSG_IMAGE &&
+			 (size_t)n >= sizeof(struct bproc_msg_image))
+			err = kernel_image(s, (const void *)buf, n);
+		else
+			bpd_warn("unexpected message %u from the kernel", hdr->type);
+	}
+	return err;
+}
+
+/* The master's answer to a process moving on. */
+static int leave_result(struct session *s, const struct bpwire_msg *m)
+{
+	struct sproc *sp = sproc_by_leave(m->hdr.id);
+
+	if (!sp || sp->pid != m->u.move_result.pid) {
+		bpd_warn("the master answers a move that is not under way");
+		return 0;
+	}
+	kernel_move_reply(s, sp->leave_id, sp->pid, sp->leave_dst,
+			  m->hdr.result);
+	sp->leave_id = 0;
+	if (m->hdr.result) {
+		bpd_info("process %d stays: %s", sp->pid,
+			 strerror(-m->hdr.result));
+		return 0;
+	}
+	/* The kernel ends this copy; till it is reaped, the master waits. */
+	sp->gone = true;
+	hold_pid = sp->pid;
+	hold_until = bpd_now_ms() + HOLD_MAX_MS;
+	return 0;
 }
 
 /* Init's news about our processes. */
@@ -458,6 +627,8 @@ static int proc_events(struct session *s)
 			break;
 		case BPNSINIT_STOPPED:
 		case BPNSINIT_CONTINUED:
+			if (sp->gone)
+				break;
 			bpwire_init(&m, BPWIRE_PSTATE, 0, s->node,
 				    BPROC_NODE_MASTER);
 			m.u.pstate.pid = sp->pid;
@@ -467,6 +638,13 @@ static int proc_events(struct session *s)
 			err = send_frame(s, &m);
 			break;
 		case BPNSINIT_EXIT:
+			if (sp->gone) {
+				/* It lives on elsewhere. */
+				if (hold_pid == sp->pid)
+					hold_pid = 0;
+				sproc_free(sp);
+				break;
+			}
 			/* Its output first, all of it that is there. */
 			for (int i = 1; i <= 2; i++)
 				while (sp->out[i] >= 0)
@@ -559,6 +737,8 @@ static int master_frame(struct session *s, const struct bpwire_msg *m)
 		return proc_move(s, m);
 	case BPWIRE_IMAGE:
 		return proc_image(m);
+	case BPWIRE_MOVE_RESULT:
+		return leave_result(s, m);
 	case BPWIRE_IO: {
 		struct sproc *sp = sproc_by_pid(m->u.io.pid);
 
@@ -588,15 +768,38 @@ static int master_frame(struct session *s, const struct bpwire_msg *m)
 }
 
 /*
+ * The frames received from the master, one by one, until none is left or
+ * a departure holds the rest (hold_pid).  0, or -errno to drop the
+ * connection.
+ */
+static int master_frames(struct session *s)
+{
+	struct bpwire_msg m;
+	const char *why = NULL;
+	int r, err;
+
+	while (!hold_pid && (r = bpwire_rx_next(s->c.rx, &m, &why)) > 0) {
+		err = master_frame(s, &m);
+		if (err)
+			return err;
+	}
+	if (!hold_pid && r < 0) {
+		bpd_warn("malformed frame from the master: %s",
+			 why ? why : strerror(-r));
+		return r;
+	}
+	return 0;
+}
+
+/*
  * One connection, from connect to its end.  Returns 0 if it got as far as
  * READY (the backoff starts over), else -errno.
  */
 static int session(struct session *s)
 {
 	struct bpwire_msg m;
-	const char *why = NULL;
 	sigset_t empty;
-	int fd, err, r;
+	int fd, err;
 
 	fd = connect_master();
 	if (fd < 0)
@@ -632,27 +835,49 @@ static int session(struct session *s)
 	/* Until WELCOME, wait as long as a heartbeat timeout would be. */
 	s->ping_ms = 30000;
 	s->last_heard = s->last_ping = bpd_now_ms();
+	fcntl(s->kfd, F_SETFL, O_NONBLOCK);
+	hold_pid = 0;
 	sigemptyset(&empty);
 	while (!stop_signal) {
-		struct pollfd p[2 + 2 * 64];
-		struct sproc *who[2 + 2 * 64];
-		int whichfd[2 + 2 * 64];
+		struct pollfd p[3 + 2 * 64];
+		struct sproc *who[3 + 2 * 64];
+		int whichfd[3 + 2 * 64];
 		uint64_t now = bpd_now_ms();
-		struct timespec ts = { .tv_sec = 0,
-				       .tv_nsec = (s->ping_ms / 4) * 1000000L };
+		long wait_ms = s->ping_ms / 4;
+		struct timespec ts;
 		struct sproc *sp;
 		size_t np = 0, i;
-		ssize_t n;
+		bool held;
 
-		ts.tv_sec = ts.tv_nsec / 1000000000L;
-		ts.tv_nsec %= 1000000000L;
-		p[np++] = (struct pollfd){ .fd = s->c.fd, .events = POLLIN |
+		if (hold_pid && now >= hold_until) {
+			bpd_warn("process %d moved on but is not gone here yet",
+				 hold_pid);
+			hold_pid = 0;
+		}
+		held = hold_pid != 0;
+		/* Frames already received, unless a departure holds them. */
+		if (!held) {
+			err = master_frames(s);
+			if (err)
+				break;
+			held = hold_pid != 0;
+		}
+		if (held)
+			wait_ms = 20;
+		ts.tv_sec = wait_ms / 1000;
+		ts.tv_nsec = (wait_ms % 1000) * 1000000L;
+		p[np++] = (struct pollfd){ .fd = s->c.fd, .events =
+			(held ? 0 : POLLIN) |
 			(bpd_conn_busy(&s->c) ? POLLOUT : 0) };
 		p[np++] = (struct pollfd){ .fd = bpnsinit_fd(S.ns), .events = POLLIN };
+		/* Processes moving on, while the master keeps up. */
+		p[np++] = (struct pollfd){ .fd = s->kfd, .events =
+			s->c.out_len < (1u << 20) ? POLLIN : 0 };
 		/* Output of our processes, while the master keeps up. */
 		for (sp = sprocs; sp && s->c.out_len < (1u << 20); sp = sp->next) {
 			for (int k = 1; k <= 2; k++) {
-				if (sp->out[k] < 0 || np == sizeof(p) / sizeof(p[0]))
+				if (sp->out[k] < 0 || sp->gone ||
+				    np == sizeof(p) / sizeof(p[0]))
 					continue;
 				who[np] = sp;
 				whichfd[np] = k;
@@ -670,7 +895,7 @@ static int session(struct session *s)
 			if (err)
 				break;
 		}
-		for (i = 2; i < np; i++) {
+		for (i = 3; i < np; i++) {
 			if (!p[i].revents)
 				continue;
 			/* Still listed, with that descriptor? */
@@ -684,8 +909,14 @@ static int session(struct session *s)
 			if (err)
 				break;
 		}
+		if (p[2].revents) {
+			err = kernel_input(s);
+			if (err)
+				break;
+		}
 		if (p[0].revents & (POLLIN | POLLERR | POLLHUP)) {
-			n = bpwire_rx_read(s->c.rx, s->c.fd);
+			ssize_t n = bpwire_rx_read(s->c.rx, s->c.fd);
+
 			if (n == 0) {
 				bpd_warn("the master closed the connection");
 				err = -ECONNRESET;
@@ -697,19 +928,9 @@ static int session(struct session *s)
 				break;
 			}
 			s->last_heard = now;
-			while ((r = bpwire_rx_next(s->c.rx, &m, &why)) > 0) {
-				err = master_frame(s, &m);
-				if (err)
-					break;
-			}
+			err = master_frames(s);
 			if (err)
 				break;
-			if (r < 0) {
-				bpd_warn("malformed frame from the master: %s",
-					 why ? why : strerror(-r));
-				err = r;
-				break;
-			}
 		}
 		/* The master pings every ping_ms/2: silence means it is gone. */
 		if (now - s->last_heard >= s->ping_ms) {

@@ -372,6 +372,26 @@ static __poll_t bproc_chan_poll(struct file *file, poll_table *wait)
 	return mask;
 }
 
+/* A device's own ioctls, once its daemon said HELLO. */
+static long bproc_chan_ioctl(struct file *file, unsigned int cmd,
+			     unsigned long arg)
+{
+	struct bproc_chan *ch = file->private_data;
+	long ret;
+
+	if (!ch->dev->ioctl)
+		return -ENOTTY;
+	ret = mutex_lock_interruptible(&ch->write_mutex);
+	if (ret)
+		return ret;
+	if (ch->state != BPROC_CHAN_READY)
+		ret = -EPROTO;
+	else
+		ret = ch->dev->ioctl(ch, cmd, arg);
+	mutex_unlock(&ch->write_mutex);
+	return ret;
+}
+
 const struct file_operations bproc_chan_fops = {
 	.owner		= THIS_MODULE,
 	.open		= bproc_chan_open,
@@ -379,5 +399,6 @@ const struct file_operations bproc_chan_fops = {
 	.read		= bproc_chan_read,
 	.write		= bproc_chan_write,
 	.poll		= bproc_chan_poll,
+	.unlocked_ioctl	= bproc_chan_ioctl,
 	.llseek		= no_llseek,
 };

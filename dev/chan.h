@@ -45,6 +45,7 @@ enum bproc_chan_state {
  *             for write() to return.
  * @release:   called when a session ends (its last close), before it is
  *             freed; may sleep.  Optional.
+ * @ioctl:     the device's ioctls, on a greeted session.  Optional (-ENOTTY).
  */
 struct bproc_chan_dev {
 	struct miscdevice misc;
@@ -53,6 +54,7 @@ struct bproc_chan_dev {
 	unsigned long busy;
 	int (*dispatch)(struct bproc_chan *ch, const struct bproc_msg_hdr *hdr);
 	void (*release)(struct bproc_chan *ch);
+	long (*ioctl)(struct bproc_chan *ch, unsigned int cmd, unsigned long arg);
 };
 
 /**

@@ -25,6 +25,8 @@
 #include <linux/completion.h>
 #include <linux/err.h>
 #include <linux/errno.h>
+#include <linux/file.h>
+#include <linux/fs.h>
 #include <linux/jiffies.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
@@ -75,6 +77,8 @@ struct bproc_msg_handler {
 /* The greeted session of /dev/bproc/master, or NULL. */
 static DEFINE_MUTEX(bproc_master_lock);
 static struct bproc_chan *bproc_master_chan;
+/* On a slave: the session of bpslave, the one that sized the node table. */
+static struct bproc_chan *bproc_slave_chan;
 
 static DEFINE_SPINLOCK(bproc_req_lock);
 static LIST_HEAD(bproc_reqs);
@@ -108,6 +112,19 @@ struct bproc_chan *bproc_master_get(void)
 void bproc_master_put(struct bproc_chan *ch)
 {
 	bproc_chan_put(ch);
+}
+
+struct bproc_chan *bproc_daemon_get(void)
+{
+	struct bproc_chan *ch;
+
+	mutex_lock(&bproc_master_lock);
+	ch = bproc_nodes_self() == BPROC_NODE_MASTER ? bproc_master_chan :
+						       bproc_slave_chan;
+	if (ch)
+		bproc_chan_get(ch);
+	mutex_unlock(&bproc_master_lock);
+	return ch;
 }
 
 void bproc_req_start(struct bproc_req *req)
@@ -226,6 +243,13 @@ static void bproc_daemon_release(struct bproc_chan *ch)
 		mutex_unlock(&bproc_master_lock);
 		/* Nobody can reach the remote processes any more. */
 		bproc_ghosts_kill_all();
+	} else if (bproc_slave_chan == ch) {
+		/* Moves from this node wait for bpslave: they fail. */
+		bproc_slave_chan = NULL;
+		spin_lock(&bproc_req_lock);
+		bproc_reqs_fail_all(-ECONNRESET);
+		spin_unlock(&bproc_req_lock);
+		mutex_unlock(&bproc_master_lock);
 	} else {
 		mutex_unlock(&bproc_master_lock);
 	}
@@ -313,6 +337,12 @@ static int bproc_msg_nodes(struct bproc_chan *ch,
 	}
 	err = bproc_nodes_set_size(ch, master, m->numnodes, m->self,
 				   m->master_addr);
+	if (!err && !master) {
+		/* This slave session now speaks for the node. */
+		mutex_lock(&bproc_master_lock);
+		bproc_slave_chan = ch;
+		mutex_unlock(&bproc_master_lock);
+	}
 	if (!err)
 		bproc_chan_dbg(ch, "NODES: %d nodes, self %d\n", m->numnodes,
 			       m->self);
@@ -358,7 +388,7 @@ static int bproc_msg_node_req(struct bproc_chan *ch,
 	return 0;
 }
 
-/* bpmaster's answer to a BPROC_MSG_MOVE: did the process arrive? */
+/* The daemon's answer to a BPROC_MSG_MOVE: did the process arrive? */
 static int bproc_msg_move(struct bproc_chan *ch,
 			  const struct bproc_msg_hdr *hdr)
 {
@@ -389,6 +419,19 @@ static int bproc_msg_exit(struct bproc_chan *ch,
 			: (st & ~0xff00))
 		return -EINVAL;
 	bproc_ghost_exit(m->pid, st);
+	return 0;
+}
+
+/* A remote process moved from node to node: its ghost follows. */
+static int bproc_msg_where(struct bproc_chan *ch,
+			   const struct bproc_msg_hdr *hdr)
+{
+	const struct bproc_msg_where *m = (const void *)hdr;
+
+	if (hdr->flags || m->reserved || m->pid <= 0 || m->pid > BPROC_PID_MAX ||
+	    bproc_node_status(m->node) < 0)
+		return -EINVAL;
+	bproc_ghost_where(m->pid, m->node);
 	return 0;
 }
 
@@ -456,7 +499,7 @@ static const struct bproc_msg_handler bproc_msg_table[] = {
 	},
 	[BPROC_MSG_MOVE] = {
 		.name		= "MOVE",
-		.devices	= BPROC_ON_MASTER,
+		.devices	= BPROC_ON_BOTH,
 		.states		= BPROC_IN_READY,
 		.min_len	= sizeof(struct bproc_msg_move),
 		.max_len	= sizeof(struct bproc_msg_move),
@@ -477,6 +520,14 @@ static const struct bproc_msg_handler bproc_msg_table[] = {
 		.min_len	= sizeof(struct bproc_msg_pstate),
 		.max_len	= sizeof(struct bproc_msg_pstate),
 		.handle		= bproc_msg_pstate,
+	},
+	[BPROC_MSG_WHERE] = {
+		.name		= "WHERE",
+		.devices	= BPROC_ON_MASTER,
+		.states		= BPROC_IN_READY,
+		.min_len	= sizeof(struct bproc_msg_where),
+		.max_len	= sizeof(struct bproc_msg_where),
+		.handle		= bproc_msg_where,
 	},
 	[BPROC_MSG_IO] = {
 		.name		= "IO",
@@ -535,6 +586,43 @@ static int bproc_daemon_dispatch(struct bproc_chan *ch,
 }
 
 /* ------------------------------------------------------------------ */
+/* bpmaster's ioctls                                                  */
+/* ------------------------------------------------------------------ */
+
+/* BPROC_IOC_RETURN: a process comes back; its image arrives in a pipe. */
+static long bproc_ioc_return(struct bproc_chan *ch, void __user *uarg)
+{
+	struct bproc_return_req req;
+	struct file *src;
+	long err;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (!req.id || req.flags || req.reserved || req.pid <= 0 ||
+	    req.pid > BPROC_PID_MAX || bproc_node_status(req.node) < 0)
+		return -EINVAL;
+	src = fget(req.fd);
+	if (!src)
+		return -EBADF;
+	err = -EBADF;
+	if ((src->f_mode & FMODE_READ) && S_ISFIFO(file_inode(src)->i_mode))
+		err = bproc_ghost_return(req.pid, req.node, req.id, src);
+	fput(src);
+	return err;
+}
+
+static long bproc_master_ioctl(struct bproc_chan *ch, unsigned int cmd,
+			       unsigned long arg)
+{
+	switch (cmd) {
+	case BPROC_IOC_RETURN:
+		return bproc_ioc_return(ch, (void __user *)arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+/* ------------------------------------------------------------------ */
 /* The devices                                                        */
 /* ------------------------------------------------------------------ */
 
@@ -550,6 +638,7 @@ static struct bproc_chan_dev bproc_master_dev = {
 	.exclusive	= true,
 	.dispatch	= bproc_daemon_dispatch,
 	.release	= bproc_daemon_release,
+	.ioctl		= bproc_master_ioctl,
 };
 
 static struct bproc_chan_dev bproc_slave_dev = {

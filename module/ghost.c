@@ -105,6 +105,9 @@ struct ghost_io {
  *            (BPROC_IOC_GHOST, by syscall restart), -1 until needed.
  * @tgid:     the ghost's own process: a ghost killed while stopped (outside
  *            our code) is found by the reaper through it.
+ * @ret_src:  the process comes back: its image is read from here (a pipe
+ * @ret_id:   from bpmaster, BPROC_IOC_RETURN; under @lock), and the answer
+ *            (BPROC_MSG_ARRIVED) carries @ret_id.
  */
 struct bproc_ghost {
 	struct list_head list;
@@ -126,6 +129,8 @@ struct bproc_ghost {
 	unsigned long code;
 	int resume_fd;
 	struct pid *tgid;
+	struct file *ret_src;
+	u64 ret_id;
 };
 
 /* Every ghost, and moves in flight; bproc_ghosts_lock protects the list. */
@@ -177,6 +182,8 @@ static void ghost_free(struct bproc_ghost *g)
 
 	list_for_each_entry_safe(io, next, &g->io, list)
 		kfree(io);
+	if (g->ret_src)
+		fput(g->ret_src);
 	put_pid(g->tgid);
 	kfree(g);
 	bproc_stat_dec(BPROC_STAT_GHOSTS);
@@ -221,6 +228,43 @@ void bproc_ghost_stopped(int pid, int sig)
 	spin_unlock(&bproc_ghosts_lock);
 }
 
+void bproc_ghost_where(int pid, int node)
+{
+	struct bproc_ghost *g;
+
+	spin_lock(&bproc_ghosts_lock);
+	g = ghost_find_locked(pid);
+	if (g && READ_ONCE(g->moved))
+		WRITE_ONCE(g->node, node);
+	spin_unlock(&bproc_ghosts_lock);
+}
+
+int bproc_ghost_return(int pid, int node, u64 id, struct file *src)
+{
+	struct bproc_ghost *g;
+	int err = 0;
+
+	spin_lock(&bproc_ghosts_lock);
+	g = ghost_find_locked(pid);
+	if (!g || !READ_ONCE(g->moved) || READ_ONCE(g->node) != node) {
+		err = -ESRCH;
+	} else {
+		spin_lock(&g->lock);
+		if (g->exited)
+			err = -ESRCH;
+		else if (g->ret_src)
+			err = -EBUSY;
+		else {
+			g->ret_src = get_file(src);
+			g->ret_id = id;
+		}
+		spin_unlock(&g->lock);
+		wake_up(&g->wq);
+	}
+	spin_unlock(&bproc_ghosts_lock);
+	return err;
+}
+
 int bproc_ghost_node(int pid)
 {
 	struct bproc_ghost *g;
@@ -229,7 +273,7 @@ int bproc_ghost_node(int pid)
 	spin_lock(&bproc_ghosts_lock);
 	g = ghost_find_locked(pid);
 	if (g && READ_ONCE(g->moved))
-		node = g->node;
+		node = READ_ONCE(g->node);
 	spin_unlock(&bproc_ghosts_lock);
 	return node;
 }
@@ -241,7 +285,7 @@ int bproc_ghosts_show(struct seq_file *m, void *unused)
 	spin_lock(&bproc_ghosts_lock);
 	list_for_each_entry(g, &bproc_ghosts, list)
 		if (READ_ONCE(g->moved))
-			seq_printf(m, "%d %d\n", g->pid, g->node);
+			seq_printf(m, "%d %d\n", g->pid, READ_ONCE(g->node));
 	spin_unlock(&bproc_ghosts_lock);
 	return 0;
 }
@@ -304,6 +348,16 @@ int bproc_ghost_io(int pid, u32 stream, const void *data, size_t len)
 /* Moving                                                             */
 /* ------------------------------------------------------------------ */
 
+/*
+ * The mover's PID as the cluster knows it: on a slave, the one in the
+ * node's PID namespace (which is its master PID).
+ */
+static int move_pid(void)
+{
+	return bproc_nodes_self() == BPROC_NODE_MASTER ? task_tgid_nr(current) :
+							 task_tgid_vnr(current);
+}
+
 static int move_send(struct bproc_chan *ch, struct bproc_req *req, int node,
 		     u32 flags)
 {
@@ -316,9 +370,9 @@ static int move_send(struct bproc_chan *ch, struct bproc_req *req, int node,
 		return -ENOMEM;
 	m = bproc_msg_wire(msg);
 	m->hdr.id = req->id;
-	m->hdr.src = BPROC_NODE_MASTER;
+	m->hdr.src = bproc_nodes_self();
 	m->hdr.dst = node;
-	m->pid = task_tgid_nr(current);
+	m->pid = move_pid();
 	m->node = node;
 	m->flags = flags;
 	m->uid = from_kuid_munged(&init_user_ns, cred->uid);
@@ -349,9 +403,9 @@ static int image_send(struct bproc_chan *ch, u64 id, u64 offset,
 		return -ENOMEM;
 	m = bproc_msg_wire(msg);
 	m->hdr.id = id;
-	m->hdr.src = BPROC_NODE_MASTER;
+	m->hdr.src = bproc_nodes_self();
 	m->offset = offset;
-	m->pid = task_tgid_nr(current);
+	m->pid = move_pid();
 	m->last = last;
 	memcpy(m->data, p, len);
 	bproc_chan_queue(ch, msg);
@@ -473,6 +527,17 @@ static void ghost_close_fds(void)
 	ghost_fput_now(batch, n);
 }
 
+/* [vdso] or [vvar]?  Caller holds the mmap lock. */
+static bool ghost_vma_special(struct vm_area_struct *vma)
+{
+	const char *name;
+
+	if (vma->vm_file || !vma->vm_ops || !vma->vm_ops->name)
+		return false;
+	name = vma->vm_ops->name(vma);
+	return name && (!strcmp(name, "[vdso]") || !strcmp(name, "[vvar]"));
+}
+
 /*
  * Give back the address space: keep one page of the command line, map one
  * page of code.  Returns the code page's address, or a negative errno.
@@ -481,7 +546,7 @@ static long ghost_shrink(void)
 {
 	static const u8 code[] = { 0x0f, 0x05, 0x0f, 0x0b };	/* syscall; ud2 */
 	struct mm_struct *mm = current->mm;
-	unsigned long args, alen, astart, base, addr;
+	unsigned long args, alen, astart, base, addr, from;
 	struct vm_area_struct *vma;
 	char *buf;
 	long err;
@@ -496,19 +561,29 @@ static long ghost_shrink(void)
 	if (copy_from_user(buf, (const void __user *)astart, alen))
 		alen = 0;
 
-	/* Every area, one at a time (vm_munmap takes the lock itself). */
-	for (;;) {
+	/*
+	 * Every area, one at a time (vm_munmap takes the lock itself), but
+	 * [vdso] and [vvar]: they cost no memory of their own, and a process
+	 * coming back is restored with its vDSO where it left it.
+	 */
+	for (from = 0;;) {
 		unsigned long start, end;
+		bool special;
 
 		mmap_read_lock(mm);
-		vma = find_vma(mm, 0);
+		vma = find_vma(mm, from);
 		if (!vma) {
 			mmap_read_unlock(mm);
 			break;
 		}
 		start = vma->vm_start;
 		end = vma->vm_end;
+		special = ghost_vma_special(vma);
 		mmap_read_unlock(mm);
+		if (special) {
+			from = end;
+			continue;
+		}
 		err = vm_munmap(start, end - start);
 		if (err)
 			goto out;
@@ -567,9 +642,9 @@ static void ghost_forward(struct bproc_ghost *g, int sig)
 	if (msg) {
 		m = bproc_msg_wire(msg);
 		m->hdr.src = BPROC_NODE_MASTER;
-		m->hdr.dst = g->node;
+		m->hdr.dst = READ_ONCE(g->node);
 		m->pid = g->pid;
-		m->node = g->node;
+		m->node = m->hdr.dst;
 		m->sig = sig;
 		bproc_chan_queue(ch, msg);
 	}
@@ -615,7 +690,7 @@ static void ghost_send_stdin(struct bproc_ghost *g, const void *data, size_t len
 	if (msg) {
 		m = bproc_msg_wire(msg);
 		m->hdr.src = BPROC_NODE_MASTER;
-		m->hdr.dst = g->node;
+		m->hdr.dst = READ_ONCE(g->node);
 		m->pid = g->pid;
 		m->stream = 0;
 		memcpy(m->data, data, len);
@@ -691,7 +766,7 @@ static bool ghost_has_work(struct bproc_ghost *g)
 	bool work;
 
 	spin_lock(&g->lock);
-	work = g->exited || !list_empty(&g->io);
+	work = g->exited || !list_empty(&g->io) || g->ret_src;
 	spin_unlock(&g->lock);
 	return work || READ_ONCE(g->stop_sig) ||
 	       (g->in && READ_ONCE(g->in_ready));
@@ -712,9 +787,10 @@ static void ghost_catch_all(__sighandler_t handler)
  * __NR_exit_group with regs pointing at the code page (normal exit), or
  * anything with a fatal signal queued.
  */
-static long ghost_loop(struct bproc_ghost *g);
+static long ghost_loop(struct bproc_ghost *g, bool *back);
 
-static long ghost_run(struct bproc_ghost *g, unsigned long code, bool in)
+static long ghost_run(struct bproc_ghost *g, unsigned long code, bool in,
+		      bool *back)
 {
 	g->code = code;
 	g->resume_fd = -1;
@@ -732,7 +808,7 @@ static long ghost_run(struct bproc_ghost *g, unsigned long code, bool in)
 	} else {
 		ghost_send_stdin(g, NULL, 0);
 	}
-	return ghost_loop(g);
+	return ghost_loop(g, back);
 }
 
 static long ghost_resume_ioctl(struct file *file, unsigned int cmd,
@@ -753,7 +829,7 @@ static const struct file_operations ghost_resume_fops = {
  * is ioctl(resume_fd, BPROC_IOC_GHOST) from its code page, back into
  * ghost_loop().  Returns what the interrupted syscall returns.
  */
-static long ghost_stop(struct bproc_ghost *g, int sig)
+static long ghost_stop(struct bproc_ghost *g, int sig, bool *back)
 {
 	struct pt_regs *regs = task_pt_regs(current);
 	sigset_t blocked;
@@ -762,7 +838,7 @@ static long ghost_stop(struct bproc_ghost *g, int sig)
 		g->resume_fd = anon_inode_getfd("[bproc-ghost]", &ghost_resume_fops,
 						NULL, O_RDWR);
 		if (g->resume_fd < 0)
-			return ghost_loop(g);	/* cannot stop: keep going */
+			return ghost_loop(g, back);	/* cannot stop: keep going */
 	}
 	sigfillset(&blocked);
 	sigdelsetmask(&blocked, sigmask(SIGKILL) | sigmask(SIGSTOP) |
@@ -787,6 +863,7 @@ static long ghost_resume_ioctl(struct file *file, unsigned int cmd,
 			       unsigned long arg)
 {
 	struct bproc_ghost *g;
+	bool back;
 
 	if (cmd != BPROC_IOC_GHOST)
 		return -ENOTTY;
@@ -798,15 +875,88 @@ static long ghost_resume_ioctl(struct file *file, unsigned int cmd,
 		return -ESRCH;
 	}
 	ghost_forward(g, SIGCONT);
-	return ghost_loop(g);
+	return ghost_loop(g, &back);
+}
+
+/* Tell bpmaster how a return went (BPROC_MSG_ARRIVED). */
+static void ghost_arrived(struct bproc_ghost *g, u64 id, int result, bool lost)
+{
+	struct bproc_chan *ch = bproc_master_get();
+	struct bproc_msg_arrived *m;
+	struct bproc_msg *msg;
+
+	if (!ch)
+		return;
+	msg = bproc_msg_alloc(BPROC_MSG_ARRIVED, sizeof(*m), GFP_KERNEL);
+	if (msg) {
+		m = bproc_msg_wire(msg);
+		m->hdr.id = id;
+		m->hdr.result = result;
+		m->hdr.src = BPROC_NODE_MASTER;
+		m->hdr.dst = BPROC_NODE_MASTER;
+		m->pid = g->pid;
+		m->lost = lost;
+		bproc_chan_queue(ch, msg);
+	}
+	bproc_master_put(ch);
+}
+
+/*
+ * The process comes back (BPROC_IOC_RETURN): restore its image into this
+ * very task, which stops being a ghost.  Returns true if the ioctl must
+ * return now: with *@ax for the restored process, or (the restore failed
+ * after the point of no return) to die of the SIGKILL it queued.  False:
+ * nothing to do, or the image was refused and the ghost goes on.
+ */
+static bool ghost_come_back(struct bproc_ghost *g, long *ax)
+{
+	struct file *src;
+	sigset_t all;
+	bool lost;
+	u64 id;
+	int err;
+
+	spin_lock(&g->lock);
+	src = g->ret_src;
+	id = g->ret_id;
+	g->ret_src = NULL;
+	spin_unlock(&g->lock);
+	if (!src)
+		return false;
+
+	/*
+	 * Signals that come meanwhile are the process's: they stay queued
+	 * (a pipe read is not interrupted) and are delivered once it runs,
+	 * under its own actions and mask.  Only SIGKILL ends the restore.
+	 */
+	sigfillset(&all);
+	sigdelset(&all, SIGKILL);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	err = bproc_vmad_undump_file(src, BPROC_UNDUMP_CLOSEFDS, ax, &lost);
+	ghost_fput_now(&src, 1);
+	if (err && !lost) {
+		pr_info_ratelimited("ghost %d: the process could not come back: %d\n",
+				    g->pid, err);
+		sigemptyset(&all);
+		sigprocmask(SIG_SETMASK, &all, NULL);
+		ghost_arrived(g, id, err, false);
+		return false;
+	}
+	ghost_in_stop(g);
+	ghost_arrived(g, id, err, lost);
+	ghost_unregister(g);
+	if (err)
+		*ax = err;
+	return true;
 }
 
 /*
  * The ghost's life.  Returns what the ioctl returns when the ghost ends:
  * __NR_exit_group with regs pointing at the code page (normal exit), or
- * anything with a fatal signal queued; or, when it stops, -ERESTARTNOINTR.
+ * anything with a fatal signal queued; or, when it stops, -ERESTARTNOINTR;
+ * or, when the process came back (*@back set), the restored rax.
  */
-static long ghost_loop(struct bproc_ghost *g)
+static long ghost_loop(struct bproc_ghost *g, bool *back)
 {
 	struct pt_regs *regs = task_pt_regs(current);
 	unsigned long code = g->code;
@@ -814,7 +964,9 @@ static long ghost_loop(struct bproc_ghost *g)
 	enum pid_type type;
 	sigset_t none;
 	int sig, status;
+	long ax;
 
+	*back = false;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	ghost_catch_all((__sighandler_t)code);
@@ -851,6 +1003,11 @@ static long ghost_loop(struct bproc_ghost *g)
 			kfree(io);
 			continue;
 		}
+		/* After its output (the node sent it before the image). */
+		if (ghost_come_back(g, &ax)) {
+			*back = true;
+			return ax;
+		}
 		if (g->in && READ_ONCE(g->in_ready)) {
 			ghost_pump_stdin(g);
 			continue;
@@ -866,7 +1023,7 @@ static long ghost_loop(struct bproc_ghost *g)
 		g->stop_sig = 0;
 		spin_unlock(&g->lock);
 		if (sig)
-			return ghost_stop(g, sig);
+			return ghost_stop(g, sig, back);
 	}
 
 	ghost_in_stop(g);
@@ -890,8 +1047,6 @@ static int move_check(int node)
 {
 	int err, st;
 
-	if (bproc_nodes_self() != BPROC_NODE_MASTER)
-		return -EOPNOTSUPP;
 	st = bproc_node_status(node);
 	if (st < 0)
 		return -ENODEV;
@@ -908,7 +1063,7 @@ static int move_check(int node)
  * (it goes on unchanged), else whatever its ghost's life ends with: the
  * value for the syscall's return (ghost_run()).
  */
-static long ghost_move(int node, u32 flags)
+static long ghost_move(int node, u32 flags, bool *back)
 {
 	struct bproc_vmad_dumper *d;
 	struct bproc_ghost *g;
@@ -963,12 +1118,58 @@ static long ghost_move(int node, u32 flags)
 		force_sig(SIGKILL);
 		return code;
 	}
-	return ghost_run(g, code, flags & BPROC_MOVE_STDIN);
+	return ghost_run(g, code, flags & BPROC_MOVE_STDIN, back);
 
 fail:
 	ghost_unregister(g);
 	bproc_master_put(ch);
 	return err;
+}
+
+/*
+ * On a slave: move the caller, a process the master placed here, on to
+ * @node or back to the master (BPROC_NODE_MASTER), through bpslave.  The
+ * same dump as on the master; but here, once it arrived, this copy just
+ * ends (bpslave expects that and says nothing of it): the process goes on
+ * at the destination, where the ioctl returns 0.  A negative errno: it did
+ * not move and goes on here.
+ */
+static long slave_move(int node, u32 flags)
+{
+	struct bproc_vmad_dumper *d;
+	struct bproc_chan *ch;
+	struct bproc_req r;
+	int err, st;
+
+	if (node != BPROC_NODE_MASTER) {
+		err = move_check(node);
+		if (err)
+			return err;
+	}
+	ch = bproc_daemon_get();
+	if (!ch)
+		return -ENOTCONN;
+	d = bproc_vmad_dumper_create(current, flags, true);
+	if (IS_ERR(d)) {
+		bproc_master_put(ch);
+		return PTR_ERR(d);
+	}
+	bproc_req_start(&r);
+	err = move_send(ch, &r, node, flags);
+	if (err) {
+		bproc_req_wait(&r, 0, true);	/* withdraw it */
+		bproc_vmad_dumper_free(d);
+		bproc_master_put(ch);
+		return err;
+	}
+	err = move_stream(ch, r.id, d);
+	bproc_vmad_dumper_free(d);
+	bproc_master_put(ch);
+	st = bproc_req_wait(&r, GHOST_MOVE_TIMEOUT, true);
+	if (err || st)
+		return err ?: st;
+	force_sig(SIGKILL);
+	return -EINTR;
 }
 
 /* Copy and check a BPROC_IOC_MOVE / BPROC_IOC_EXECMOVE request. */
@@ -987,14 +1188,15 @@ long bproc_ghost_move_ioctl(struct file *file, struct bproc_move_req __user *ure
 {
 	struct bproc_move_req req;
 	int err = move_req_get(&req, ureq);
+	bool back;
 
 	if (err)
 		return err;
-	if (bproc_nodes_self() != BPROC_NODE_MASTER)
-		return -EOPNOTSUPP;
-	if (req.node == BPROC_NODE_MASTER || req.node == BPROC_NODE_SELF)
+	if (req.node == BPROC_NODE_SELF || req.node == bproc_nodes_self())
 		return 0;
-	return ghost_move(req.node, req.flags);
+	if (bproc_nodes_self() != BPROC_NODE_MASTER)
+		return slave_move(req.node, req.flags & VMAD_DUMP_ALL);
+	return ghost_move(req.node, req.flags, &back);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1053,11 +1255,14 @@ static void execmove_work(struct callback_head *work)
 {
 	struct execmove *em = container_of(work, struct execmove, work);
 	struct pt_regs *regs = task_pt_regs(current);
+	bool back = false;
 	long ret;
 
-	ret = ghost_move(em->node, em->flags);
+	ret = ghost_move(em->node, em->flags, &back);
 	execmove_free(em);
-	if (ret == __NR_exit_group) {
+	if (back) {
+		/* It came back: the restore set every register. */
+	} else if (ret == __NR_exit_group) {
 		/* The ghost exits through its code page (regs are set). */
 		regs->ax = ret;
 	} else if (ret == -ERESTARTNOINTR) {

@@ -142,6 +142,11 @@ int bproc_req_wait(struct bproc_req *req, unsigned long timeout, bool killable);
 /* bpmaster's session, with a reference (bproc_master_put()), or NULL. */
 struct bproc_chan *bproc_master_get(void);
 void bproc_master_put(struct bproc_chan *ch);
+/*
+ * The session of this machine's daemon (bpmaster on the master, bpslave on
+ * a slave), with a reference (bproc_master_put()), or NULL.
+ */
+struct bproc_chan *bproc_daemon_get(void);
 
 /*
  * Ask bpmaster to act on node @node (BPROC_NODE_REQ_* @what with @arg) and
@@ -162,6 +167,13 @@ void bproc_control_exit(void);
 /* module/vmad_dump.c, module/vmad_undump.c: the VMADump ioctls. */
 long bproc_vmad_dump_ioctl(struct bproc_dump_req __user *ureq);
 long bproc_vmad_undump_ioctl(struct bproc_undump_req __user *ureq);
+/*
+ * Restore the image read from @src into the calling task (a ghost whose
+ * process comes back).  0 with *@ax the restored process's rax; or a
+ * negative errno, with *@lost true if it came after the point of no return
+ * (SIGKILL is then queued for the caller).
+ */
+int bproc_vmad_undump_file(struct file *src, u32 flags, long *ax, bool *lost);
 
 /* ------------------------------------------------------------------ */
 /* module/vmad_dump.c: the dump engine                                */
@@ -212,6 +224,14 @@ void bproc_ghost_exit(int pid, int status);
 int bproc_ghost_io(int pid, u32 stream, const void *data, size_t len);
 /* bpmaster says: remote process @pid stopped with @sig. */
 void bproc_ghost_stopped(int pid, int sig);
+/* BPROC_MSG_WHERE: the remote process @pid now runs on @node. */
+void bproc_ghost_where(int pid, int node);
+/*
+ * BPROC_IOC_RETURN: the process @pid, on @node, comes back; its ghost
+ * restores the image read from @src (a reference is taken) and answers
+ * BPROC_MSG_ARRIVED with @id.  0, or -ESRCH, -EBUSY, -ENOMEM.
+ */
+int bproc_ghost_return(int pid, int node, u64 id, struct file *src);
 /* Where process @pid (initial namespace) runs: a node, or BPROC_NODE_MASTER. */
 int bproc_ghost_node(int pid);
 struct seq_file;

@@ -533,7 +533,8 @@ static int undump_prepare(struct undump *u)
 	if (ret)
 		return ret;
 
-	u->src = fget(u->req.fd);
+	if (!u->src)
+		u->src = fget(u->req.fd);
 	if (!u->src)
 		return -EBADF;
 	if (!(u->src->f_mode & FMODE_READ))
@@ -941,9 +942,8 @@ static void undump_close_fds(void)
 		close_fd(fd - 1);
 }
 
-static long undump_apply(struct undump *u)
+static int undump_apply(struct undump *u, long *ax)
 {
-	long ax;
 	int ret;
 
 	ret = undump_unmap_all(u);
@@ -960,13 +960,13 @@ static long undump_apply(struct undump *u)
 	undump_set_proc(u);
 	undump_set_signals(u);
 	undump_set_thread(u);
-	ax = undump_set_regs(u);
+	*ax = undump_set_regs(u);
 	ret = undump_set_fpu(u);
 	if (ret)
 		goto fail;
 	if (u->req.flags & BPROC_UNDUMP_CLOSEFDS)
 		undump_close_fds();
-	return ax;
+	return 0;
 
 fail:
 	pr_warn_ratelimited("undump: pid %d killed after the point of no return: %d\n",
@@ -979,12 +979,44 @@ fail:
 /* The ioctl                                                          */
 /* ------------------------------------------------------------------ */
 
-long bproc_vmad_undump_ioctl(struct bproc_undump_req __user *ureq)
+/*
+ * Check the prefix in u->prefix (u->req.prefix_len bytes), prepare, and
+ * restore.  Returns 0 with *@ax what the restored process's rax gets, or a
+ * negative errno; *@lost tells an error after the point of no return (the
+ * caller is being killed).
+ */
+static int undump_run(struct undump *u, long *ax, bool *lost)
 {
 	struct bproc_vmad_err err = {};
 	struct vmad_header hdr;
-	struct undump *u;
 	long ret;
+
+	*lost = false;
+	ret = bproc_vmad_check_header(u->prefix, u->req.prefix_len, &hdr, &err);
+	if (!ret && hdr.prefix_size != u->req.prefix_len)
+		ret = -EINVAL;
+	if (!ret)
+		ret = bproc_vmad_check_prefix(&u->img, u->prefix,
+					      u->req.prefix_len, &err);
+	if (ret) {
+		undump_bad_image(&err, (int)ret);
+		return ret;
+	}
+	ret = undump_prepare(u);
+	if (ret)
+		return ret;
+
+	/* The point of no return. */
+	ret = undump_apply(u, ax);
+	*lost = ret != 0;
+	return ret;
+}
+
+long bproc_vmad_undump_ioctl(struct bproc_undump_req __user *ureq)
+{
+	struct undump *u;
+	bool lost;
+	long ret, ax;
 
 	BUILD_BUG_ON(sizeof(struct bproc_undump_req) != BPROC_UNDUMP_REQ_SIZE);
 
@@ -1014,24 +1046,68 @@ long bproc_vmad_undump_ioctl(struct bproc_undump_req __user *ureq)
 	if (copy_from_user(u->prefix, u64_to_user_ptr(u->req.prefix),
 			   u->req.prefix_len))
 		goto out;
-
-	ret = bproc_vmad_check_header(u->prefix, u->req.prefix_len, &hdr, &err);
-	if (!ret && hdr.prefix_size != u->req.prefix_len)
-		ret = -EINVAL;
+	ret = undump_run(u, &ax, &lost);
 	if (!ret)
-		ret = bproc_vmad_check_prefix(&u->img, u->prefix,
-					      u->req.prefix_len, &err);
+		ret = ax;
+out:
+	undump_free(u);
+	kfree(u);
+	return ret;
+}
+
+int bproc_vmad_undump_file(struct file *src, u32 flags, long *ax, bool *lost)
+{
+	struct bproc_vmad_err err = {};
+	struct vmad_header hdr;
+	struct undump *u;
+	long ret;
+
+	*lost = false;
+	if (flags & ~BPROC_UNDUMP_CLOSEFDS)
+		return -EINVAL;
+	ret = undump_check_caller();
+	if (ret)
+		return ret;
+	u = kzalloc(sizeof(*u), GFP_KERNEL);
+	if (!u)
+		return -ENOMEM;
+	u->req.flags = flags;
+	get_file(src);
+	u->src = src;
+
+	/* The header says how long the prefix is; then the rest of it. */
+	ret = -ENOMEM;
+	u->prefix = kvmalloc(VMAD_HEADER_SIZE, GFP_KERNEL);
+	if (!u->prefix)
+		goto out;
+	ret = undump_read(u, u->prefix, VMAD_HEADER_SIZE);
+	if (ret)
+		goto out;
+	ret = bproc_vmad_check_header(u->prefix, VMAD_HEADER_SIZE, &hdr, &err);
 	if (ret) {
 		undump_bad_image(&err, (int)ret);
 		goto out;
 	}
+	ret = -E2BIG;
+	if (hdr.prefix_size > VMAD_PREFIX_MAX ||
+	    hdr.prefix_size < VMAD_HEADER_SIZE)
+		goto out;
+	{
+		u8 *p = kvmalloc(hdr.prefix_size, GFP_KERNEL);
 
-	ret = undump_prepare(u);
+		ret = -ENOMEM;
+		if (!p)
+			goto out;
+		memcpy(p, u->prefix, VMAD_HEADER_SIZE);
+		kvfree(u->prefix);
+		u->prefix = p;
+	}
+	u->req.prefix_len = hdr.prefix_size;
+	ret = undump_read(u, u->prefix + VMAD_HEADER_SIZE,
+			  hdr.prefix_size - VMAD_HEADER_SIZE);
 	if (ret)
 		goto out;
-
-	/* The point of no return. */
-	ret = undump_apply(u);
+	ret = undump_run(u, ax, lost);
 out:
 	undump_free(u);
 	kfree(u);

@@ -25,6 +25,8 @@
  *  1.1  The node table: NODES, NODE_SET, NODE_REQ; BPROC_IOC_CURRNODE,
  *       BPROC_IOC_NODE_ACCESS.
  *  1.2  Moving processes: MOVE, IMAGE, SIGNAL, EXIT, IO; BPROC_IOC_MOVE.
+ *  1.3  Moving on from a node and back to the master: MOVE and IMAGE on
+ *       /dev/bproc/slave, ARRIVED, WHERE; BPROC_IOC_RETURN.
  */
 #ifndef _UAPI_LINUX_BPROC_H
 #define _UAPI_LINUX_BPROC_H
@@ -42,7 +44,7 @@
  * M == BPROC_PROTO_MAJOR; the minor only announces optional features.
  */
 #define BPROC_PROTO_MAJOR	1
-#define BPROC_PROTO_MINOR	2
+#define BPROC_PROTO_MINOR	3
 
 /* The release of the whole package (module, daemons, library, tools). */
 #define BPROC_VERSION_STRING	"5.0.0"
@@ -102,9 +104,9 @@
 #define BPROC_MSG_EXIT		8	/* bpmaster->kernel: struct bproc_msg_exit */
 #define BPROC_MSG_IO		9	/* both directions: struct bproc_msg_io */
 #define BPROC_MSG_PSTATE	10	/* bpmaster->kernel: struct bproc_msg_pstate */
-/* Reserved for work in progress (issue 6): numbers fixed, layouts not yet. */
-#define BPROC_MSG_ARRIVED	11	/* kernel->bpmaster: a process came back (moving back) */
-#define BPROC_MSG_WHERE		12	/* bpmaster->kernel: a remote process moved node to node */
+#define BPROC_MSG_ARRIVED	11	/* kernel->bpmaster: struct bproc_msg_arrived */
+#define BPROC_MSG_WHERE		12	/* bpmaster->kernel: struct bproc_msg_where */
+/* Reserved for work in progress (issue 6): number fixed, layout not yet. */
 #define BPROC_MSG_CALL		13	/* bpmaster->kernel and reply: a PID-space call run by a ghost */
 
 /* Largest message in either direction, header included. */
@@ -429,6 +431,75 @@ struct bproc_msg_io {
 	__u8 data[];
 };
 
+/*
+ * Moving back and node to node (Documentation/process-space.md).
+ *
+ * On a slave, BPROC_MSG_MOVE and BPROC_MSG_IMAGE also go kernel->bpslave:
+ * a process placed there moves on (hdr.src the node, hdr.dst and @node the
+ * destination: another node or BPROC_NODE_MASTER; @pid its PID in the
+ * node's namespace, i.e. its master PID); bpslave's reply says whether it
+ * arrived.  On success the process ends on this node without a word: it
+ * lives on at the destination.
+ *
+ * A process coming back to the master is restored by its own ghost:
+ * bpmaster hands the image to the kernel as a pipe (BPROC_IOC_RETURN on
+ * /dev/bproc/master) and the kernel answers with BPROC_MSG_ARRIVED.
+ */
+
+/*
+ * struct bproc_return_req - BPROC_IOC_RETURN (write; /dev/bproc/master)
+ * @id:       bpmaster's cookie, echoed in BPROC_MSG_ARRIVED; not 0.
+ * @pid:      the process; it must have a ghost whose process runs on
+ *            @node (-ESRCH), with no return under way (-EBUSY).
+ * @fd:       the read end of a pipe (in the caller's descriptor table)
+ *            that will carry the image, ended by its end of file.
+ * @node:     where the process comes from.
+ * @flags:    zero.
+ * @reserved: zero.
+ */
+struct bproc_return_req {
+	__u64 id;
+	__s32 pid;
+	__s32 fd;
+	__s32 node;
+	__u32 flags;
+	__u64 reserved;
+};
+
+#define BPROC_IOC_RETURN	_IOW(BPROC_IOC_MAGIC, 0x23, struct bproc_return_req)
+
+/*
+ * struct bproc_msg_arrived - BPROC_MSG_ARRIVED (kernel->bpmaster)
+ * @hdr:      hdr.id is the BPROC_IOC_RETURN's id; hdr.result 0 (the
+ *            process runs on the master again) or a negative errno.
+ * @pid:      the process.
+ * @lost:     1 when the restore failed after the ghost's memory was
+ *            replaced: the ghost is dying (SIGKILL), so the copy on the
+ *            node must be killed too.  0 otherwise (the ghost is intact and
+ *            the process goes on where it was).
+ * @reserved: zero.
+ */
+struct bproc_msg_arrived {
+	struct bproc_msg_hdr hdr;
+	__s32 pid;
+	__u32 lost;
+	__u64 reserved;
+};
+
+/*
+ * struct bproc_msg_where - BPROC_MSG_WHERE (bpmaster->kernel, id 0)
+ * @pid:      a remote process that moved from node to node...
+ * @node:     ...and now runs here (0..numnodes-1).  Its ghost forwards
+ *            signals and stdin there and reports it in /proc/bproc.
+ * @reserved: zero.
+ */
+struct bproc_msg_where {
+	struct bproc_msg_hdr hdr;
+	__s32 pid;
+	__s32 node;
+	__u64 reserved;
+};
+
 /* ------------------------------------------------------------------ */
 /* The control device: /dev/bproc/control (0666)                      */
 /* ------------------------------------------------------------------ */
@@ -496,14 +567,18 @@ struct bproc_node_access {
  * @reserved: zero.
  *
  * Moves the calling process: it is dumped, sent through bpmaster and
- * restored on @node, where it continues: the ioctl returns 0 there.  On the
+ * restored on @node, where it continues: the ioctl returns 0 there.  A
+ * process placed on a node by the master may move again: to another node
+ * (through bpmaster) or back to the master (BPROC_NODE_MASTER), where it
+ * continues in its ghost's task.  On the
  * master the caller becomes the process's ghost and does not return: it
  * forwards every signal it gets to the remote process, copies the remote
  * output to its own descriptors 1 and 2, and ends with the remote exit
  * status.  Errors (the caller continues unchanged): -EINVAL, -ENODEV (no
  * such node), -EHOSTDOWN (node not up), -EACCES (node mode), -ENOTCONN (no
- * bpmaster), -EBUSY (multi-threaded or traced), -EOPNOTSUPP (the caller
- * does not run on the master), the restore's error on the node.
+ * bpmaster or bpslave), -EBUSY (multi-threaded or traced), -EOPNOTSUPP
+ * (on a node: the caller was not placed there by the master), the
+ * restore's error at the destination.
  */
 struct bproc_move_req {
 	__s32 node;
@@ -533,7 +608,7 @@ struct bproc_move_req {
  */
 #define BPROC_IOC_GHOST		_IO(BPROC_IOC_MAGIC, 0x22)
 
-/* Reserved (issue 6, in progress): 0x23 moving back (bpmaster's device), 0x24 ghost calls. */
+/* Reserved (issue 6, in progress): 0x24 ghost calls.  0x23: BPROC_IOC_RETURN above. */
 
 /*
  * VMADump (Documentation/image-format.md; the format is <linux/bproc_image.h>).
@@ -622,6 +697,9 @@ struct bproc_undump_req {
 #define BPROC_MSG_IO_SIZE	48
 #define BPROC_MOVE_REQ_SIZE	24
 #define BPROC_MSG_PSTATE_SIZE	48
+#define BPROC_RETURN_REQ_SIZE	32
+#define BPROC_MSG_ARRIVED_SIZE	48
+#define BPROC_MSG_WHERE_SIZE	48
 
 #ifndef __KERNEL__
 _Static_assert(sizeof(struct bproc_msg_hdr) == BPROC_MSG_HDR_SIZE, "bproc_msg_hdr size");
@@ -645,6 +723,12 @@ _Static_assert(sizeof(struct bproc_msg_io) == BPROC_MSG_IO_SIZE, "bproc_msg_io s
 _Static_assert(sizeof(struct bproc_move_req) == BPROC_MOVE_REQ_SIZE, "bproc_move_req size");
 _Static_assert(sizeof(struct bproc_msg_pstate) == BPROC_MSG_PSTATE_SIZE,
 	       "bproc_msg_pstate size");
+_Static_assert(sizeof(struct bproc_return_req) == BPROC_RETURN_REQ_SIZE,
+	       "bproc_return_req size");
+_Static_assert(sizeof(struct bproc_msg_arrived) == BPROC_MSG_ARRIVED_SIZE,
+	       "bproc_msg_arrived size");
+_Static_assert(sizeof(struct bproc_msg_where) == BPROC_MSG_WHERE_SIZE,
+	       "bproc_msg_where size");
 #endif
 
 #endif /* _UAPI_LINUX_BPROC_H */

@@ -21,11 +21,21 @@
  *                                to its wait); prints "move MIB ms"
  *   movetest rforkbench NODE N   N times rfork + exit + wait; prints the
  *                                mean in ms
+ *   movetest route NODE...       with a child left on the master and 8 MiB
+ *                                of memory, move to each NODE in turn (-1:
+ *                                back to the master), printing where it is
+ *                                and checking its memory and PID at each
+ *                                stop; then checks its child is still its
+ *                                own (waitpid WNOHANG 0, then its SIGTERM)
+ *   movetest pingpong NODE N     the same, master -> NODE -> master N
+ *                                times; prints "pingpong N ok" and the
+ *                                mean round trip in ms
  *
  * Static, so it runs anywhere; VMAD_DUMP_ALL, so it needs no file there.
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +66,87 @@ static const char *errname(int e)
 	case EINVAL: return "EINVAL";
 	default: return strerror(e);
 	}
+}
+
+static int check_memory(const unsigned char *p, size_t len, const char *at)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (p[i] != (unsigned char)(i * 131 + (i >> 12))) {
+			printf("memory differs at %zu %s\n", i, at);
+			return 3;
+		}
+	}
+	return 0;
+}
+
+/* route / pingpong: see the top. */
+static int route(int argc, char **argv)
+{
+	const size_t len = 8u << 20;
+	bool pingpong = !strcmp(argv[1], "pingpong");
+	int hops = pingpong ? 2 * atoi(argv[3]) : argc - 2;
+	unsigned char *p = malloc(len);
+	pid_t me = getpid(), child, w;
+	struct timespec t0, t1;
+	int status;
+
+	if (!p || hops <= 0)
+		return 4;
+	for (size_t i = 0; i < len; i++)
+		p[i] = (unsigned char)(i * 131 + (i >> 12));
+	child = fork();
+	if (child < 0)
+		return 4;
+	if (child == 0) {
+		for (;;)
+			pause();
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int h = 0; h < hops; h++) {
+		int node = pingpong ? (h % 2 ? BPROC_NODE_MASTER : atoi(argv[2])) :
+				      atoi(argv[2 + h]);
+		char at[32];
+
+		if (bproc_move(node, BPROC_DUMP_ALL)) {
+			printf("move %d to %d failed: %s\n", h, node, errname(errno));
+			kill(child, SIGKILL);
+			return 99;
+		}
+		snprintf(at, sizeof(at), "after hop %d", h);
+		if (getpid() != me || bproc_currnode() != node) {
+			printf("hop %d: pid %d node %d, expected %d %d\n", h,
+			       getpid(), bproc_currnode(), me, node);
+			kill(child, SIGKILL);
+			return 5;
+		}
+		if (check_memory(p, len, at)) {
+			kill(child, SIGKILL);
+			return 3;
+		}
+		if (!pingpong)
+			where("at");
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	/* Back on the master: its child is still its child. */
+	w = waitpid(-1, &status, WNOHANG);
+	if (w != 0) {
+		printf("waitpid(-1, WNOHANG) = %d (%s), expected 0\n", (int)w,
+		       w < 0 ? errname(errno) : "a child ended");
+		return 6;
+	}
+	kill(child, SIGTERM);
+	w = waitpid(child, &status, 0);
+	if (w != child || !WIFSIGNALED(status) || WTERMSIG(status) != SIGTERM) {
+		printf("child: waitpid %d status 0x%x\n", (int)w, status);
+		return 7;
+	}
+	if (pingpong)
+		printf("pingpong %d ok %.1f ms\n", hops / 2,
+		       ((t1.tv_sec - t0.tv_sec) * 1e3 +
+			(t1.tv_nsec - t0.tv_nsec) / 1e6) / (hops / 2));
+	else
+		printf("route ok, child %d still ours\n", (int)child);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -252,6 +343,9 @@ int main(int argc, char **argv)
 		printf("%s\n", errname(errno));
 		return 0;
 	}
+	if ((!strcmp(argv[1], "route") && argc >= 3) ||
+	    (!strcmp(argv[1], "pingpong") && argc == 4))
+		return route(argc, argv);
 	fprintf(stderr, "movetest: bad arguments\n");
 	return 2;
 }
