@@ -250,11 +250,11 @@ int bproc_ghost_return(int pid, int node, u64 id, struct file *src)
 		err = -ESRCH;
 	} else {
 		spin_lock(&g->lock);
-		if (g->exited)
+		if (g->exited) {
 			err = -ESRCH;
-		else if (g->ret_src)
+		} else if (g->ret_src) {
 			err = -EBUSY;
-		else {
+		} else {
 			g->ret_src = get_file(src);
 			g->ret_id = id;
 		}

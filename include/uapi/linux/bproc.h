@@ -107,7 +107,7 @@
 #define BPROC_MSG_ARRIVED	11	/* kernel->bpmaster: struct bproc_msg_arrived */
 #define BPROC_MSG_WHERE		12	/* bpmaster->kernel: struct bproc_msg_where */
 /* Reserved for work in progress (issue 6): number fixed, layout not yet. */
-#define BPROC_MSG_CALL		13	/* bpmaster->kernel and reply: a PID-space call run by a ghost */
+#define BPROC_MSG_CALL		13	/* bpmaster->kernel and reply: a ghost's call */
 
 /* Largest message in either direction, header included. */
 #define BPROC_MSG_MAX		(64 * 1024)
