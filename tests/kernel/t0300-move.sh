@@ -116,6 +116,39 @@ is "$?:$out" "127:bproc_rexec: /usr/bin/no-such: No such file or directory" \
 	"bproc_rexec of a program the node lacks: its stderr says so, exit 127"
 is "$(on master "$mt" rexec 77 /bin/true)" "rexec failed: ENODEV" "bproc_rexec to no such node: -1/ENODEV"
 
+# ---- moving on: node to node, back to the master -----------------------
+out=$(on master "$mt" route 0 1 0 -1 1 -1)
+r=$?
+pid=$(echo "$out" | sed -n '1s/^at pid \([0-9]*\) .*/\1/p')
+want="at pid $pid node 0 host (none)
+at pid $pid node 1 host (none)
+at pid $pid node 0 host (none)
+at pid $pid node -1 host vc-master
+at pid $pid node 1 host (none)
+at pid $pid node -1 host vc-master"
+is "$r:$(echo "$out" | head -6)" "0:$want" \
+	"master -> 0 -> 1 -> 0 -> master -> 1 -> master: same PID, memory intact at each stop, output in order"
+case $out in *"route ok, child"*"still ours") r=0 ;; *) r=1 ;; esac
+_tap $r "back on the master its child is still its own (WNOHANG 0, then its SIGTERM)" "$out"
+out=$(on master "$mt" pingpong 1 100)
+case $out in "pingpong 100 ok"*) r=0 ;; *) r=1 ;; esac
+_tap $r "100 round trips master -> node 1 -> master keep PID, memory and child" "$out"
+on master sh -c "$mt pingpong 0 1000 >/tmp/pp.out 2>&1 & p=\$!; sleep 4; kill -TERM \$p; wait \$p; echo \$?" >"$tmp/st"
+is "$(cat "$tmp/st")" 143 "SIGTERM to a process going back and forth reaches it, wherever it is"
+on master sh -c 'echo unavailable > /sys/bproc/nodes/2/status'
+is "$(on master "$mt" route 0 2 | tail -1)" "move 1 to 2 failed: EHOSTDOWN, at 0" \
+	"from node 0 to an unavailable node: EHOSTDOWN, it stays on node 0"
+on master sh -c 'echo up > /sys/bproc/nodes/2/status'
+is "$(on master "$mt" route 0 77 | tail -1)" "move 1 to 77 failed: ENODEV, at 0" \
+	"from node 0 to node 77: ENODEV"
+is "$(on 0 "$mt" fail -1)" EOPNOTSUPP \
+	"a process the master did not place cannot move from a node: EOPNOTSUPP"
+on master bpctl -S 2 -u root -m 0100
+out=$(on master setpriv --reuid 65534 --regid 65534 --clear-groups "$mt" route 1 2 | tail -1)
+is "$out" "move 1 to 2 failed: EACCES, at 1" "nobody, from node 1 to node 2 (mode 100, root's): EACCES"
+on master bpctl -S 2 -u root -m 0111
+is "$(on master cat /sys/bproc/stats/ghosts)" 0 "no ghost left after moving around"
+
 # ---- errors and permissions --------------------------------------------
 is "$(on master "$mt" fail 77)" ENODEV "move to node 77: ENODEV"
 on master sh -c 'echo unavailable > /sys/bproc/nodes/2/status'

@@ -26,7 +26,8 @@
  *                                back to the master), printing where it is
  *                                and checking its memory and PID at each
  *                                stop; then checks its child is still its
- *                                own (waitpid WNOHANG 0, then its SIGTERM)
+ *                                own (waitpid WNOHANG 0, then its SIGTERM).
+ *                                A failed move: says why, goes home, exit 99
  *   movetest pingpong NODE N     the same, master -> NODE -> master N
  *                                times; prints "pingpong N ok" and the
  *                                mean round trip in ms
@@ -64,6 +65,7 @@ static const char *errname(int e)
 	case ENOTCONN: return "ENOTCONN";
 	case EBUSY: return "EBUSY";
 	case EINVAL: return "EINVAL";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
 	default: return strerror(e);
 	}
 }
@@ -108,9 +110,14 @@ static int route(int argc, char **argv)
 		char at[32];
 
 		if (bproc_move(node, BPROC_DUMP_ALL)) {
-			printf("move %d to %d failed: %s\n", h, node, errname(errno));
+			printf("move %d to %d failed: %s, at %d\n", h, node,
+			       errname(errno), bproc_currnode());
+			/* Home, to end the child (a kill from a node stays there). */
+			if (bproc_currnode() != BPROC_NODE_MASTER &&
+			    bproc_move(BPROC_NODE_MASTER, BPROC_DUMP_ALL))
+				return 98;
 			kill(child, SIGKILL);
-			return 99;
+			return check_memory(p, len, "after a failed move") ?: 99;
 		}
 		snprintf(at, sizeof(at), "after hop %d", h);
 		if (getpid() != me || bproc_currnode() != node) {
