@@ -170,6 +170,41 @@ static struct rproc *rproc_by_return(uint64_t id)
 	return NULL;
 }
 
+/*
+ * Processes that moved on from a node, for a while: a slave tells what
+ * came for a process while it was leaving (signals, its death by a signal)
+ * after it left, and only then; bpmaster passes that on to wherever the
+ * process is now.  Nothing else from a slave may reach a process that is
+ * not on that node.
+ */
+#define LEFT_MAX	64
+#define LEFT_MS		30000
+static struct {
+	int pid;
+	int from;
+	uint64_t until;
+} departed[LEFT_MAX];
+static unsigned int departed_next;
+
+static void left_add(int pid, int from)
+{
+	departed[departed_next].pid = pid;
+	departed[departed_next].from = from;
+	departed[departed_next].until = bpd_now_ms() + LEFT_MS;
+	departed_next = (departed_next + 1) % LEFT_MAX;
+}
+
+static bool left_from(int pid, int from)
+{
+	uint64_t now = bpd_now_ms();
+
+	for (unsigned int i = 0; i < LEFT_MAX; i++)
+		if (departed[i].pid == pid && departed[i].from == from &&
+		    departed[i].until > now)
+			return true;
+	return false;
+}
+
 /* The move on from r->node is over (either way): forget its state. */
 static void rproc_transit_end(struct rproc *r)
 {
@@ -230,6 +265,7 @@ static void node_entry(int nr, uint32_t valid, struct bproc_node_entry *e)
 static int slave_send(struct slave *s, const struct bpwire_msg *m);
 static void transit_failed(struct rproc *r, int err);
 static void transit_done_node(struct rproc *r, int nr);
+static void route_signal(int pid, int sig);
 
 /* Send one node's @valid fields to every configured slave's mirror. */
 static void broadcast_node(int nr, uint32_t valid)
@@ -659,6 +695,12 @@ static bool slave_exit(struct slave *s, const struct bpwire_msg *m)
 {
 	struct rproc *r = rproc_by_pid(m->u.exit.pid);
 
+	if ((!r || r->node != s->node) && left_from(m->u.exit.pid, s->node)) {
+		/* Killed as it left: the copy that arrived dies the same way. */
+		if (m->u.exit.status & 0x7f)
+			route_signal(m->u.exit.pid, m->u.exit.status & 0x7f);
+		return true;
+	}
 	if (!r || r->node != s->node || r->move_id) {
 		bpd_warn("node %d: EXIT of process %d, which is not there",
 			 s->node, m->u.exit.pid);
@@ -801,6 +843,7 @@ static void transit_done_node(struct rproc *r, int nr)
 
 	leave_answer(M.nodes[r->node].slave, r->out_id, r->pid, r->out_dst, 0);
 	bpd_info("process %d moved from node %d to node %d", r->pid, r->node, nr);
+	left_add(r->pid, r->node);
 	r->node = nr;
 	r->exited = false;	/* that was the old copy's end */
 	rproc_transit_end(r);
@@ -976,6 +1019,31 @@ static bool slave_may_read(const struct slave *s)
 	return true;
 }
 
+/* @sig for process @pid, wherever it is now. */
+static void route_signal(int pid, int sig)
+{
+	struct rproc *r = rproc_by_pid(pid);
+
+	if (r && r->out_id)
+		r->sigs |= 1ull << (sig - 1);
+	else if (r)
+		send_signal(r, sig);
+	else
+		kill(pid, sig);		/* back on the master */
+}
+
+/* A signal that came for a process while it left slave @s. */
+static bool slave_signal(struct slave *s, const struct bpwire_msg *m)
+{
+	if (!left_from(m->u.signal.pid, s->node)) {
+		bpd_warn("node %d: SIGNAL for process %d, which did not leave it",
+			 s->node, m->u.signal.pid);
+		return true;
+	}
+	route_signal(m->u.signal.pid, m->u.signal.sig);
+	return true;
+}
+
 /* The kernel's answer to a return: did the process arrive? */
 static void kernel_arrived(const void *buf)
 {
@@ -988,6 +1056,7 @@ static void kernel_arrived(const void *buf)
 		bpd_info("process %d is back on the master", r->pid);
 		leave_answer(M.nodes[r->node].slave, r->out_id, r->pid,
 			     BPROC_NODE_MASTER, 0);
+		left_add(r->pid, r->node);
 		flush_signals(r, true);
 		rproc_free(r);
 		return;
@@ -1041,6 +1110,8 @@ static bool slave_frame(struct slave *s, const struct bpwire_msg *m)
 		return slave_move_result(s, m);
 	case BPWIRE_MOVE:
 		return slave_leave(s, m);
+	case BPWIRE_SIGNAL:
+		return slave_signal(s, m);
 	case BPWIRE_IMAGE:
 		return slave_image(s, m);
 	case BPWIRE_EXIT:

@@ -60,7 +60,9 @@ static struct {
  * ends of its stdout and stderr (-1 at end of file).  @leave_id: the
  * kernel's MOVE id while the process moves on from here (to another node
  * or back to the master); @gone: it arrived there, and its end here (the
- * kernel kills this copy) is not news for the master.
+ * kernel kills this copy) is not news for the master.  Signals and its end
+ * while it leaves wait for the master's answer: they are for wherever the
+ * process then is.
  */
 struct sproc {
 	int pid;
@@ -68,6 +70,9 @@ struct sproc {
 	uint64_t leave_id;
 	int leave_dst;
 	bool gone;
+	uint64_t sigs;		/* signals that came while it was leaving */
+	bool died;		/* it ended while leaving... */
+	int died_status;	/* ...so */
 	int img;
 	uint64_t img_off;
 	int in;		/* write end of its stdin, -1 at the end */
@@ -106,6 +111,9 @@ static struct sproc *sproc_by_move(uint64_t id)
 			return p;
 	return NULL;
 }
+
+struct session;
+static int send_exit(struct session *s, struct sproc *sp, int status);
 
 static struct sproc *sproc_by_leave(uint64_t id)
 {
@@ -505,9 +513,11 @@ static int kernel_leave(struct session *s, const struct bproc_msg_move *k)
 				  sp ? -EINVAL : -EOPNOTSUPP);
 		return 0;	/* its IMAGE messages find nobody: dropped */
 	}
+	/* (Bounded: a child sharing its stdout may write on and on.) */
 	for (int i = 1; i <= 2; i++)
-		while (sp->out[i] >= 0 && proc_output(s, sp, i) > 0)
-			;
+		for (int n = 0; n < 256 && sp->out[i] >= 0; n++)
+			if (proc_output(s, sp, i) <= 0)
+				break;
 	bpwire_init(&m, BPWIRE_MOVE, k->hdr.id, s->node, k->node);
 	m.u.move.pid = k->pid;
 	m.u.move.flags = k->flags & BPWIRE_MOVE_FLAGS;
@@ -586,19 +596,59 @@ static int leave_result(struct session *s, const struct bpwire_msg *m)
 		bpd_warn("the master answers a move that is not under way");
 		return 0;
 	}
+	struct bpwire_msg f;
+	int err = 0;
+
 	kernel_move_reply(s, sp->leave_id, sp->pid, sp->leave_dst,
 			  m->hdr.result);
 	sp->leave_id = 0;
 	if (m->hdr.result) {
 		bpd_info("process %d stays: %s", sp->pid,
 			 strerror(-m->hdr.result));
+		if (sp->died)
+			return send_exit(s, sp, sp->died_status);
+		for (int sig = 1; sig <= 64; sig++)
+			if (sp->sigs & (1ull << (sig - 1)))
+				bpnsinit_kill(S.ns, sp->pid, sig);
+		sp->sigs = 0;
 		return 0;
 	}
+	/* It lives on elsewhere: what came for it meanwhile goes after it. */
+	for (int sig = 1; !err && sig <= 64; sig++) {
+		if (!(sp->sigs & (1ull << (sig - 1))))
+			continue;
+		bpwire_init(&f, BPWIRE_SIGNAL, 0, s->node, BPROC_NODE_MASTER);
+		f.u.signal.pid = sp->pid;
+		f.u.signal.sig = sig;
+		err = send_frame(s, &f);
+	}
+	sp->sigs = 0;
+	if (sp->died)
+		return err ?: send_exit(s, sp, sp->died_status);
 	/* The kernel ends this copy; till it is reaped, the master waits. */
 	sp->gone = true;
 	hold_pid = sp->pid;
 	hold_until = bpd_now_ms() + HOLD_MAX_MS;
-	return 0;
+	return err;
+}
+
+/* @sp ended with @status: its output, then EXIT to the master; it is freed. */
+static int send_exit(struct session *s, struct sproc *sp, int status)
+{
+	struct bpwire_msg m;
+	int err;
+
+	/* Its output first, all of it that is there. */
+	for (int i = 1; i <= 2; i++)
+		while (sp->out[i] >= 0)
+			proc_output(s, sp, i);
+	bpwire_init(&m, BPWIRE_EXIT, 0, s->node, BPROC_NODE_MASTER);
+	m.u.exit.pid = sp->pid;
+	m.u.exit.status = status;
+	bpd_info("process %d ended (status 0x%x)", sp->pid, status);
+	err = send_frame(s, &m);
+	sproc_free(sp);
+	return err;
 }
 
 /* Init's news about our processes. */
@@ -645,18 +695,13 @@ static int proc_events(struct session *s)
 				sproc_free(sp);
 				break;
 			}
-			/* Its output first, all of it that is there. */
-			for (int i = 1; i <= 2; i++)
-				while (sp->out[i] >= 0)
-					proc_output(s, sp, i);
-			bpwire_init(&m, BPWIRE_EXIT, 0, s->node,
-				    BPROC_NODE_MASTER);
-			m.u.exit.pid = sp->pid;
-			m.u.exit.status = ev.status;
-			bpd_info("process %d ended (status 0x%x)", sp->pid,
-				 ev.status);
-			err = send_frame(s, &m);
-			sproc_free(sp);
+			if (sp->leave_id) {
+				/* Killed while leaving: told with the answer. */
+				sp->died = true;
+				sp->died_status = ev.status;
+				break;
+			}
+			err = send_exit(s, sp, ev.status);
 			break;
 		}
 	}
@@ -751,7 +796,9 @@ static int master_frame(struct session *s, const struct bpwire_msg *m)
 	case BPWIRE_SIGNAL: {
 		struct sproc *sp = sproc_by_pid(m->u.signal.pid);
 
-		if (sp && !sp->move_id)
+		if (sp && sp->leave_id)
+			sp->sigs |= 1ull << (m->u.signal.sig - 1);
+		else if (sp && !sp->move_id && !sp->gone)
 			bpnsinit_kill(S.ns, sp->pid, m->u.signal.sig);
 		return 0;
 	}

@@ -239,23 +239,29 @@ int bproc_proclist(int node, struct bproc_proc_info_t **list)
 /*
  * bproc_rexec() - run @cmd on @node from the node's own files: the caller
  * moves there (without its executable's data: it is replaced at once) and
- * execs @cmd.  Returns only on failure: -1 with errno if the move failed
- * (the caller goes on unchanged).  An exec that fails on the node cannot
- * return to the caller on the master: the process then writes
- * "bproc_rexec: CMD: error" to its stderr and exits with status 127, like
- * a shell's command-not-found.
+ * execs @cmd.  Returns only on failure, -1 with errno: the move failed (the
+ * caller goes on unchanged), or the exec failed on the node, and the caller
+ * moved back to where it was and goes on there.  Should even that move
+ * fail, the process writes "bproc_rexec: CMD: error" to its stderr and
+ * exits with status 127, like a shell's command-not-found.
  */
 int bproc_rexec(int node, const char *cmd, char *const argv[],
 		char *const envp[])
 {
+	int from = bproc_currnode();
 	char msg[512];
-	int n;
+	int n, err;
 
 	if (_bproc_move(node, BPROC_DUMP_EXEC | BPROC_DUMP_OTHER) < 0)
 		return -1;
 	execve(cmd, argv, envp);
+	err = errno;
+	if (_bproc_move(from, BPROC_DUMP_EXEC | BPROC_DUMP_OTHER) == 0) {
+		errno = err;
+		return -1;
+	}
 	n = snprintf(msg, sizeof(msg), "bproc_rexec: %s: %s\n", cmd,
-		     strerror(errno));
+		     strerror(err));
 	if (n > 0 && write(STDERR_FILENO, msg, (size_t)n) < 0) {
 		/* Nothing more to say. */
 	}

@@ -934,7 +934,26 @@ static bool ghost_come_back(struct bproc_ghost *g, long *ax)
 	sigprocmask(SIG_SETMASK, &all, NULL);
 	err = bproc_vmad_undump_file(src, BPROC_UNDUMP_CLOSEFDS, ax, &lost);
 	ghost_fput_now(&src, 1);
-	if (err && !lost) {
+	if (lost) {
+		/*
+		 * Cut short (the process was killed on the node while it
+		 * left, say) after our memory began to change: become a
+		 * ghost again, from scratch, and wait for its end.
+		 */
+		long code = ghost_shrink();
+
+		if (IS_ERR_VALUE(code)) {
+			force_sig(SIGKILL);
+			ghost_in_stop(g);
+			ghost_arrived(g, id, err, true);
+			ghost_unregister(g);
+			*ax = err;
+			return true;
+		}
+		g->code = code;
+		ghost_catch_all((__sighandler_t)code);
+	}
+	if (err) {
 		pr_info_ratelimited("ghost %d: the process could not come back: %d\n",
 				    g->pid, err);
 		sigemptyset(&all);
@@ -943,10 +962,8 @@ static bool ghost_come_back(struct bproc_ghost *g, long *ax)
 		return false;
 	}
 	ghost_in_stop(g);
-	ghost_arrived(g, id, err, lost);
+	ghost_arrived(g, id, 0, false);
 	ghost_unregister(g);
-	if (err)
-		*ax = err;
 	return true;
 }
 
@@ -1026,6 +1043,7 @@ static long ghost_loop(struct bproc_ghost *g, bool *back)
 			return ghost_stop(g, sig, back);
 	}
 
+	code = g->code;		/* it may have changed (ghost_come_back()) */
 	ghost_in_stop(g);
 	ghost_unregister(g);
 	sig = status & 0x7f;

@@ -170,8 +170,8 @@ long bproc_vmad_undump_ioctl(struct bproc_undump_req __user *ureq);
 /*
  * Restore the image read from @src into the calling task (a ghost whose
  * process comes back).  0 with *@ax the restored process's rax; or a
- * negative errno, with *@lost true if it came after the point of no return
- * (SIGKILL is then queued for the caller).
+ * negative errno, with *@lost true if it came after the point of no return:
+ * the caller's memory is then in pieces, for it to clear (it is not killed).
  */
 int bproc_vmad_undump_file(struct file *src, u32 flags, long *ax, bool *lost);
 

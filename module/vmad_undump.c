@@ -79,6 +79,8 @@
  *             addresses and stay mapped.
  * @may_set_exe: the caller (not the image's credentials) may set the exe
  *             file.
+ * @no_kill:   a failure after the point of no return does not kill the
+ *             caller: it repairs itself (a ghost, bproc_vmad_undump_file()).
  */
 struct undump {
 	struct bproc_undump_req req;
@@ -93,6 +95,7 @@ struct undump {
 	struct vmad_area vdso, vvar;
 	bool keep_vdso, keep_vvar;
 	bool may_set_exe;
+	bool no_kill;
 	struct file **files;
 	struct file *exe;
 	struct cred *cred;
@@ -969,6 +972,8 @@ static int undump_apply(struct undump *u, long *ax)
 	return 0;
 
 fail:
+	if (u->no_kill)
+		return ret;
 	pr_warn_ratelimited("undump: pid %d killed after the point of no return: %d\n",
 			    task_pid_nr(current), ret);
 	force_sig(SIGKILL);
@@ -1072,6 +1077,7 @@ int bproc_vmad_undump_file(struct file *src, u32 flags, long *ax, bool *lost)
 	if (!u)
 		return -ENOMEM;
 	u->req.flags = flags;
+	u->no_kill = true;
 	get_file(src);
 	u->src = src;
 

@@ -112,8 +112,8 @@ is "$?:$out" "0:" "without stdin forwarding a moved cat reads end of file"
 out=$(on master "$mt" rexec 1 /bin/busybox busybox uname -n)
 is "$?:$out" "0:(none)" "bproc_rexec runs the node's own /bin/busybox on node 1"
 out=$(on master "$mt" rexec 1 /usr/bin/no-such 2>&1)
-is "$?:$out" "127:bproc_rexec: /usr/bin/no-such: No such file or directory" \
-	"bproc_rexec of a program the node lacks: its stderr says so, exit 127"
+is "$?:$out" "99:rexec failed: No such file or directory" \
+	"bproc_rexec of a program the node lacks: -1/ENOENT, back on the master"
 is "$(on master "$mt" rexec 77 /bin/true)" "rexec failed: ENODEV" "bproc_rexec to no such node: -1/ENODEV"
 
 # ---- moving on: node to node, back to the master -----------------------

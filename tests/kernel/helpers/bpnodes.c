@@ -326,6 +326,67 @@ static void test_process_msgs(int mfd)
 		     "IMAGE from a daemon: EOPNOTSUPP");
 	expect_errno(send_raw(mfd, BPROC_MSG_SIGNAL, 0, 0, mv, 16, 48), EOPNOTSUPP,
 		     "SIGNAL from a daemon: EOPNOTSUPP");
+	{
+		struct { __s32 pid, node; __u64 reserved; } wh = { 999999, 0, 0 };
+
+		expect_ok(send_raw(mfd, BPROC_MSG_WHERE, 0, 0, &wh, sizeof(wh), 48),
+			  "WHERE for a pid without a ghost is ignored");
+		wh.node = 77;
+		expect_errno(send_raw(mfd, BPROC_MSG_WHERE, 0, 0, &wh, sizeof(wh), 48),
+			     EINVAL, "WHERE to node 77 (no such node): EINVAL");
+		wh.node = -1;
+		expect_errno(send_raw(mfd, BPROC_MSG_WHERE, 0, 0, &wh, sizeof(wh), 48),
+			     EINVAL, "WHERE to the master: EINVAL");
+		wh.node = 0;
+		wh.pid = 0;
+		expect_errno(send_raw(mfd, BPROC_MSG_WHERE, 0, 0, &wh, sizeof(wh), 48),
+			     EINVAL, "WHERE of pid 0: EINVAL");
+		wh.pid = 5;
+		wh.reserved = 1;
+		expect_errno(send_raw(mfd, BPROC_MSG_WHERE, 0, 0, &wh, sizeof(wh), 48),
+			     EINVAL, "WHERE with reserved set: EINVAL");
+		expect_errno(send_raw(mfd, BPROC_MSG_ARRIVED, 0, 0, mv, 16, 48),
+			     EOPNOTSUPP, "ARRIVED from a daemon: EOPNOTSUPP");
+	}
+	{
+		struct bproc_return_req q = { .id = 9, .pid = 999999, .node = 0 };
+		int p[2];
+
+		if (pipe(p)) {
+			printf("not ok - pipe: %s\n", strerror(errno));
+			return;
+		}
+		q.fd = p[0];
+		expect_errno(ioctl(mfd, BPROC_IOC_RETURN, &q), ESRCH,
+			     "RETURN of a pid without a ghost: ESRCH");
+		q.id = 0;
+		expect_errno(ioctl(mfd, BPROC_IOC_RETURN, &q), EINVAL,
+			     "RETURN with id 0: EINVAL");
+		q.id = 9;
+		q.flags = 1;
+		expect_errno(ioctl(mfd, BPROC_IOC_RETURN, &q), EINVAL,
+			     "RETURN with unknown flags: EINVAL");
+		q.flags = 0;
+		q.node = 77;
+		expect_errno(ioctl(mfd, BPROC_IOC_RETURN, &q), EINVAL,
+			     "RETURN from node 77: EINVAL");
+		q.node = 0;
+		q.fd = p[1];
+		expect_errno(ioctl(mfd, BPROC_IOC_RETURN, &q), EBADF,
+			     "RETURN with a pipe's write end: EBADF");
+		q.fd = mfd;
+		expect_errno(ioctl(mfd, BPROC_IOC_RETURN, &q), EBADF,
+			     "RETURN with a descriptor that is no pipe: EBADF");
+		q.fd = -1;
+		expect_errno(ioctl(mfd, BPROC_IOC_RETURN, &q), EBADF,
+			     "RETURN with descriptor -1: EBADF");
+		expect_errno(ioctl(mfd, BPROC_IOC_RETURN, NULL), EFAULT,
+			     "RETURN with a NULL argument: EFAULT");
+		expect_errno(ioctl(mfd, _IO(BPROC_IOC_MAGIC, 0x7f)), ENOTTY,
+			     "an unknown ioctl on the master device: ENOTTY");
+		close(p[0]);
+		close(p[1]);
+	}
 	expect_file("/sys/bproc/stats/ghosts", "0", "no ghost came of any of it");
 }
 

@@ -40,6 +40,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -100,6 +101,9 @@ static int route(int argc, char **argv)
 	if (child < 0)
 		return 4;
 	if (child == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);	/* not left behind */
+		if (getppid() != me)
+			_exit(1);
 		for (;;)
 			pause();
 	}
