@@ -48,7 +48,7 @@
 
 /* Protocol version, in HELLO and WELCOME.  Peers must agree on the major. */
 #define BPWIRE_MAJOR		1
-#define BPWIRE_MINOR		1	/* 1: the process frames (MOVE .. IO) */
+#define BPWIRE_MINOR		2	/* 1: the process frames (MOVE .. IO); 2: moving on from a slave */
 
 /* HELLO's magic: the bytes "BPRC" read as a little-endian u32. */
 #define BPWIRE_MAGIC		0x43525042u

@@ -10,6 +10,9 @@
 #     just before bproc_move to the parent's wait after the process ended
 #     on the node), and the move's rate against raw TCP (target: >= 90%);
 #   - rfork + exit + wait on a ghost, per operation (20 of them);
+#   - a master -> node 1 -> master round trip (movetest pingpong: the
+#     process moves out and back, keeping its PID and its child), per
+#     round trip, for a small process and one with 8 MiB more;
 #   - bproc_execmove of the master's /bin/true (dynamic) and its wait, per
 #     operation: the start latency of a trivial remote process;
 #   - ghost memory on the master per remote process (VmRSS/VmSize of a
@@ -38,11 +41,14 @@ move() {	# move MIB -> ms (best of 3)
 m4=$(move 4)
 m64=$(move 64)
 rf=$("$vc" run -- "$h/movetest" rforkbench 1 20 | awk '{ print $2 }')
+rt=$("$vc" run -- "$h/movetest" pingpong 1 20 0 | awk '{ print $4 }')
+rt8=$("$vc" run -- "$h/movetest" pingpong 1 10 8 | awk '{ print $4 }')
 ex=$("$vc" run -- sh -c "t0=\$(date +%s%N); for i in 1 2 3 4 5 6 7 8 9 10; do $h/movetest exec 1 /bin/true; done; echo \$(( (\$(date +%s%N) - t0) / 10000000 ))")
 ghost=$("$vc" run -- sh -c "$h/movetest sleep 1 > /tmp/gb.out 2>&1 & p=\$!; sleep 2; \
 	echo \$(sed -n 's/^VmRSS:[[:space:]]*//p' /proc/\$p/status) \$(sed -n 's/^VmSize:[[:space:]]*//p' /proc/\$p/status); kill -KILL \$p")
 
-awk -v raw="$raw" -v m4="$m4" -v m64="$m64" -v rf="$rf" -v ex="$ex" -v ghost="$ghost" 'BEGIN {
+awk -v raw="$raw" -v m4="$m4" -v m64="$m64" -v rf="$rf" -v ex="$ex" -v ghost="$ghost" \
+    -v rt="$rt" -v rt8="$rt8" 'BEGIN {
 	r4 = 4 / (m4 / 1000); r64 = 64 / (m64 / 1000)
 	printf "%-44s %12s %s\n", "measure", "value", "ratio / target"
 	printf "%-44s %9.1f MiB/s\n", "raw TCP master -> node 1 (64 MiB)", raw
@@ -50,5 +56,7 @@ awk -v raw="$raw" -v m4="$m4" -v m64="$m64" -v rf="$rf" -v ex="$ex" -v ghost="$g
 	printf "%-44s %9.1f ms  %5.1f MiB/s = %.2f of raw TCP (target 0.90)\n", "move 64 MiB process to node 1", m64, r64, r64 / raw
 	printf "%-44s %9.1f ms\n", "rfork + exit + wait (per op)", rf
 	printf "%-44s %9.1f ms\n", "execmove /bin/true + wait (per op)", ex
+	printf "%-44s %9.1f ms\n", "master -> node 1 -> master (small process)", rt
+	printf "%-44s %9.1f ms\n", "master -> node 1 -> master (+ 8 MiB)", rt8
 	printf "%-44s %12s (target <= 64 kB)\n", "ghost on the master: RSS, size", ghost
 }'

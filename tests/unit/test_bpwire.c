@@ -297,7 +297,7 @@ static void test_hello_bytes(void **state)
 		0xfd, 0xff, 0xff, 0xff,			/* src NONE (-3) */
 		0xff, 0xff, 0xff, 0xff,			/* dst MASTER (-1) */
 		0, 0, 0, 0,				/* pad */
-		'B', 'P', 'R', 'C', 1, 0, 1, 0,		/* magic, major, minor */
+		'B', 'P', 'R', 'C', 1, 0, 2, 0,		/* magic, major, minor */
 		3, 0, 0, 0, 0, 0, 0, 0,			/* want_node, flags */
 		0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11, /* boot_id */
 	};
@@ -1237,7 +1237,7 @@ static void test_other_major(void **state)
 	assert_int_equal(m.u.hello.minor, 7);
 }
 
-/* Minor 0 peers (before the process frames) and minor 1 ones interwork. */
+/* Minor 0 peers (before the process frames), minor 1 and minor 2 ones interwork. */
 static void test_minor_versions(void **state)
 {
 	uint16_t minor;
@@ -1245,8 +1245,8 @@ static void test_minor_versions(void **state)
 
 	(void)state;
 	assert_int_equal(BPWIRE_MAJOR, 1);
-	assert_int_equal(BPWIRE_MINOR, 1);
-	for (minor = 0; minor <= 1; minor++) {
+	assert_int_equal(BPWIRE_MINOR, 2);
+	for (minor = 0; minor <= 2; minor++) {
 		sample_frame(BPWIRE_HELLO);
 		put(frame + P + 6, 2, minor);
 		assert_int_equal(decode_frame(&m, NULL), 0);
@@ -1262,9 +1262,9 @@ static void test_minor_versions(void **state)
 	}
 	/* bpwire_init() and bpwire_reply_init() announce this minor. */
 	sample(&m, BPWIRE_HELLO);
-	assert_int_equal(m.u.hello.minor, 1);
+	assert_int_equal(m.u.hello.minor, 2);
 	sample(&m, BPWIRE_WELCOME);
-	assert_int_equal(m.u.welcome.minor, 1);
+	assert_int_equal(m.u.welcome.minor, 2);
 }
 
 static void test_header_node_values(void **state)

@@ -28,9 +28,10 @@
  *                                stop; then checks its child is still its
  *                                own (waitpid WNOHANG 0, then its SIGTERM).
  *                                A failed move: says why, goes home, exit 99
- *   movetest pingpong NODE N     the same, master -> NODE -> master N
- *                                times; prints "pingpong N ok" and the
- *                                mean round trip in ms
+ *   movetest pingpong NODE N [MIB]  the same, master -> NODE -> master N
+ *                                times (with MIB MiB, default 8); prints
+ *                                "pingpong N ok" and the mean round trip
+ *                                in ms
  *
  * Static, so it runs anywhere; VMAD_DUMP_ALL, so it needs no file there.
  */
@@ -85,10 +86,10 @@ static int check_memory(const unsigned char *p, size_t len, const char *at)
 /* route / pingpong: see the top. */
 static int route(int argc, char **argv)
 {
-	const size_t len = 8u << 20;
 	bool pingpong = !strcmp(argv[1], "pingpong");
+	const size_t len = (pingpong && argc == 5 ? (size_t)atoi(argv[4]) : 8u) << 20;
 	int hops = pingpong ? 2 * atoi(argv[3]) : argc - 2;
-	unsigned char *p = malloc(len);
+	unsigned char *p = malloc(len + 1);
 	pid_t me = getpid(), child, w;
 	struct timespec t0, t1;
 	int status;
@@ -355,7 +356,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if ((!strcmp(argv[1], "route") && argc >= 3) ||
-	    (!strcmp(argv[1], "pingpong") && argc == 4))
+	    (!strcmp(argv[1], "pingpong") && (argc == 4 || argc == 5)))
 		return route(argc, argv);
 	fprintf(stderr, "movetest: bad arguments\n");
 	return 2;
