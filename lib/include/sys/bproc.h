@@ -165,7 +165,11 @@ int bproc_nodeaddr(int node, struct sockaddr *s, int size);
  * _bproc_move() and _bproc_rfork() take flags under either.
  *
  * bproc_move(): 0 on the node, -1 with errno on failure (the caller goes on
- * unchanged where it was).  bproc_rfork(): the child's PID in the parent,
+ * unchanged where it was).  A process may move any number of times: from
+ * the master to a node, from node to node, back to the master
+ * (BPROC_NODE_MASTER), keeping its PID, parent and children; from a node
+ * only a process the master placed there may move (else EOPNOTSUPP).
+ * bproc_rfork(): the child's PID in the parent,
  * 0 in the child on the node, -1 with errno (no child is left behind and
  * no SIGCHLD arrives).
  */
@@ -194,9 +198,10 @@ int bproc_execmove(int node, const char *cmd, char *const argv[],
 
 /*
  * bproc_rexec() - run @cmd on @node from the node's own files (the caller
- * moves there, then execs).  Returns only if the move failed: -1 with
- * errno.  If the exec fails on the node, the process reports it on its
- * stderr and exits 127.
+ * moves there, then execs).  Returns only on failure: -1 with errno, the
+ * caller where it was (if the exec failed on the node, it moved back).
+ * Only if even that move back fails does the process report the exec's
+ * error on its stderr and exit 127.
  */
 int bproc_rexec(int node, const char *cmd, char *const argv[],
 		char *const envp[]);
