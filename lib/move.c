@@ -70,7 +70,25 @@ static int other_child_waitable(void)
 	return si.si_pid != 0;
 }
 
-int _bproc_rfork(int node, int flags)
+/* What a spawned child runs on its node: an execmove, or (NULL) nothing. */
+struct spawn_exec {
+	const char *cmd;
+	char *const *argv;
+	char *const *envp;
+};
+
+/*
+ * Fork a child and place it on @node: moved (@ex NULL: it returns 0 from
+ * here, on the node), or exec'd there with execmove (its environment saying
+ * BPROC_RANK=@rank if it has that variable and @rank >= 0).  The parent gets the
+ * child's PID, or -1 with errno, and then no child is left and no SIGCHLD
+ * of it arrives.  A child that fails writes its errno to a close-on-exec
+ * pipe: end of file without a word means it got there.
+ */
+static char *const *rank_env(char *const envp[], int rank);
+
+static pid_t spawn_ranked(int node, int flags, const struct spawn_exec *ex,
+			  int rank)
 {
 	sigset_t chld, old;
 	int p[2], err, n;
@@ -91,8 +109,11 @@ int _bproc_rfork(int node, int flags)
 	if (pid == 0) {
 		close(p[0]);
 		sigprocmask(SIG_SETMASK, &old, NULL);
-		if (_bproc_move(node, flags) == 0)
+		if (!ex && _bproc_move(node, flags) == 0)
 			return 0;	/* on the node */
+		if (ex)
+			_bproc_execmove(node, flags, ex->cmd, ex->argv,
+					rank < 0 ? ex->envp : rank_env(ex->envp, rank));
 		err = errno;
 		if (write(p[1], &err, sizeof(err)) != sizeof(err))
 			_exit(127);
@@ -123,6 +144,11 @@ out:
 	if (pid < 0)
 		errno = err;
 	return pid;
+}
+
+int _bproc_rfork(int node, int flags)
+{
+	return spawn_ranked(node, flags, NULL, -1);
 }
 
 int bproc_rfork(int node, int flags)
@@ -266,4 +292,106 @@ int bproc_rexec(int node, const char *cmd, char *const argv[],
 		/* Nothing more to say. */
 	}
 	_exit(127);
+}
+
+/* ---- the vector forms ------------------------------------------------ */
+
+static int vector_check(int nnodes, const int *nodes, const int *pids)
+{
+	if (nnodes <= 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (!nodes || !pids) {
+		errno = EFAULT;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * _bproc_vrfork() - bproc_rfork() to each of @nodes[0..@nnodes-1], one
+ * after the other.  In child i (on nodes[i]) it returns i; in the parent
+ * @nnodes, with pids[i] the PID of child i or, if it could not be placed,
+ * minus its errno.  -1 with errno (EINVAL, EFAULT) if nothing was tried.
+ */
+int _bproc_vrfork(int nnodes, int *nodes, int *pids, int flags)
+{
+	int i;
+	pid_t pid;
+
+	if (vector_check(nnodes, nodes, pids))
+		return -1;
+	for (i = 0; i < nnodes; i++) {
+		pid = _bproc_rfork(nodes[i], flags);
+		if (pid == 0)
+			return i;
+		pids[i] = pid > 0 ? pid : -errno;
+	}
+	return nnodes;
+}
+
+int bproc_vrfork(int nnodes, int *nodes, int *pids)
+{
+	return _bproc_vrfork(nnodes, nodes, pids, BPROC_DEFAULT_FLAGS);
+}
+
+/*
+ * @envp with "BPROC_RANK=..." (if it has one) saying @rank; malloc'd (only
+ * in the child, which execs or exits at once), or @envp itself.
+ */
+static char *const *rank_env(char *const envp[], int rank)
+{
+	static char rankvar[32];
+	char **e;
+	size_t n, i;
+
+	if (!envp)
+		return envp;
+	for (n = 0; envp[n]; n++)
+		;
+	for (i = 0; i < n; i++)
+		if (!strncmp(envp[i], "BPROC_RANK=", 11))
+			break;
+	if (i == n)
+		return envp;
+	e = malloc((n + 1) * sizeof(*e));
+	if (!e)
+		return envp;
+	memcpy(e, envp, (n + 1) * sizeof(*e));
+	snprintf(rankvar, sizeof(rankvar), "BPROC_RANK=%d", rank);
+	e[i] = rankvar;
+	return e;
+}
+
+/*
+ * _bproc_vexecmove() - bproc_execmove() of @cmd to each of @nodes, one
+ * after the other, from children of the caller.  Returns @nnodes, with
+ * pids[i] the PID of the process on nodes[i] or minus the errno that kept
+ * it from starting there; -1 with errno (EINVAL, EFAULT) if nothing was
+ * tried.  An entry "BPROC_RANK=..." in @envp becomes "BPROC_RANK=i" in
+ * process i (as bproc 4 did), so each knows its index.
+ */
+int _bproc_vexecmove(int nnodes, int *nodes, int *pids, int flags,
+		     const char *cmd, char *const argv[], char *const envp[])
+{
+	struct spawn_exec ex = { cmd, argv, envp };
+	int i;
+	pid_t pid;
+
+	if (vector_check(nnodes, nodes, pids))
+		return -1;
+	for (i = 0; i < nnodes; i++) {
+		ex.envp = envp;
+		pid = spawn_ranked(nodes[i], flags, &ex, i);
+		pids[i] = pid > 0 ? pid : -errno;
+	}
+	return nnodes;
+}
+
+int bproc_vexecmove(int nnodes, int *nodes, int *pids, const char *cmd,
+		    char *const argv[], char *const envp[])
+{
+	return _bproc_vexecmove(nnodes, nodes, pids, BPROC_DEFAULT_FLAGS, cmd,
+				argv, envp);
 }

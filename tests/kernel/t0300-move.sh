@@ -116,6 +116,15 @@ is "$?:$out" "99:rexec failed: No such file or directory" \
 	"bproc_rexec of a program the node lacks: -1/ENOENT, back on the master"
 is "$(on master "$mt" rexec 77 /bin/true)" "rexec failed: ENODEV" "bproc_rexec to no such node: -1/ENODEV"
 
+# ---- the vector forms --------------------------------------------------
+is "$(on master "$mt" vrfork 0 1 77 2)" "0: exit 10
+1: exit 11
+2: ENODEV
+3: exit 13" "bproc_vrfork to 0 1 77 2: child i runs as rank i, node 77 fails alone (ENODEV)"
+is "$(on master "$mt" vexecmove 1 2 0)" "0: exit 20
+1: exit 21
+2: exit 22" "bproc_vexecmove of the master's /bin/sh to 1 2 0: each sees its BPROC_RANK"
+
 # ---- moving on: node to node, back to the master -----------------------
 out=$(on master "$mt" route 0 1 0 -1 1 -1)
 r=$?

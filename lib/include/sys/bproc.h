@@ -206,6 +206,21 @@ int bproc_execmove(int node, const char *cmd, char *const argv[],
 int bproc_rexec(int node, const char *cmd, char *const argv[],
 		char *const envp[]);
 
+/*
+ * The vector forms (bproc 4): one process per entry of @nodes, placed one
+ * after the other.  bproc_vrfork() returns i in child i and @nnodes in the
+ * parent; bproc_vexecmove() returns @nnodes.  pids[i] is child i's PID or
+ * minus the errno that kept it from starting; -1 with errno (EINVAL,
+ * EFAULT) if nothing was tried.  bproc_vexecmove() sets an envp entry
+ * "BPROC_RANK=..." to "BPROC_RANK=i" in process i.
+ */
+int _bproc_vrfork(int nnodes, int *nodes, int *pids, int flags);
+int bproc_vrfork(int nnodes, int *nodes, int *pids);
+int _bproc_vexecmove(int nnodes, int *nodes, int *pids, int flags,
+		     const char *cmd, char *const argv[], char *const envp[]);
+int bproc_vexecmove(int nnodes, int *nodes, int *pids, const char *cmd,
+		    char *const argv[], char *const envp[]);
+
 /* A remote process (bproc_proclist()). */
 struct bproc_proc_info_t {
 	int pid;

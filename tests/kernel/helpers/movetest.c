@@ -21,6 +21,11 @@
  *                                to its wait); prints "move MIB ms"
  *   movetest rforkbench NODE N   N times rfork + exit + wait; prints the
  *                                mean in ms
+ *   movetest vrfork NODE...      bproc_vrfork to the NODEs; child i exits
+ *                                10+i; the parent prints, per node, "i: exit
+ *                                N" or "i: ERRNO"
+ *   movetest vexecmove NODE...   bproc_vexecmove of /bin/sh -c 'exit
+ *                                $((20 + BPROC_RANK))'; the same report
  *   movetest route NODE...       with a child left on the master and 8 MiB
  *                                of memory, move to each NODE in turn (-1:
  *                                back to the master), printing where it is
@@ -353,6 +358,48 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		printf("%s\n", errname(errno));
+		return 0;
+	}
+	if ((!strcmp(argv[1], "vrfork") || !strcmp(argv[1], "vexecmove")) &&
+	    argc >= 3) {
+		int n = argc - 2, nodes[16], pids[16], r, status;
+		extern char **environ;
+
+		if (n > 16)
+			return 2;
+		for (int i = 0; i < n; i++)
+			nodes[i] = atoi(argv[2 + i]);
+		if (argv[1][1] == 'r') {
+			r = bproc_vrfork(n, nodes, pids);
+			if (r >= 0 && r < n)
+				_exit(10 + r);	/* child r, on nodes[r] */
+		} else {
+			char *args[] = { "sh", "-c", "exit $((20 + BPROC_RANK))", NULL };
+			char *env[64];
+			int k = 0;
+
+			for (char **e = environ; *e && k < 62; e++)
+				if (strncmp(*e, "BPROC_RANK=", 11))
+					env[k++] = *e;
+			env[k++] = "BPROC_RANK=XXXXXXX";
+			env[k] = NULL;
+			r = bproc_vexecmove(n, nodes, pids, "/bin/sh", args, env);
+		}
+		if (r != n) {
+			printf("returned %d: %s\n", r, errname(errno));
+			return 1;
+		}
+		for (int i = 0; i < n; i++) {
+			if (pids[i] <= 0) {
+				printf("%d: %s\n", i, errname(-pids[i]));
+				continue;
+			}
+			if (waitpid(pids[i], &status, 0) != pids[i])
+				printf("%d: waitpid: %s\n", i, errname(errno));
+			else
+				printf("%d: exit %d\n", i, WIFEXITED(status) ?
+				       WEXITSTATUS(status) : 128 + WTERMSIG(status));
+		}
 		return 0;
 	}
 	if ((!strcmp(argv[1], "route") && argc >= 3) ||
