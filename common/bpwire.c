@@ -126,6 +126,10 @@ const char *bpwire_type_name(uint16_t type)
 		return "PSTATE";
 	case BPWIRE_IO:
 		return "IO";
+	case BPWIRE_CALL:
+		return "CALL";
+	case BPWIRE_CALL_RESULT:
+		return "CALL_RESULT";
 	}
 	return "unknown";
 }
@@ -540,6 +544,47 @@ static int decode_signal(const unsigned char *p, size_t n,
 	return 0;
 }
 
+static int decode_call(const unsigned char *p, size_t n,
+		       struct bpwire_call *c, const char **why)
+{
+	int i;
+
+	if (n < BPWIRE_CALL_FIXED)
+		return fail(why, "CALL: payload too short", -EPROTO);
+	if (n > BPWIRE_CALL_FIXED + BPWIRE_CALL_DATA_MAX)
+		return fail(why, "CALL: more data than a siginfo", -EINVAL);
+	c->pid = (int32_t)get32(p);
+	c->nr = get32(p + 4);
+	for (i = 0; i < 6; i++)
+		c->args[i] = get64(p + 8 + 8 * i);
+	c->data = p + BPWIRE_CALL_FIXED;
+	c->len = (uint32_t)(n - BPWIRE_CALL_FIXED);
+	if (!pid_ok(c->pid))
+		return fail(why, "CALL: pid out of range", -EINVAL);
+	if (c->nr > BPWIRE_CALL_NR_MAX)
+		return fail(why, "CALL: nr out of range", -EINVAL);
+	return 0;
+}
+
+static int decode_call_result(const unsigned char *p, size_t n,
+			      struct bpwire_call_result *c, const char **why)
+{
+	if (n < BPWIRE_CALL_RESULT_FIXED)
+		return fail(why, "CALL_RESULT: payload too short", -EPROTO);
+	if (n > BPWIRE_CALL_RESULT_FIXED + BPWIRE_CALL_OUT_MAX)
+		return fail(why, "CALL_RESULT: more data than a wait writes",
+			    -EINVAL);
+	c->pid = (int32_t)get32(p);
+	c->nr = get32(p + 4);
+	c->data = p + BPWIRE_CALL_RESULT_FIXED;
+	c->len = (uint32_t)(n - BPWIRE_CALL_RESULT_FIXED);
+	if (!pid_ok(c->pid))
+		return fail(why, "CALL_RESULT: pid out of range", -EINVAL);
+	if (c->nr > BPWIRE_CALL_NR_MAX)
+		return fail(why, "CALL_RESULT: nr out of range", -EINVAL);
+	return 0;
+}
+
 static int decode_exit(const unsigned char *p, size_t n,
 		       struct bpwire_exit *ex, const char **why)
 {
@@ -643,6 +688,10 @@ static int decode_payload(const unsigned char *p, size_t n,
 		return decode_pstate(p, n, &m->u.pstate, why);
 	case BPWIRE_IO:
 		return decode_io(p, n, &m->u.io, why);
+	case BPWIRE_CALL:
+		return decode_call(p, n, &m->u.call, why);
+	case BPWIRE_CALL_RESULT:
+		return decode_call_result(p, n, &m->u.call_result, why);
 	}
 	return fail(why, "unknown message type", -EPROTO);
 }
@@ -650,14 +699,16 @@ static int decode_payload(const unsigned char *p, size_t n,
 static bool known_type(uint16_t type)
 {
 	return (type >= BPWIRE_HELLO && type <= BPWIRE_BYE) ||
-	       (type >= BPWIRE_MOVE && type <= BPWIRE_IO);
+	       (type >= BPWIRE_MOVE && type <= BPWIRE_IO) ||
+	       type == BPWIRE_CALL || type == BPWIRE_CALL_RESULT;
 }
 
-/* Replies are exactly WELCOME, REFUSE, PONG and MOVE_RESULT. */
+/* Replies are exactly WELCOME, REFUSE, PONG, MOVE_RESULT and CALL_RESULT. */
 static bool is_reply_type(uint16_t type)
 {
 	return type == BPWIRE_WELCOME || type == BPWIRE_REFUSE ||
-	       type == BPWIRE_PONG || type == BPWIRE_MOVE_RESULT;
+	       type == BPWIRE_PONG || type == BPWIRE_MOVE_RESULT ||
+	       type == BPWIRE_CALL_RESULT;
 }
 
 /* The header's id and result, as the type requires. */
@@ -674,6 +725,11 @@ static int check_id_result(const struct bpwire_hdr *h, const char **why)
 			return fail(why, "MOVE_RESULT: result not 0 or a negative errno",
 				    -EPROTO);
 		break;
+	case BPWIRE_CALL_RESULT:
+		if (h->result > BPWIRE_PID_MAX || h->result < -ERRNO_MAX)
+			return fail(why, "CALL_RESULT: result neither a PID, 0 nor a negative errno",
+				    -EPROTO);
+		break;
 	default:
 		if (h->result)
 			return fail(why, "result not zero", -EPROTO);
@@ -682,8 +738,10 @@ static int check_id_result(const struct bpwire_hdr *h, const char **why)
 	case BPWIRE_MOVE:
 	case BPWIRE_IMAGE:
 	case BPWIRE_MOVE_RESULT:
+	case BPWIRE_CALL:
+	case BPWIRE_CALL_RESULT:
 		if (!h->id)
-			return fail(why, "id 0 on MOVE, IMAGE or MOVE_RESULT",
+			return fail(why, "id 0 on MOVE, IMAGE, CALL or their results",
 				    -EPROTO);
 		break;
 	case BPWIRE_SIGNAL:
@@ -835,6 +893,19 @@ static ssize_t payload_size(const struct bpwire_msg *m, const char **why)
 		if (m->u.io.len && !m->u.io.data)
 			return fail(why, "IO: NULL data", -EINVAL);
 		return DATA_FIXED + (size_t)m->u.io.len;
+	case BPWIRE_CALL:
+		if (m->u.call.len > BPWIRE_CALL_DATA_MAX)
+			return fail(why, "CALL: more data than a siginfo", -E2BIG);
+		if (m->u.call.len && !m->u.call.data)
+			return fail(why, "CALL: NULL data", -EINVAL);
+		return BPWIRE_CALL_FIXED + (size_t)m->u.call.len;
+	case BPWIRE_CALL_RESULT:
+		if (m->u.call_result.len > BPWIRE_CALL_OUT_MAX)
+			return fail(why, "CALL_RESULT: more data than a wait writes",
+				    -E2BIG);
+		if (m->u.call_result.len && !m->u.call_result.data)
+			return fail(why, "CALL_RESULT: NULL data", -EINVAL);
+		return BPWIRE_CALL_RESULT_FIXED + (size_t)m->u.call_result.len;
 	default:
 		return fail(why, "unknown message type", -EINVAL);
 	}
@@ -957,6 +1028,21 @@ static void put_payload(unsigned char *p, const struct bpwire_msg *m)
 		put32(p + 4, m->u.io.stream);
 		if (m->u.io.len)
 			memcpy(p + DATA_FIXED, m->u.io.data, m->u.io.len);
+		break;
+	case BPWIRE_CALL:
+		put32(p, (uint32_t)m->u.call.pid);
+		put32(p + 4, m->u.call.nr);
+		for (i = 0; i < 6; i++)
+			put64(p + 8 + 8 * i, m->u.call.args[i]);
+		if (m->u.call.len)
+			memcpy(p + BPWIRE_CALL_FIXED, m->u.call.data, m->u.call.len);
+		break;
+	case BPWIRE_CALL_RESULT:
+		put32(p, (uint32_t)m->u.call_result.pid);
+		put32(p + 4, m->u.call_result.nr);
+		if (m->u.call_result.len)
+			memcpy(p + BPWIRE_CALL_RESULT_FIXED, m->u.call_result.data,
+			       m->u.call_result.len);
 		break;
 	}
 }

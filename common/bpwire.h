@@ -48,7 +48,7 @@
 
 /* Protocol version, in HELLO and WELCOME.  Peers must agree on the major. */
 #define BPWIRE_MAJOR		1
-#define BPWIRE_MINOR		2	/* 1: the process frames (MOVE .. IO); 2: moving on from a slave */
+#define BPWIRE_MINOR		2	/* 1: the process frames (MOVE .. IO); 2: moving on, CALL */
 
 /* HELLO's magic: the bytes "BPRC" read as a little-endian u32. */
 #define BPWIRE_MAGIC		0x43525042u
@@ -74,7 +74,8 @@
 #define BPWIRE_EXIT		0x114	/* slave->master: a process ended */
 #define BPWIRE_PSTATE		0x115	/* slave->master: stopped or continued */
 #define BPWIRE_IO		0x116	/* either way: stdin, stdout or stderr data */
-/* Reserved (issue 6, in progress): 0x117-0x11f moving back and node to node, 0x120-0x12f PID-space calls. */
+#define BPWIRE_CALL		0x120	/* slave->master: a PID-space call for a ghost (id != 0) */
+#define BPWIRE_CALL_RESULT	0x121	/* master->slave, reply to CALL */
 
 /*
  * hdr.flags: BPROC_MSGF_REPLY only (set on WELCOME, REFUSE, PONG and
@@ -347,6 +348,37 @@ struct bpwire_io {
 };
 
 /*
+ * CALL (slave->master, id != 0): s32 pid, u32 nr, u64 args[6], then
+ * 0..BPWIRE_CALL_DATA_MAX bytes filling the frame.  The call @nr (x86-64
+ * numbers, BPROC_CALL_*; the codec checks < 512) of process @pid, for its
+ * ghost to make on the master; @data: a siginfo for rt_(tg)sigqueueinfo.
+ */
+#define BPWIRE_CALL_FIXED	56
+#define BPWIRE_CALL_DATA_MAX	128
+#define BPWIRE_CALL_NR_MAX	511
+struct bpwire_call {
+	int32_t pid;
+	uint32_t nr;
+	uint64_t args[6];
+	const void *data;
+	uint32_t len;
+};
+
+/*
+ * CALL_RESULT (master->slave, the reply to CALL: REPLY flag, its id;
+ * result -4095..BPWIRE_PID_MAX, the call's return value): s32 pid, u32 nr,
+ * then 0..BPWIRE_CALL_OUT_MAX bytes (struct bproc_call_out for a wait).
+ */
+#define BPWIRE_CALL_RESULT_FIXED 8
+#define BPWIRE_CALL_OUT_MAX	280
+struct bpwire_call_result {
+	int32_t pid;
+	uint32_t nr;
+	const void *data;
+	uint32_t len;
+};
+
+/*
  * struct bpwire_msg - one frame, decoded or to encode
  * @hdr: the header.
  * @u:   the payload, by hdr.type (READY has none).
@@ -368,6 +400,8 @@ struct bpwire_msg {
 		struct bpwire_exit exit;
 		struct bpwire_pstate pstate;
 		struct bpwire_io io;
+		struct bpwire_call call;
+		struct bpwire_call_result call_result;
 	} u;
 };
 

@@ -422,6 +422,17 @@ static int bproc_msg_exit(struct bproc_chan *ch,
 	return 0;
 }
 
+/* A PID-space call of a remote process, for its ghost to make. */
+static int bproc_msg_call(struct bproc_chan *ch, const struct bproc_msg_hdr *hdr)
+{
+	const struct bproc_msg_call *m = (const void *)hdr;
+
+	if (hdr->flags || !hdr->id || m->pid <= 0 || m->pid > BPROC_PID_MAX)
+		return -EINVAL;
+	return bproc_ghost_call(m->pid, hdr->id, m->nr, m->args, m->data,
+				hdr->len - sizeof(*m));
+}
+
 /* A remote process moved from node to node: its ghost follows. */
 static int bproc_msg_where(struct bproc_chan *ch,
 			   const struct bproc_msg_hdr *hdr)
@@ -528,6 +539,14 @@ static const struct bproc_msg_handler bproc_msg_table[] = {
 		.min_len	= sizeof(struct bproc_msg_where),
 		.max_len	= sizeof(struct bproc_msg_where),
 		.handle		= bproc_msg_where,
+	},
+	[BPROC_MSG_CALL] = {
+		.name		= "CALL",
+		.devices	= BPROC_ON_MASTER,
+		.states		= BPROC_IN_READY,
+		.min_len	= sizeof(struct bproc_msg_call),
+		.max_len	= sizeof(struct bproc_msg_call) + BPROC_SIGINFO_SIZE,
+		.handle		= bproc_msg_call,
 	},
 	[BPROC_MSG_IO] = {
 		.name		= "IO",

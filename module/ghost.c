@@ -73,6 +73,28 @@
 /* How long a mover waits for the node's answer. */
 #define GHOST_MOVE_TIMEOUT	(300 * HZ)
 
+/* A PID-space call to make (BPROC_MSG_CALL). */
+struct ghost_call {
+	u64 id;
+	u32 nr;
+	u64 args[6];
+	u8 info[BPROC_SIGINFO_SIZE];	/* rt_(tg)sigqueueinfo's */
+	long orig_options;		/* a wait's, before WNOHANG is added */
+};
+
+/*
+ * The ghost's code page: at 0 "syscall; ud2" (exit_group, and the restart
+ * of a stopped ghost at 2); at GHOST_CALL_CODE the call snippet:
+ * "syscall; mov rdx,rax; mov edi,FD; mov esi,BPROC_IOC_GHOST_CALLRET;
+ * mov eax,__NR_ioctl; syscall; ud2", FD the ghost's resume descriptor.
+ */
+#define GHOST_CALL_CODE		16
+/* The data page: where a call's pointer arguments point. */
+#define GHOST_OUT_STATUS	0
+#define GHOST_OUT_INFO		64
+#define GHOST_OUT_RUSAGE	256
+#define GHOST_IN_INFO		512
+
 /* One piece of remote output waiting for its ghost to write it. */
 struct ghost_io {
 	struct list_head list;
@@ -108,6 +130,12 @@ struct ghost_io {
  * @ret_src:  the process comes back: its image is read from here (a pipe
  * @ret_id:   from bpmaster, BPROC_IOC_RETURN; under @lock), and the answer
  *            (BPROC_MSG_ARRIVED) carries @ret_id.
+ * @call:     a PID-space call to make for the process (under @lock)...
+ * @call_waiting: ...a wait that found no child ready: tried again when a
+ *            signal (SIGCHLD) comes;
+ * @call_running: ...being made in user mode (the ghost's own state).
+ * @data:     the ghost's data page for calls (0 until needed).
+ * @snippet:  the code page holds the call snippet (GHOST_CALL_CODE).
  */
 struct bproc_ghost {
 	struct list_head list;
@@ -131,6 +159,11 @@ struct bproc_ghost {
 	struct pid *tgid;
 	struct file *ret_src;
 	u64 ret_id;
+	struct ghost_call *call;
+	bool call_waiting;
+	bool call_running;
+	unsigned long data;
+	bool snippet;
 };
 
 /* Every ghost, and moves in flight; bproc_ghosts_lock protects the list. */
@@ -184,6 +217,7 @@ static void ghost_free(struct bproc_ghost *g)
 		kfree(io);
 	if (g->ret_src)
 		fput(g->ret_src);
+	kfree(g->call);
 	put_pid(g->tgid);
 	kfree(g);
 	bproc_stat_dec(BPROC_STAT_GHOSTS);
@@ -263,6 +297,101 @@ int bproc_ghost_return(int pid, int node, u64 id, struct file *src)
 	}
 	spin_unlock(&bproc_ghosts_lock);
 	return err;
+}
+
+static bool ghost_call_allowed(u32 nr)
+{
+	switch (nr) {
+	case BPROC_CALL_WAIT4:
+	case BPROC_CALL_KILL:
+	case BPROC_CALL_SETPGID:
+	case BPROC_CALL_GETPPID:
+	case BPROC_CALL_GETPGRP:
+	case BPROC_CALL_SETSID:
+	case BPROC_CALL_GETPGID:
+	case BPROC_CALL_GETSID:
+	case BPROC_CALL_RT_SIGQUEUEINFO:
+	case BPROC_CALL_TKILL:
+	case BPROC_CALL_TGKILL:
+	case BPROC_CALL_WAITID:
+	case BPROC_CALL_RT_TGSIGQUEUEINFO:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Answer bpmaster's CALL @id for @pid with @result (and @out, @olen bytes). */
+static void ghost_call_reply(int pid, u32 nr, u64 id, long result,
+			     const void *out, size_t olen)
+{
+	struct bproc_chan *ch = bproc_master_get();
+	struct bproc_msg_call *m;
+	struct bproc_msg *msg;
+
+	if (!ch)
+		return;
+	msg = bproc_msg_alloc(BPROC_MSG_CALL, sizeof(*m) + olen, GFP_KERNEL);
+	if (msg) {
+		m = bproc_msg_wire(msg);
+		m->hdr.flags = BPROC_MSGF_REPLY;
+		m->hdr.id = id;
+		m->hdr.result = (s32)result;
+		m->hdr.src = BPROC_NODE_MASTER;
+		m->hdr.dst = BPROC_NODE_MASTER;
+		m->pid = pid;
+		m->nr = nr;
+		if (olen)
+			memcpy(m->data, out, olen);
+		bproc_chan_queue(ch, msg);
+	}
+	bproc_master_put(ch);
+}
+
+int bproc_ghost_call(int pid, u64 id, u32 nr, const u64 *args,
+		     const void *data, size_t len)
+{
+	struct ghost_call *c, *old = NULL;
+	struct bproc_ghost *g;
+	bool sigq = nr == BPROC_CALL_RT_SIGQUEUEINFO ||
+		    nr == BPROC_CALL_RT_TGSIGQUEUEINFO;
+
+	if (!ghost_call_allowed(nr) || len != (sigq ? BPROC_SIGINFO_SIZE : 0))
+		return -EINVAL;
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	c->id = id;
+	c->nr = nr;
+	memcpy(c->args, args, sizeof(c->args));
+	memcpy(c->info, data, len);
+
+	spin_lock(&bproc_ghosts_lock);
+	g = ghost_find_locked(pid);
+	if (g && READ_ONCE(g->moved)) {
+		spin_lock(&g->lock);
+		if (g->call_running) {
+			/* One at a time; the running one ends soon. */
+			spin_unlock(&g->lock);
+			spin_unlock(&bproc_ghosts_lock);
+			kfree(c);
+			ghost_call_reply(pid, nr, id, -EBUSY, NULL, 0);
+			return 0;
+		}
+		old = g->call;
+		g->call = c;
+		g->call_waiting = false;
+		c = NULL;
+		spin_unlock(&g->lock);
+		wake_up(&g->wq);
+	}
+	spin_unlock(&bproc_ghosts_lock);
+	kfree(old);	/* a wait its caller gave up */
+	if (c) {
+		kfree(c);
+		ghost_call_reply(pid, nr, id, -ESRCH, NULL, 0);
+	}
+	return 0;
 }
 
 int bproc_ghost_node(int pid)
@@ -766,7 +895,8 @@ static bool ghost_has_work(struct bproc_ghost *g)
 	bool work;
 
 	spin_lock(&g->lock);
-	work = g->exited || !list_empty(&g->io) || g->ret_src;
+	work = g->exited || !list_empty(&g->io) || g->ret_src ||
+	       (g->call && !g->call_waiting);
 	spin_unlock(&g->lock);
 	return work || READ_ONCE(g->stop_sig) ||
 	       (g->in && READ_ONCE(g->in_ready));
@@ -813,6 +943,7 @@ static long ghost_run(struct bproc_ghost *g, unsigned long code, bool in,
 
 static long ghost_resume_ioctl(struct file *file, unsigned int cmd,
 			       unsigned long arg);
+static void ghost_call_done(struct bproc_ghost *g, long result);
 
 static const struct file_operations ghost_resume_fops = {
 	.owner		= THIS_MODULE,
@@ -865,7 +996,7 @@ static long ghost_resume_ioctl(struct file *file, unsigned int cmd,
 	struct bproc_ghost *g;
 	bool back;
 
-	if (cmd != BPROC_IOC_GHOST)
+	if (cmd != BPROC_IOC_GHOST && cmd != BPROC_IOC_GHOST_CALLRET)
 		return -ENOTTY;
 	spin_lock(&bproc_ghosts_lock);
 	g = ghost_find_locked(task_tgid_nr(current));
@@ -874,8 +1005,185 @@ static long ghost_resume_ioctl(struct file *file, unsigned int cmd,
 		force_sig(SIGKILL);	/* not a ghost: nothing to return to */
 		return -ESRCH;
 	}
-	ghost_forward(g, SIGCONT);
+	if (cmd == BPROC_IOC_GHOST_CALLRET)
+		ghost_call_done(g, (long)arg);
+	else
+		ghost_forward(g, SIGCONT);
 	return ghost_loop(g, &back);
+}
+
+/* ---- PID-space calls made by the ghost ----------------------------------- */
+
+/* The resume descriptor, the call snippet and the data page, once. */
+static int ghost_call_setup(struct bproc_ghost *g)
+{
+	u8 snip[32], *p = snip;
+	u32 v;
+
+	if (g->resume_fd < 0) {
+		int fd = anon_inode_getfd("[bproc-ghost]", &ghost_resume_fops,
+					  NULL, O_RDWR);
+
+		if (fd < 0)
+			return fd;
+		g->resume_fd = fd;
+	}
+	if (!g->snippet) {
+		*p++ = 0x0f; *p++ = 0x05;		/* syscall */
+		*p++ = 0x48; *p++ = 0x89; *p++ = 0xc2;	/* mov rdx,rax */
+		*p++ = 0xbf;				/* mov edi,fd */
+		v = g->resume_fd;
+		memcpy(p, &v, 4);
+		p += 4;
+		*p++ = 0xbe;				/* mov esi,cmd */
+		v = BPROC_IOC_GHOST_CALLRET;
+		memcpy(p, &v, 4);
+		p += 4;
+		*p++ = 0xb8;				/* mov eax,ioctl */
+		v = __NR_ioctl;
+		memcpy(p, &v, 4);
+		p += 4;
+		*p++ = 0x0f; *p++ = 0x05;		/* syscall */
+		*p++ = 0x0f; *p++ = 0x0b;		/* ud2 */
+		if (access_process_vm(current, g->code + GHOST_CALL_CODE, snip,
+				      p - snip, FOLL_FORCE | FOLL_WRITE) != p - snip)
+			return -EFAULT;
+		g->snippet = true;
+	}
+	if (!g->data) {
+		unsigned long addr = vm_mmap(NULL, 0, PAGE_SIZE,
+					     PROT_READ | PROT_WRITE,
+					     MAP_PRIVATE | MAP_ANONYMOUS, 0);
+
+		if (IS_ERR_VALUE(addr))
+			return (int)addr;
+		g->data = addr;
+	}
+	return 0;
+}
+
+static bool ghost_call_is_wait(u32 nr)
+{
+	return nr == BPROC_CALL_WAIT4 || nr == BPROC_CALL_WAITID;
+}
+
+/*
+ * Make call @c in user mode: point the registers at the call snippet with
+ * the arguments (pointers at our data page), every signal but SIGKILL
+ * blocked (the process's handlers are not in this address space), and
+ * return the system call number for rax.  The snippet comes back with
+ * BPROC_IOC_GHOST_CALLRET (ghost_call_done()).  A wait gets WNOHANG: the
+ * ghost waits for SIGCHLD itself, forwarding signals meanwhile.
+ */
+static long ghost_call_start(struct bproc_ghost *g, struct ghost_call *c)
+{
+	struct pt_regs *regs = task_pt_regs(current);
+	unsigned long d = g->data;
+	u8 zero[BPROC_SIGINFO_SIZE] = {};
+	sigset_t all;
+	u64 a[6];
+
+	memcpy(a, c->args, sizeof(a));
+	switch (c->nr) {
+	case BPROC_CALL_WAIT4:
+		c->orig_options = a[2];
+		a[1] = a[1] ? d + GHOST_OUT_STATUS : 0;
+		a[2] |= WNOHANG;
+		a[3] = a[3] ? d + GHOST_OUT_RUSAGE : 0;
+		break;
+	case BPROC_CALL_WAITID:
+		c->orig_options = a[3];
+		/* si_pid 0 after WNOHANG: nothing was ready. */
+		if (copy_to_user((void __user *)(d + GHOST_OUT_INFO), zero,
+				 sizeof(zero)))
+			return -EFAULT;
+		a[2] = d + GHOST_OUT_INFO;
+		a[3] |= WNOHANG;
+		a[4] = a[4] ? d + GHOST_OUT_RUSAGE : 0;
+		break;
+	case BPROC_CALL_RT_SIGQUEUEINFO:
+	case BPROC_CALL_RT_TGSIGQUEUEINFO:
+		if (copy_to_user((void __user *)(d + GHOST_IN_INFO), c->info,
+				 sizeof(c->info)))
+			return -EFAULT;
+		a[c->nr == BPROC_CALL_RT_SIGQUEUEINFO ? 2 : 3] = d + GHOST_IN_INFO;
+		break;
+	}
+	sigfillset(&all);
+	sigdelset(&all, SIGKILL);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	spin_lock(&g->lock);
+	g->call_running = true;
+	spin_unlock(&g->lock);
+	regs->ip = g->code + GHOST_CALL_CODE;
+	regs->di = a[0];
+	regs->si = a[1];
+	regs->dx = a[2];
+	regs->r10 = a[3];
+	regs->r8 = a[4];
+	regs->r9 = a[5];
+	regs->orig_ax = -1;
+	regs->ax = c->nr;	/* also from a task work, which sets no rax */
+	return c->nr;
+}
+
+/* The call to make now, if any (it stays in g->call until done). */
+static struct ghost_call *ghost_call_next(struct bproc_ghost *g)
+{
+	struct ghost_call *c;
+
+	spin_lock(&g->lock);
+	c = g->call_waiting ? NULL : g->call;
+	spin_unlock(&g->lock);
+	return c;
+}
+
+/*
+ * Back from the call snippet with @result: answer, or (a wait that found
+ * nothing ready, and the caller did not ask for WNOHANG) wait for SIGCHLD.
+ */
+static void ghost_call_done(struct bproc_ghost *g, long result)
+{
+	struct bproc_call_out out = {};
+	struct ghost_call *c;
+	unsigned long d = g->data;
+	bool wait;
+
+	spin_lock(&g->lock);
+	c = g->call;
+	g->call_running = false;
+	spin_unlock(&g->lock);
+	if (!c)
+		return;
+	wait = ghost_call_is_wait(c->nr);
+	if (wait) {
+		if (copy_from_user(&out.status, (void __user *)(d + GHOST_OUT_STATUS),
+				   sizeof(out.status)) ||
+		    copy_from_user(out.info, (void __user *)(d + GHOST_OUT_INFO),
+				   sizeof(out.info)) ||
+		    copy_from_user(out.rusage, (void __user *)(d + GHOST_OUT_RUSAGE),
+				   sizeof(out.rusage)))
+			result = -EFAULT;
+	}
+	if (wait && result == 0 && !(c->orig_options & WNOHANG) &&
+	    (c->nr == BPROC_CALL_WAIT4 || !((siginfo_t *)out.info)->si_pid)) {
+		spin_lock(&g->lock);
+		if (g->call == c)
+			g->call_waiting = true;
+		spin_unlock(&g->lock);
+		return;
+	}
+	spin_lock(&g->lock);
+	if (g->call == c)
+		g->call = NULL;
+	else
+		c = NULL;	/* replaced meanwhile: that one is answered later */
+	spin_unlock(&g->lock);
+	if (!c)
+		return;
+	ghost_call_reply(g->pid, c->nr, c->id, result, wait ? &out : NULL,
+			 wait ? sizeof(out) : 0);
+	kfree(c);
 }
 
 /* Tell bpmaster how a return went (BPROC_MSG_ARRIVED). */
@@ -951,6 +1259,8 @@ static bool ghost_come_back(struct bproc_ghost *g, long *ax)
 			return true;
 		}
 		g->code = code;
+		g->data = 0;
+		g->snippet = false;
 		ghost_catch_all((__sighandler_t)code);
 	}
 	if (err) {
@@ -979,6 +1289,7 @@ static long ghost_loop(struct bproc_ghost *g, bool *back)
 	unsigned long code = g->code;
 	kernel_siginfo_t info;
 	enum pid_type type;
+	struct ghost_call *call;
 	sigset_t none;
 	int sig, status;
 	long ax;
@@ -1005,6 +1316,10 @@ static long ghost_loop(struct bproc_ghost *g, bool *back)
 		spin_unlock_irq(&current->sighand->siglock);
 		if (sig > 0) {
 			ghost_forward(g, sig);
+			/* A waiting wait looks again (SIGCHLD, or whatever). */
+			spin_lock(&g->lock);
+			g->call_waiting = false;
+			spin_unlock(&g->lock);
 			continue;
 		}
 
@@ -1024,6 +1339,20 @@ static long ghost_loop(struct bproc_ghost *g, bool *back)
 		if (ghost_come_back(g, &ax)) {
 			*back = true;
 			return ax;
+		}
+		call = ghost_call_next(g);
+		if (call) {
+			long nr;
+			int err = ghost_call_setup(g);
+
+			nr = err ? err : ghost_call_start(g, call);
+			if (nr > 0)
+				return nr;	/* to the call snippet */
+			spin_lock(&g->lock);
+			g->call_running = true;
+			spin_unlock(&g->lock);
+			ghost_call_done(g, nr);
+			continue;
 		}
 		if (g->in && READ_ONCE(g->in_ready)) {
 			ghost_pump_stdin(g);

@@ -224,6 +224,12 @@ void bproc_ghost_exit(int pid, int status);
 int bproc_ghost_io(int pid, u32 stream, const void *data, size_t len);
 /* bpmaster says: remote process @pid stopped with @sig. */
 void bproc_ghost_stopped(int pid, int sig);
+/*
+ * BPROC_MSG_CALL: the ghost of @pid makes call @nr (@args; @data, @len:
+ * a siginfo) and answers @id.  0, or -EINVAL, -ENOMEM (not answered).
+ */
+int bproc_ghost_call(int pid, u64 id, u32 nr, const u64 *args,
+		     const void *data, size_t len);
 /* BPROC_MSG_WHERE: the remote process @pid now runs on @node. */
 void bproc_ghost_where(int pid, int node);
 /*

@@ -72,6 +72,13 @@ static void check_id_result(const struct bpwire_hdr *h)
 		check(h->id && h->result <= 0 && h->result >= -4095);
 		check(h->flags == BPROC_MSGF_REPLY);
 		break;
+	case BPWIRE_CALL:
+		check(h->id && !h->result && !h->flags);
+		break;
+	case BPWIRE_CALL_RESULT:
+		check(h->id && h->result <= BPWIRE_PID_MAX && h->result >= -4095);
+		check(h->flags == BPROC_MSGF_REPLY);
+		break;
 	case BPWIRE_SIGNAL:
 	case BPWIRE_EXIT:
 	case BPWIRE_PSTATE:
@@ -180,6 +187,21 @@ static void check_decoded(const struct bpwire_msg *m, const uint8_t *buf,
 	case BPWIRE_IO:
 		check_data(m->u.io.data, m->u.io.len, buf, len);
 		check(pid_ok(m->u.io.pid) && m->u.io.stream < BPWIRE_IO_NR);
+		break;
+	case BPWIRE_CALL:
+		check(pid_ok(m->u.call.pid) && m->u.call.nr <= BPWIRE_CALL_NR_MAX);
+		check(m->u.call.data == buf + BPWIRE_HDR_SIZE + BPWIRE_CALL_FIXED);
+		check(m->u.call.len == len - BPWIRE_HDR_SIZE - BPWIRE_CALL_FIXED &&
+		      m->u.call.len <= BPWIRE_CALL_DATA_MAX);
+		break;
+	case BPWIRE_CALL_RESULT:
+		check(pid_ok(m->u.call_result.pid) &&
+		      m->u.call_result.nr <= BPWIRE_CALL_NR_MAX);
+		check(m->u.call_result.data ==
+		      buf + BPWIRE_HDR_SIZE + BPWIRE_CALL_RESULT_FIXED);
+		check(m->u.call_result.len ==
+		      len - BPWIRE_HDR_SIZE - BPWIRE_CALL_RESULT_FIXED &&
+		      m->u.call_result.len <= BPWIRE_CALL_OUT_MAX);
 		break;
 	}
 	if (t) {

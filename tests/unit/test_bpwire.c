@@ -194,6 +194,30 @@ static void sample(struct bpwire_msg *m, uint16_t type)
 		m->u.io.data = IO_TEXT;
 		m->u.io.len = strlen(IO_TEXT);
 		break;
+	case BPWIRE_CALL:
+		bpwire_init(m, type, MOVE_ID, 3, BPROC_NODE_MASTER);
+		m->u.call.pid = MOVE_PID;
+		m->u.call.nr = BPROC_CALL_RT_SIGQUEUEINFO;
+		m->u.call.args[0] = 4242;
+		m->u.call.args[1] = SIGUSR1;
+		m->u.call.args[2] = 0x7ffd12345678ull;
+		m->u.call.args[5] = ~0ull;
+		m->u.call.data = image_data;
+		m->u.call.len = sizeof(image_data);
+		break;
+	case BPWIRE_CALL_RESULT:
+		memset(&req, 0, sizeof(req));
+		req.hdr.type = BPWIRE_CALL;
+		req.hdr.id = MOVE_ID;
+		req.hdr.src = 3;
+		req.hdr.dst = BPROC_NODE_MASTER;
+		bpwire_reply_init(m, type, &req);
+		m->hdr.result = 4243;
+		m->u.call_result.pid = MOVE_PID;
+		m->u.call_result.nr = BPROC_CALL_WAIT4;
+		m->u.call_result.data = image_data;
+		m->u.call_result.len = sizeof(image_data);
+		break;
 	default:
 		fail();
 	}
@@ -246,7 +270,7 @@ static const uint16_t all_types[] = {
 	BPWIRE_HELLO, BPWIRE_WELCOME, BPWIRE_REFUSE, BPWIRE_NODES, BPWIRE_LIBS,
 	BPWIRE_READY, BPWIRE_PING, BPWIRE_PONG, BPWIRE_BYE,
 	BPWIRE_MOVE, BPWIRE_IMAGE, BPWIRE_MOVE_RESULT, BPWIRE_SIGNAL,
-	BPWIRE_EXIT, BPWIRE_PSTATE, BPWIRE_IO,
+	BPWIRE_EXIT, BPWIRE_PSTATE, BPWIRE_IO, BPWIRE_CALL, BPWIRE_CALL_RESULT,
 };
 
 #define NTYPES ARRAY_SIZE(all_types)

@@ -26,7 +26,8 @@
  *       BPROC_IOC_NODE_ACCESS.
  *  1.2  Moving processes: MOVE, IMAGE, SIGNAL, EXIT, IO; BPROC_IOC_MOVE.
  *  1.3  Moving on from a node and back to the master: MOVE and IMAGE on
- *       /dev/bproc/slave, ARRIVED, WHERE; BPROC_IOC_RETURN.
+ *       /dev/bproc/slave, ARRIVED, WHERE; BPROC_IOC_RETURN.  PID-space
+ *       calls of moved processes run by their ghosts: CALL.
  */
 #ifndef _UAPI_LINUX_BPROC_H
 #define _UAPI_LINUX_BPROC_H
@@ -106,8 +107,7 @@
 #define BPROC_MSG_PSTATE	10	/* bpmaster->kernel: struct bproc_msg_pstate */
 #define BPROC_MSG_ARRIVED	11	/* kernel->bpmaster: struct bproc_msg_arrived */
 #define BPROC_MSG_WHERE		12	/* bpmaster->kernel: struct bproc_msg_where */
-/* Reserved for work in progress (issue 6): number fixed, layout not yet. */
-#define BPROC_MSG_CALL		13	/* bpmaster->kernel and reply: a ghost's call */
+#define BPROC_MSG_CALL		13	/* bpmaster->kernel and reply: struct bproc_msg_call */
 
 /* Largest message in either direction, header included. */
 #define BPROC_MSG_MAX		(64 * 1024)
@@ -500,6 +500,69 @@ struct bproc_msg_where {
 	__u64 reserved;
 };
 
+/*
+ * PID-space calls (Documentation/process-space.md).  A moved process's
+ * getppid, kill, wait and process-group calls are intercepted on its node
+ * and, unless they can be answered there, carried out on the master by its
+ * ghost, in user mode, as if the process had made them: with its
+ * credentials, its parent, its children (ghosts or not), its process group
+ * and session.
+ *
+ * struct bproc_msg_call - BPROC_MSG_CALL
+ * @hdr:   bpmaster->kernel: a request, hdr.id != 0.  The reply
+ *         (kernel->bpmaster): BPROC_MSGF_REPLY, the same id, hdr.result the
+ *         call's return value (a PID, 0, or a negative errno; -ESRCH when
+ *         @pid has no ghost).  A blocking wait is answered when a child
+ *         changed state; a new request for the same process replaces one
+ *         still waiting (that one is never answered).
+ * @pid:   the process (its master PID).
+ * @nr:    the x86-64 system call number: one of BPROC_CALL_NRS (else
+ *         -EINVAL, at once).
+ * @args:  its arguments.  Pointer arguments only say whether the caller
+ *         passed one (0: NULL): the ghost uses buffers of its own.
+ * @data:  request: the siginfo of rt_sigqueueinfo / rt_tgsigqueueinfo
+ *         (128 bytes; none for the other calls).  Reply: what the call
+ *         wrote, struct bproc_call_out (only for wait4 and waitid).
+ */
+struct bproc_msg_call {
+	struct bproc_msg_hdr hdr;
+	__s32 pid;
+	__u32 nr;
+	__u64 args[6];
+	__u8 data[];
+};
+
+/* The calls a ghost makes (x86-64 numbers). */
+#define BPROC_CALL_WAIT4		61
+#define BPROC_CALL_KILL			62
+#define BPROC_CALL_SETPGID		109
+#define BPROC_CALL_GETPPID		110
+#define BPROC_CALL_GETPGRP		111
+#define BPROC_CALL_SETSID		112
+#define BPROC_CALL_GETPGID		121
+#define BPROC_CALL_GETSID		124
+#define BPROC_CALL_RT_SIGQUEUEINFO	129
+#define BPROC_CALL_TKILL		200
+#define BPROC_CALL_TGKILL		234
+#define BPROC_CALL_WAITID		247
+#define BPROC_CALL_RT_TGSIGQUEUEINFO	297
+
+#define BPROC_SIGINFO_SIZE	128
+#define BPROC_RUSAGE_SIZE	144
+
+/*
+ * struct bproc_call_out - a CALL reply's data for wait4 and waitid
+ * @status:  wait4's status.
+ * @info:    waitid's siginfo.
+ * @rusage:  the struct rusage of either, if one was asked for.
+ */
+struct bproc_call_out {
+	__s32 status;
+	__u32 pad;
+	__u8 info[BPROC_SIGINFO_SIZE];
+	__u8 rusage[BPROC_RUSAGE_SIZE];
+};
+
 /* ------------------------------------------------------------------ */
 /* The control device: /dev/bproc/control (0666)                      */
 /* ------------------------------------------------------------------ */
@@ -608,7 +671,12 @@ struct bproc_move_req {
  */
 #define BPROC_IOC_GHOST		_IO(BPROC_IOC_MAGIC, 0x22)
 
-/* Reserved (issue 6, in progress): 0x24 ghost calls.  0x23: BPROC_IOC_RETURN above. */
+/*
+ * BPROC_IOC_GHOST_CALLRET: internal.  A ghost that made a call in user mode
+ * (BPROC_MSG_CALL) comes back with its result as the argument.  On any
+ * other process it kills the caller.  (0x23 is BPROC_IOC_RETURN.)
+ */
+#define BPROC_IOC_GHOST_CALLRET	_IO(BPROC_IOC_MAGIC, 0x24)
 
 /*
  * VMADump (Documentation/image-format.md; the format is <linux/bproc_image.h>).
@@ -700,6 +768,8 @@ struct bproc_undump_req {
 #define BPROC_RETURN_REQ_SIZE	32
 #define BPROC_MSG_ARRIVED_SIZE	48
 #define BPROC_MSG_WHERE_SIZE	48
+#define BPROC_MSG_CALL_SIZE	88
+#define BPROC_CALL_OUT_SIZE	280
 
 #ifndef __KERNEL__
 _Static_assert(sizeof(struct bproc_msg_hdr) == BPROC_MSG_HDR_SIZE, "bproc_msg_hdr size");
@@ -729,6 +799,10 @@ _Static_assert(sizeof(struct bproc_msg_arrived) == BPROC_MSG_ARRIVED_SIZE,
 	       "bproc_msg_arrived size");
 _Static_assert(sizeof(struct bproc_msg_where) == BPROC_MSG_WHERE_SIZE,
 	       "bproc_msg_where size");
+_Static_assert(sizeof(struct bproc_msg_call) == BPROC_MSG_CALL_SIZE,
+	       "bproc_msg_call size");
+_Static_assert(sizeof(struct bproc_call_out) == BPROC_CALL_OUT_SIZE,
+	       "bproc_call_out size");
 #endif
 
 #endif /* _UAPI_LINUX_BPROC_H */
