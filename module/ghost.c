@@ -387,10 +387,10 @@ int bproc_ghost_call(int pid, u64 id, u32 nr, const u64 *args,
 	}
 	spin_unlock(&bproc_ghosts_lock);
 	kfree(old);	/* a wait its caller gave up */
-	if (c) {
-		kfree(c);
-		ghost_call_reply(pid, nr, id, -ESRCH, NULL, 0);
-	}
+	if (!c)
+		return 0;
+	kfree(c);
+	ghost_call_reply(pid, nr, id, -ESRCH, NULL, 0);
 	return 0;
 }
 
