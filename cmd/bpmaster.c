@@ -266,6 +266,7 @@ static int slave_send(struct slave *s, const struct bpwire_msg *m);
 static void transit_failed(struct rproc *r, int err);
 static void transit_done_node(struct rproc *r, int nr);
 static void route_signal(int pid, int sig);
+static void calls_forget(int node, int pid);
 
 /* Send one node's @valid fields to every configured slave's mirror. */
 static void broadcast_node(int nr, uint32_t valid)
@@ -377,6 +378,7 @@ static void node_lost(int nr)
 {
 	struct rproc *r, *next;
 
+	calls_forget(nr, -1);
 	for (r = rprocs; r; r = next) {
 		next = r->next;
 		if (r->out_id && r->relay_id && r->out_dst == nr) {
@@ -713,6 +715,7 @@ static bool slave_exit(struct slave *s, const struct bpwire_msg *m)
 		return true;
 	}
 	kernel_exit(r->pid, m->u.exit.status);
+	calls_forget(s->node, r->pid);
 	rproc_free(r);
 	return true;
 }
@@ -1044,6 +1047,119 @@ static bool slave_signal(struct slave *s, const struct bpwire_msg *m)
 	return true;
 }
 
+/* ---- PID-space calls of remote processes ------------------------------- */
+
+/* A call passed to a ghost: whose answer goes where. */
+struct pcall {
+	uint64_t kid;		/* our id, on the kernel's CALL */
+	uint64_t sid;		/* the slave's id */
+	int node, pid;
+	struct pcall *next;
+};
+
+static struct pcall *pcalls;
+
+static void call_answer(int node, uint64_t sid, int pid, uint32_t nr,
+			int result, const void *data, size_t len)
+{
+	struct slave *s = node >= 0 && node < M.cfg.numnodes ?
+			  M.nodes[node].slave : NULL;
+	struct bpwire_msg req, m;
+
+	if (!s)
+		return;
+	memset(&req, 0, sizeof(req));
+	req.hdr.type = BPWIRE_CALL;
+	req.hdr.id = sid;
+	req.hdr.src = node;
+	req.hdr.dst = BPROC_NODE_MASTER;
+	bpwire_reply_init(&m, BPWIRE_CALL_RESULT, &req);
+	m.hdr.result = result;
+	m.u.call_result.pid = pid;
+	m.u.call_result.nr = nr;
+	m.u.call_result.data = data;
+	m.u.call_result.len = (uint32_t)len;
+	slave_send(s, &m);
+}
+
+/* Slave @s asks the ghost of one of its processes to make a call. */
+static bool slave_call(struct slave *s, const struct bpwire_msg *m)
+{
+	const struct bpwire_call *c = &m->u.call;
+	unsigned char buf[sizeof(struct bproc_msg_call) + BPWIRE_CALL_DATA_MAX];
+	struct bproc_msg_call *k = (void *)buf;
+	struct rproc *r = rproc_by_pid(c->pid);
+	struct pcall *pc;
+	int err;
+
+	if (!r || r->node != s->node || r->move_id) {
+		call_answer(s->node, m->hdr.id, c->pid, c->nr, -ESRCH, NULL, 0);
+		return true;
+	}
+	pc = calloc(1, sizeof(*pc));
+	if (!pc) {
+		call_answer(s->node, m->hdr.id, c->pid, c->nr, -ENOMEM, NULL, 0);
+		return true;
+	}
+	memset(k, 0, sizeof(*k));
+	k->hdr.len = sizeof(*k) + c->len;
+	k->hdr.type = BPROC_MSG_CALL;
+	k->hdr.id = ++own_seq;
+	k->hdr.src = s->node;
+	k->hdr.dst = BPROC_NODE_MASTER;
+	k->pid = c->pid;
+	k->nr = c->nr;
+	memcpy(k->args, c->args, sizeof(k->args));
+	if (c->len)
+		memcpy(k->data, c->data, c->len);
+	err = bpd_kdev_write(M.kfd, k, k->hdr.len);
+	if (err) {
+		free(pc);
+		call_answer(s->node, m->hdr.id, c->pid, c->nr, err, NULL, 0);
+		return true;
+	}
+	pc->kid = k->hdr.id;
+	pc->sid = m->hdr.id;
+	pc->node = s->node;
+	pc->pid = c->pid;
+	pc->next = pcalls;
+	pcalls = pc;
+	return true;
+}
+
+/* A ghost made its call: the answer goes back to the node. */
+static void kernel_call_reply(const void *buf, size_t n)
+{
+	const struct bproc_msg_call *k = buf;
+	struct pcall **pp, *pc;
+
+	for (pp = &pcalls; (pc = *pp); pp = &pc->next) {
+		if (pc->kid != k->hdr.id)
+			continue;
+		*pp = pc->next;
+		if (n - sizeof(*k) <= BPWIRE_CALL_OUT_MAX)
+			call_answer(pc->node, pc->sid, pc->pid, k->nr,
+				    k->hdr.result, k->data, n - sizeof(*k));
+		free(pc);
+		return;
+	}
+}
+
+/* Calls of processes gone (or of a node gone) are never answered. */
+static void calls_forget(int node, int pid)
+{
+	struct pcall **pp = &pcalls, *pc;
+
+	while ((pc = *pp)) {
+		if (pc->node == node && (pid < 0 || pc->pid == pid)) {
+			*pp = pc->next;
+			free(pc);
+		} else {
+			pp = &pc->next;
+		}
+	}
+}
+
 /* The kernel's answer to a return: did the process arrive? */
 static void kernel_arrived(const void *buf)
 {
@@ -1112,6 +1228,8 @@ static bool slave_frame(struct slave *s, const struct bpwire_msg *m)
 		return slave_leave(s, m);
 	case BPWIRE_SIGNAL:
 		return slave_signal(s, m);
+	case BPWIRE_CALL:
+		return slave_call(s, m);
 	case BPWIRE_IMAGE:
 		return slave_image(s, m);
 	case BPWIRE_EXIT:
@@ -1474,6 +1592,12 @@ static void kernel_input(void)
 	case BPROC_MSG_ARRIVED:
 		if (n == sizeof(struct bproc_msg_arrived)) {
 			kernel_arrived(buf);
+			return;
+		}
+		break;
+	case BPROC_MSG_CALL:
+		if ((size_t)n >= sizeof(struct bproc_msg_call)) {
+			kernel_call_reply(buf, n);
 			return;
 		}
 		break;

@@ -36,7 +36,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -59,6 +66,7 @@
 	dprintf(STDERR_FILENO, "bpnsinit: " fmt "\n", ##__VA_ARGS__)
 
 int (*bpnsinit_test_undump)(int imgfd, int flags);
+bool bpnsinit_calls;
 
 /* ---- the messages ---------------------------------------------------- */
 
@@ -301,6 +309,78 @@ static void reap(void)
 	}
 }
 
+/*
+ * The PID-space calls a moved process makes on the master (through its
+ * ghost) unless bpslave finds them local: the filter sends them to a
+ * listener; everything else runs at full speed.
+ */
+static const unsigned short pidspace_calls[] = {
+	SYS_getppid, SYS_kill, SYS_tkill, SYS_tgkill, SYS_rt_sigqueueinfo,
+	SYS_rt_tgsigqueueinfo, SYS_wait4, SYS_waitid, SYS_setpgid,
+	SYS_getpgid, SYS_getpgrp, SYS_setsid, SYS_getsid,
+};
+#define NCALLS (sizeof(pidspace_calls) / sizeof(pidspace_calls[0]))
+
+/*
+ * Install the filter on ourselves (the restorer: the process to be, and
+ * every child it will have) and send its listener to bpslave on @ev.
+ * Returns 0 or -1 with errno.
+ */
+static int pidspace_filter(int ev)
+{
+	struct sock_filter f[4 + NCALLS + 2];
+	struct sock_fprog prog = { .filter = f };
+	unsigned int i, n = 0;
+	int lfd;
+
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			offsetof(struct seccomp_data, arch));
+	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+			AUDIT_ARCH_X86_64, 1, 0);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			offsetof(struct seccomp_data, nr));
+	/* (x32 calls have bit 30 set: they match nothing here.) */
+	for (i = 0; i < NCALLS; i++)
+		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+				pidspace_calls[i], (unsigned char)(NCALLS - i), 0);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
+	prog.len = (unsigned short)n;
+
+	lfd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			   SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	if (lfd < 0)
+		return -1;
+	{
+		struct nsi_ev m = { .type = BPNSINIT_LISTENER, .pid = getpid() };
+		union {
+			char buf[CMSG_SPACE(sizeof(int))];
+			struct cmsghdr align;
+		} u;
+		struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
+		struct msghdr mh = {
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = u.buf, .msg_controllen = sizeof(u.buf),
+		};
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+		ssize_t r;
+
+		memset(&u, 0, sizeof(u));
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &lfd, sizeof(int));
+		do {
+			r = sendmsg(ev, &mh, MSG_NOSIGNAL);
+		} while (r < 0 && errno == EINTR);
+		close(lfd);
+		/* Without its listener the process's calls would fail. */
+		return r == sizeof(m) ? 0 : -1;
+	}
+}
+
 /* The restorer: the child at the chosen PID.  Never returns. */
 static _Noreturn void restorer(const int *fds, int report)
 {
@@ -311,7 +391,8 @@ static _Noreturn void restorer(const int *fds, int report)
 	sigset_t none;
 	int err;
 
-	if (place_fds(src, dst, 5, 5)) {
+	if ((bpnsinit_calls && pidspace_filter(I.ev)) ||
+	    place_fds(src, dst, 5, 5)) {
 		err = errno;
 		if (write(report, &err, sizeof(err)) < 0)
 			_exit(127);
@@ -544,6 +625,16 @@ static _Noreturn void init_main(int ctl, int ev)
 	}
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_NAME, "bpnsinit");
+	if (bpnsinit_calls) {
+		/* This namespace's view of PIDs, for bpslave to read. */
+		mkdir("/run", 0755);
+		mkdir("/run/bproc", 0755);
+		mkdir(BPNSINIT_PROC, 0555);
+		umount2(BPNSINIT_PROC, MNT_DETACH);	/* a previous one's */
+		if (mount("proc", BPNSINIT_PROC, "proc",
+			  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
+			nsi_log("mount %s: %s", BPNSINIT_PROC, strerror(errno));
+	}
 	setsid();
 	if (chdir("/"))
 		nsi_log("chdir /: %s", strerror(errno));
@@ -714,11 +805,21 @@ int bpnsinit_fd(const struct bpnsinit *ni)
 
 int bpnsinit_event(struct bpnsinit *ni, struct bpnsinit_event *ev)
 {
+	union {
+		char buf[CMSG_SPACE(NSI_NFDS * sizeof(int))];
+		struct cmsghdr align;
+	} u;
 	struct nsi_ev m;
+	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = u.buf, .msg_controllen = sizeof(u.buf),
+	};
+	int fds[NSI_NFDS], nfds, err, i;
 	ssize_t r;
 
 	do {
-		r = recv(ni->ev, &m, sizeof(m), MSG_DONTWAIT);
+		r = recvmsg(ni->ev, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 	} while (r < 0 && errno == EINTR);
 	if (r < 0) {
 		if (errno == EAGAIN)
@@ -727,12 +828,21 @@ int bpnsinit_event(struct bpnsinit *ni, struct bpnsinit_event *ev)
 	}
 	if (r == 0)
 		return -ECONNABORTED;
-	if (r != sizeof(m) || m.type < BPNSINIT_RESTORED ||
-	    m.type > BPNSINIT_CONTINUED || m.pid < 2)
-		return -EPROTO;
+	err = take_fds(&mh, fds, &nfds);
+	if (!err && (r != sizeof(m) || m.type < BPNSINIT_RESTORED ||
+		     m.type > BPNSINIT_LISTENER || m.pid < 2 ||
+		     (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
+		     nfds != (m.type == BPNSINIT_LISTENER)))
+		err = -EPROTO;
+	if (err) {
+		for (i = 0; i < nfds; i++)
+			close(fds[i]);
+		return err;
+	}
 	ev->type = m.type;
 	ev->pid = m.pid;
 	ev->status = m.status;
+	ev->fd = nfds ? fds[0] : -1;
 	return 1;
 }
 

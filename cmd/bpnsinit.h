@@ -23,6 +23,7 @@
 #ifndef BPROC_BPNSINIT_H
 #define BPROC_BPNSINIT_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 /* Most restores init has under way at once (forked, not yet reported). */
@@ -72,13 +73,26 @@ enum {
 	BPNSINIT_EXIT,		/* @pid ended; @status: its wait status */
 	BPNSINIT_STOPPED,	/* @pid stopped; @status: the stop signal */
 	BPNSINIT_CONTINUED,	/* @pid continued (SIGCONT); @status: 0 */
+	BPNSINIT_LISTENER,	/* @pid's seccomp listener (PID-space calls); @fd */
 };
 
 struct bpnsinit_event {
 	int type;	/* BPNSINIT_* */
 	pid_t pid;	/* the PID in the namespace (= the master PID) */
 	int status;
+	int fd;		/* BPNSINIT_LISTENER: the listener, now the caller's; else -1 */
 };
+
+/*
+ * PID-space calls (set before bpnsinit_start()): every restored process
+ * gets a seccomp filter that sends its PID-space calls (getppid, kill,
+ * wait, process groups) to a listener, passed to the caller in a
+ * BPNSINIT_LISTENER event before the process runs; and init mounts the
+ * namespace's own procfs at BPNSINIT_PROC, so the caller can see PIDs as
+ * the namespace does.
+ */
+extern bool bpnsinit_calls;
+#define BPNSINIT_PROC	"/run/bproc/nsproc"
 
 /*
  * The next event: 1 with *@ev filled, 0 if none is ready (never blocks),

@@ -30,8 +30,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/reboot.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <linux/seccomp.h>
 #include <unistd.h>
 
 #include "bpdaemon.h"
@@ -651,6 +656,369 @@ static int send_exit(struct session *s, struct sproc *sp, int status)
 	return err;
 }
 
+/* ---- PID-space calls of our processes ---------------------------------- */
+
+/*
+ * Each restored process (and every child it forks here) has a seccomp
+ * filter whose listener we hold (BPNSINIT_LISTENER): its getppid, kill,
+ * wait and process-group calls stop until we answer.  Answered here:
+ * anything aimed at a process of this node (CONTINUE: the kernel runs it
+ * as asked), and every call of a process the master did not place here.
+ * The rest goes to the master, where the process's ghost makes it
+ * (BPWIRE_CALL).  Documentation/process-space.md has the rules.
+ */
+struct listener {
+	int fd;
+	struct listener *next;
+};
+
+static struct listener *listeners;
+
+/* A call waiting for the master's answer. */
+struct pending_call {
+	uint64_t id;		/* our CALL's id */
+	uint64_t notif;		/* the seccomp notification's id */
+	int lfd;		/* its listener */
+	pid_t host;		/* the caller, in our PID namespace */
+	int pid;		/* ... and in the node's (the master PID) */
+	uint32_t nr;
+	uint64_t args[6];
+	struct pending_call *next;
+};
+
+static struct pending_call *pcalls;
+static uint64_t call_seq;
+
+static void listeners_close(void)
+{
+	while (listeners) {
+		struct listener *l = listeners;
+
+		listeners = l->next;
+		close(l->fd);
+		free(l);
+	}
+	while (pcalls) {
+		struct pending_call *c = pcalls;
+
+		pcalls = c->next;
+		free(c);
+	}
+}
+
+/* Answer notification @id: run the call (@cont) or return @val (-errno). */
+static void notif_answer(int lfd, uint64_t id, bool cont, long val)
+{
+	struct seccomp_notif_resp r;
+
+	memset(&r, 0, sizeof(r));
+	r.id = id;
+	if (cont)
+		r.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	else if (val < 0)
+		r.error = (int32_t)val;
+	else
+		r.val = val;
+	/* ENOENT: the caller was interrupted meanwhile; nothing to do. */
+	ioctl(lfd, SECCOMP_IOCTL_NOTIF_SEND, &r);
+}
+
+/* The master PID of @host (its PID in the node's namespace), or -1. */
+static int ns_pid(pid_t host)
+{
+	char path[64], line[256];
+	int pid = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)host);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *p, *end;
+
+		if (strncmp(line, "NSpid:", 6))
+			continue;
+		/* The last field: the innermost namespace's PID. */
+		for (p = line + 6; *p; p = end) {
+			long v = strtol(p, &end, 10);
+
+			if (end == p)
+				break;
+			pid = (int)v;
+		}
+		break;
+	}
+	fclose(f);
+	return pid;
+}
+
+/* Is @pid a process of this node's namespace (as the namespace sees it)? */
+static bool ns_has(int pid)
+{
+	char path[64];
+
+	if (pid <= 1)
+		return false;
+	snprintf(path, sizeof(path), BPNSINIT_PROC "/%d", pid);
+	return access(path, F_OK) == 0;
+}
+
+/* Children of @pid here (namespace PIDs), into @kids (up to @max); count. */
+static int ns_children(int pid, int *kids, int max)
+{
+	char path[96], buf[4096];
+	int n = 0, fd;
+	ssize_t r;
+	char *p, *end;
+
+	snprintf(path, sizeof(path), BPNSINIT_PROC "/%d/task/%d/children", pid,
+		 pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	r = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (r <= 0)
+		return 0;
+	buf[r] = '\0';
+	for (p = buf; n < max; p = end) {
+		long v = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		kids[n++] = (int)v;
+	}
+	return n;
+}
+
+/* The process group of @pid here, or -1. */
+static int ns_pgid(int pid)
+{
+	char path[64], buf[512], *p;
+	int fd, pgid = -1;
+	ssize_t r;
+
+	snprintf(path, sizeof(path), BPNSINIT_PROC "/%d/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	r = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (r <= 0)
+		return -1;
+	buf[r] = '\0';
+	p = strrchr(buf, ')');
+	/* ") S ppid pgrp" */
+	if (p && sscanf(p + 1, " %*c %*d %d", &pgid) != 1)
+		pgid = -1;
+	return pgid;
+}
+
+/*
+ * Does a wait of @caller for (@idtype, @id) concern a child of its on this
+ * node?  Then the kernel here answers it (the master's children are not
+ * seen by that wait: documented).
+ */
+static bool wait_is_local(int caller, int idtype, long id)
+{
+	int kids[256], n = ns_children(caller, kids, 256), i;
+
+	for (i = 0; i < n; i++) {
+		if (idtype == P_ALL)
+			return true;
+		if (idtype == P_PID && kids[i] == id)
+			return true;
+		if (idtype == P_PGID &&
+		    ns_pgid(kids[i]) == (id ? id : ns_pgid(caller)))
+			return true;
+	}
+	return false;
+}
+
+/* Decide on one notification: here, or the master. */
+static void notif_one(struct session *s, int lfd)
+{
+	struct seccomp_notif n;
+	struct pending_call *c;
+	struct bpwire_msg m;
+	unsigned char info[BPWIRE_CALL_DATA_MAX];
+	size_t ilen = 0;
+	long a0, a1;
+	int caller;
+	bool local;
+
+	memset(&n, 0, sizeof(n));
+	if (ioctl(lfd, SECCOMP_IOCTL_NOTIF_RECV, &n) < 0)
+		return;		/* gone meanwhile (ENOENT), or EINTR */
+	caller = ns_pid((pid_t)n.pid);
+	/* PIDs, idtypes and ids are ints: the upper half is not theirs. */
+	a0 = (int)n.data.args[0];
+	a1 = (int)n.data.args[1];
+	/* Only processes the master placed have a ghost to ask. */
+	if (caller < 2 || !sproc_by_pid(caller) || sproc_by_pid(caller)->gone) {
+		notif_answer(lfd, n.id, true, 0);
+		return;
+	}
+	switch (n.data.nr) {
+	case SYS_kill:
+	case SYS_rt_sigqueueinfo:
+		local = a0 > 0 && ns_has((int)a0);
+		break;
+	case SYS_tkill:
+		local = a0 > 0 && ns_has((int)a0);
+		break;
+	case SYS_tgkill:
+	case SYS_rt_tgsigqueueinfo:
+		local = a0 > 0 && ns_has((int)a0);
+		break;
+	case SYS_wait4:
+		local = wait_is_local(caller, a0 < -1 ? P_PGID : a0 == -1 ? P_ALL :
+				      a0 == 0 ? P_PGID : P_PID,
+				      a0 < -1 ? -a0 : a0 == 0 ? 0 : a0);
+		break;
+	case SYS_waitid:
+		/* P_PIDFD (and anything new): a descriptor of this node. */
+		local = (a0 != P_ALL && a0 != P_PID && a0 != P_PGID) ||
+			wait_is_local(caller, (int)a0, a1);
+		break;
+	case SYS_getpgid:
+	case SYS_getsid:
+		/* Of a process of ours that the master does not know. */
+		local = a0 > 0 && a0 != caller && ns_has((int)a0) &&
+			!sproc_by_pid((int)a0);
+		break;
+	case SYS_setpgid:
+		local = a0 > 0 && a0 != caller && ns_has((int)a0) &&
+			!sproc_by_pid((int)a0);
+		break;
+	default:		/* getppid, getpgrp, setsid */
+		local = false;
+	}
+	if (local || s->node < 0) {
+		notif_answer(lfd, n.id, true, 0);
+		return;
+	}
+	if (n.data.nr == SYS_rt_sigqueueinfo || n.data.nr == SYS_rt_tgsigqueueinfo) {
+		struct iovec l = { .iov_base = info, .iov_len = BPROC_SIGINFO_SIZE };
+		struct iovec r = {
+			.iov_base = (void *)(uintptr_t)n.data.args[
+				n.data.nr == SYS_rt_sigqueueinfo ? 2 : 3],
+			.iov_len = BPROC_SIGINFO_SIZE,
+		};
+
+		if (process_vm_readv((pid_t)n.pid, &l, 1, &r, 1, 0) !=
+		    BPROC_SIGINFO_SIZE) {
+			notif_answer(lfd, n.id, false, -EFAULT);
+			return;
+		}
+		ilen = BPROC_SIGINFO_SIZE;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		notif_answer(lfd, n.id, false, -ENOMEM);
+		return;
+	}
+	c->id = ++call_seq;
+	c->notif = n.id;
+	c->lfd = lfd;
+	c->host = (pid_t)n.pid;
+	c->pid = caller;
+	c->nr = (uint32_t)n.data.nr;
+	memcpy(c->args, n.data.args, sizeof(c->args));
+	bpwire_init(&m, BPWIRE_CALL, c->id, s->node, BPROC_NODE_MASTER);
+	m.u.call.pid = caller;
+	m.u.call.nr = c->nr;
+	memcpy(m.u.call.args, c->args, sizeof(c->args));
+	m.u.call.data = ilen ? info : NULL;
+	m.u.call.len = (uint32_t)ilen;
+	if (send_frame(s, &m)) {
+		free(c);
+		notif_answer(lfd, n.id, false, -EIO);
+		return;
+	}
+	c->next = pcalls;
+	pcalls = c;
+}
+
+/* Listener @l has calls (or no process uses its filter any more). */
+static void listener_ready(struct session *s, struct listener *l, short ev)
+{
+	struct listener **pp;
+
+	if (ev & POLLIN) {
+		notif_one(s, l->fd);
+		return;
+	}
+	if (!(ev & (POLLHUP | POLLERR)))
+		return;
+	for (pp = &listeners; *pp; pp = &(*pp)->next) {
+		if (*pp == l) {
+			*pp = l->next;
+			close(l->fd);
+			free(l);
+			return;
+		}
+	}
+}
+
+/* Write @len bytes of the master's answer to the caller's @addr. */
+static int caller_write(pid_t host, uint64_t addr, const void *p, size_t len)
+{
+	struct iovec l = { .iov_base = (void *)p, .iov_len = len };
+	struct iovec r = { .iov_base = (void *)(uintptr_t)addr, .iov_len = len };
+
+	if (!addr)
+		return 0;
+	return process_vm_writev(host, &l, 1, &r, 1, 0) == (ssize_t)len ? 0 : -EFAULT;
+}
+
+/* The master's answer to one of our calls. */
+static int call_result(struct session *s, const struct bpwire_msg *m)
+{
+	const struct bpwire_call_result *r = &m->u.call_result;
+	struct pending_call **pp, *c;
+	struct bproc_call_out out;
+	long val = m->hdr.result;
+	int err = 0;
+
+	(void)s;
+	for (pp = &pcalls; (c = *pp); pp = &c->next)
+		if (c->id == m->hdr.id)
+			break;
+	if (!c || c->pid != r->pid)
+		return 0;	/* not ours (any more) */
+	*pp = c->next;
+	/* Still waiting?  Then its memory is as it was. */
+	if (ioctl(c->lfd, SECCOMP_IOCTL_NOTIF_ID_VALID, &c->notif) < 0) {
+		free(c);
+		return 0;
+	}
+	if ((c->nr == SYS_wait4 || c->nr == SYS_waitid) && val >= 0) {
+		memset(&out, 0, sizeof(out));
+		memcpy(&out, r->data, r->len < sizeof(out) ? r->len : sizeof(out));
+		if (c->nr == SYS_wait4) {
+			if (val > 0)
+				err = caller_write(c->host, c->args[1], &out.status,
+						   sizeof(out.status));
+			if (!err)
+				err = caller_write(c->host, c->args[3], out.rusage,
+						   sizeof(out.rusage));
+		} else {
+			err = caller_write(c->host, c->args[2], out.info,
+					   sizeof(out.info));
+			if (!err)
+				err = caller_write(c->host, c->args[4], out.rusage,
+						   sizeof(out.rusage));
+		}
+		if (err)
+			val = err;
+	}
+	notif_answer(c->lfd, c->notif, false, val);
+	free(c);
+	return 0;
+}
+
 /* Init's news about our processes. */
 static int proc_events(struct session *s)
 {
@@ -660,6 +1028,19 @@ static int proc_events(struct session *s)
 	int r, err = 0;
 
 	while (!err && (r = bpnsinit_event(S.ns, &ev)) > 0) {
+		if (ev.type == BPNSINIT_LISTENER) {
+			struct listener *l = calloc(1, sizeof(*l));
+
+			if (!l) {
+				close(ev.fd);	/* its calls fail: ENOSYS */
+				continue;
+			}
+			fcntl(ev.fd, F_SETFL, O_NONBLOCK);
+			l->fd = ev.fd;
+			l->next = listeners;
+			listeners = l;
+			continue;
+		}
 		sp = sproc_by_pid(ev.pid);
 		if (!sp)
 			continue;
@@ -784,6 +1165,8 @@ static int master_frame(struct session *s, const struct bpwire_msg *m)
 		return proc_image(m);
 	case BPWIRE_MOVE_RESULT:
 		return leave_result(s, m);
+	case BPWIRE_CALL_RESULT:
+		return call_result(s, m);
 	case BPWIRE_IO: {
 		struct sproc *sp = sproc_by_pid(m->u.io.pid);
 
@@ -886,9 +1269,13 @@ static int session(struct session *s)
 	hold_pid = 0;
 	sigemptyset(&empty);
 	while (!stop_signal) {
-		struct pollfd p[3 + 2 * 64];
-		struct sproc *who[3 + 2 * 64];
-		int whichfd[3 + 2 * 64];
+		static struct pollfd *p;
+		static struct sproc **who;
+		static int *whichfd;
+		static struct listener **lst;
+		static size_t cap;
+		size_t want = 3;
+		struct listener *l;
 		uint64_t now = bpd_now_ms();
 		long wait_ms = s->ping_ms / 4;
 		struct timespec ts;
@@ -896,6 +1283,23 @@ static int session(struct session *s)
 		size_t np = 0, i;
 		bool held;
 
+		for (sp = sprocs; sp; sp = sp->next)
+			want += 2;
+		for (l = listeners; l; l = l->next)
+			want++;
+		if (want > cap) {
+			size_t c = want + 64;
+
+			p = realloc(p, c * sizeof(*p));
+			who = realloc(who, c * sizeof(*who));
+			whichfd = realloc(whichfd, c * sizeof(*whichfd));
+			lst = realloc(lst, c * sizeof(*lst));
+			if (!p || !who || !whichfd || !lst) {
+				bpd_err("out of memory");
+				exit(1);
+			}
+			cap = c;
+		}
 		if (hold_pid && now >= hold_until) {
 			bpd_warn("process %d moved on but is not gone here yet",
 				 hold_pid);
@@ -923,14 +1327,20 @@ static int session(struct session *s)
 		/* Output of our processes, while the master keeps up. */
 		for (sp = sprocs; sp && s->c.out_len < (1u << 20); sp = sp->next) {
 			for (int k = 1; k <= 2; k++) {
-				if (sp->out[k] < 0 || sp->gone ||
-				    np == sizeof(p) / sizeof(p[0]))
+				if (sp->out[k] < 0 || sp->gone)
 					continue;
 				who[np] = sp;
 				whichfd[np] = k;
 				p[np++] = (struct pollfd){ .fd = sp->out[k],
 							   .events = POLLIN };
 			}
+		}
+		/* PID-space calls, while the master keeps up. */
+		for (l = listeners; l && s->c.out_len < (1u << 20); l = l->next) {
+			who[np] = NULL;
+			whichfd[np] = -1;
+			lst[np] = l;
+			p[np++] = (struct pollfd){ .fd = l->fd, .events = POLLIN };
 		}
 		if (ppoll(p, np, &ts, &empty) < 0 && errno != EINTR) {
 			err = -errno;
@@ -945,6 +1355,10 @@ static int session(struct session *s)
 		for (i = 3; i < np; i++) {
 			if (!p[i].revents)
 				continue;
+			if (whichfd[i] < 0) {
+				listener_ready(s, lst[i], p[i].revents);
+				continue;
+			}
 			/* Still listed, with that descriptor? */
 			for (sp = sprocs; sp && sp != who[i]; sp = sp->next)
 				;
@@ -999,6 +1413,7 @@ static int session(struct session *s)
 	}
 out:
 	procs_abandon();
+	listeners_close();
 	if (s->kfd >= 0)
 		close(s->kfd);	/* the kernel marks the mirror down */
 	s->kfd = -1;
@@ -1114,7 +1529,10 @@ int main(int argc, char **argv)
 			close(fd);
 	}
 	{
-		int err = bpnsinit_start(&S.ns);
+		int err;
+
+		bpnsinit_calls = true;
+		err = bpnsinit_start(&S.ns);
 
 		if (err) {
 			bpd_err("cannot make the node's PID namespace: %s",

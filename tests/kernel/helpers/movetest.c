@@ -26,6 +26,12 @@
  *                                N" or "i: ERRNO"
  *   movetest vexecmove NODE...   bproc_vexecmove of /bin/sh -c 'exit
  *                                $((20 + BPROC_RANK))'; the same report
+ *   movetest calls NODE OTHER    PID-space calls from NODE: getppid; stop,
+ *                                continue and end its child on the master
+ *                                (waitpid WUNTRACED, WCONTINUED, WNOHANG);
+ *                                kill a child on node OTHER; process groups;
+ *                                back to the master.  One line per check,
+ *                                "ok ..." or "FAIL ..."
  *   movetest route NODE...       with a child left on the master and 8 MiB
  *                                of memory, move to each NODE in turn (-1:
  *                                back to the master), printing where it is
@@ -75,6 +81,98 @@ static const char *errname(int e)
 	case EOPNOTSUPP: return "EOPNOTSUPP";
 	default: return strerror(e);
 	}
+}
+
+static int fails;
+
+static void expect(bool ok, const char *what, long got)
+{
+	printf("%s %s (%ld)\n", ok ? "ok" : "FAIL", what, got);
+	if (!ok)
+		fails++;
+}
+
+/* movetest calls NODE OTHER: see the top. */
+static int calls(int node, int other)
+{
+	pid_t ppid, me, child, far, w;
+	pid_t pgrp, sid;
+	int status;
+
+	/* In a child: not a session leader, so that setpgid() may work. */
+	w = fork();
+	if (w < 0)
+		return 4;
+	if (w > 0) {
+		if (waitpid(w, &status, 0) != w)
+			return 4;
+		return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	}
+	ppid = getppid();
+	me = getpid();
+	pgrp = getpgrp();
+	sid = getsid(0);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	child = fork();
+	if (child == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (;;)
+			pause();
+	}
+	far = bproc_rfork(other, BPROC_DUMP_ALL);
+	if (far == 0) {
+		for (;;)
+			pause();
+	}
+	if (child < 0 || far < 0)
+		return 4;
+	if (bproc_move(node, BPROC_DUMP_ALL)) {
+		printf("move failed: %s\n", errname(errno));
+		kill(child, SIGKILL);
+		kill(far, SIGKILL);
+		return 99;
+	}
+	expect(bproc_currnode() == node, "runs on the node", bproc_currnode());
+	expect(getppid() == ppid, "getppid() is its parent on the master", getppid());
+	expect(getpgrp() == pgrp, "getpgrp() is its group on the master", getpgrp());
+	expect(getsid(0) == sid, "getsid(0) is its session on the master", getsid(0));
+	w = waitpid(-1, &status, WNOHANG);
+	expect(w == 0, "waitpid(-1, WNOHANG) = 0 while its children live", w);
+	expect(kill(child, SIGSTOP) == 0, "kill(child on the master, SIGSTOP)", errno);
+	w = waitpid(child, &status, WUNTRACED);
+	expect(w == child && WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP,
+	       "waitpid(WUNTRACED) sees it stopped by SIGSTOP", status);
+	expect(kill(child, SIGCONT) == 0, "kill(child, SIGCONT)", errno);
+	w = waitpid(child, &status, WCONTINUED);
+	expect(w == child && WIFCONTINUED(status), "waitpid(WCONTINUED) sees it continue",
+	       status);
+	kill(child, SIGTERM);
+	w = waitpid(child, &status, 0);
+	expect(w == child && WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM,
+	       "its end by SIGTERM, collected from the node", status);
+	expect(kill(far, SIGUSR1) == 0, "kill(child on another node, SIGUSR1)", errno);
+	{
+		siginfo_t si;
+
+		memset(&si, 0, sizeof(si));
+		w = waitid(P_PID, far, &si, WEXITED);
+		expect(w == 0 && si.si_pid == far && si.si_code == CLD_KILLED &&
+		       si.si_status == SIGUSR1,
+		       "waitid() sees that one killed by SIGUSR1", si.si_status);
+	}
+	w = waitpid(-1, &status, WNOHANG);
+	expect(w == -1 && errno == ECHILD, "no child left: ECHILD", w);
+	expect(setpgid(0, 0) == 0 && getpgrp() == me,
+	       "setpgid(0, 0) makes it a group leader on the master", getpgrp());
+	expect(kill(me, 0) == 0, "kill(itself, 0) here", errno);
+	if (bproc_move(BPROC_NODE_MASTER, BPROC_DUMP_ALL)) {
+		printf("move back failed: %s\n", errname(errno));
+		return 98;
+	}
+	expect(getpgrp() == me, "back on the master it leads its own group", getpgrp());
+	expect(getppid() == ppid, "and has the same parent", getppid());
+	return fails ? 1 : 0;
 }
 
 static int check_memory(const unsigned char *p, size_t len, const char *at)
@@ -360,6 +458,8 @@ int main(int argc, char **argv)
 		printf("%s\n", errname(errno));
 		return 0;
 	}
+	if (!strcmp(argv[1], "calls") && argc == 4)
+		return calls(node, atoi(argv[3]));
 	if ((!strcmp(argv[1], "vrfork") || !strcmp(argv[1], "vexecmove")) &&
 	    argc >= 3) {
 		int n = argc - 2, nodes[16], pids[16], r, status;
