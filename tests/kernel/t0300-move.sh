@@ -116,6 +116,18 @@ is "$?:$out" "99:rexec failed: No such file or directory" \
 	"bproc_rexec of a program the node lacks: -1/ENOENT, back on the master"
 is "$(on master "$mt" rexec 77 /bin/true)" "rexec failed: ENODEV" "bproc_rexec to no such node: -1/ENODEV"
 
+# ---- PID-space calls from a node ----------------------------------------
+out=$(on master "$mt" calls 0 1)
+r=$?
+is "$r:$(echo "$out" | grep -c "^ok"):$(echo "$out" | grep -c "^FAIL")" "0:17:0" \
+	"from node 0: getppid, group, session; SIGSTOP/SIGCONT/end of a child on the master seen with waitpid; a child on node 1 killed and waitid()ed; ECHILD; setpgid"
+out=$(on master bpsh 0 sh -c 'sleep 0.1 & wait; echo waited; sleep 5 & kill $!; wait $!; echo "killed $?"; echo piped | cat; kill -0 $PPID && echo "parent $PPID reached"')
+case $out in "waited
+killed 143
+piped
+parent "[0-9]*" reached") r=0 ;; *) r=1 ;; esac
+_tap $r "a shell on node 0: its own children are waited for and killed there; \$PPID (bpsh, on the master) is reached" "$out"
+
 # ---- the vector forms --------------------------------------------------
 is "$(on master "$mt" vrfork 0 1 77 2)" "0: exit 10
 1: exit 11

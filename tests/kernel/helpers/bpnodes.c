@@ -349,6 +349,42 @@ static void test_process_msgs(int mfd)
 			     EOPNOTSUPP, "ARRIVED from a daemon: EOPNOTSUPP");
 	}
 	{
+		struct { __s32 pid; __u32 nr; __u64 args[6]; __u8 data[128]; } c;
+		unsigned char rbuf[BPROC_MSG_MAX];
+		const struct bproc_msg_call *r = (const void *)rbuf;
+		long n;
+
+		memset(&c, 0, sizeof(c));
+		c.pid = 999999;
+		c.nr = BPROC_CALL_GETPPID;
+		expect_ok(send_raw(mfd, BPROC_MSG_CALL, 0, 0, &c, 72, 88),
+			  "CALL getppid for a pid without a ghost is taken");
+		n = read_msg(mfd, rbuf, 2000);
+		report(n == (long)sizeof(*r) && r->hdr.type == BPROC_MSG_CALL &&
+		       r->hdr.flags == BPROC_MSGF_REPLY && r->hdr.id == 77 &&
+		       r->hdr.result == -ESRCH && r->pid == 999999,
+		       "... and answered at once: -ESRCH", "read %ld, type %u, result %d",
+		       n, n > 0 ? r->hdr.type : 0, n > 0 ? r->hdr.result : 0);
+		c.nr = 59;	/* execve */
+		expect_errno(send_raw(mfd, BPROC_MSG_CALL, 0, 0, &c, 72, 88), EINVAL,
+			     "CALL of execve (not a PID-space call): EINVAL");
+		c.nr = BPROC_CALL_KILL;
+		expect_errno(send_raw(mfd, BPROC_MSG_CALL, 0, 0, &c, 72 + 128, 88 + 128),
+			     EINVAL, "CALL kill with a siginfo attached: EINVAL");
+		c.nr = BPROC_CALL_RT_SIGQUEUEINFO;
+		expect_errno(send_raw(mfd, BPROC_MSG_CALL, 0, 0, &c, 72, 88), EINVAL,
+			     "CALL rt_sigqueueinfo without its siginfo: EINVAL");
+		expect_errno(send_raw(mfd, BPROC_MSG_CALL, 0, 0, &c, 72 + 128, 88 + 129),
+			     EINVAL, "CALL longer than a siginfo: EINVAL");
+		c.pid = 0;
+		c.nr = BPROC_CALL_GETPPID;
+		expect_errno(send_raw(mfd, BPROC_MSG_CALL, 0, 0, &c, 72, 88), EINVAL,
+			     "CALL for pid 0: EINVAL");
+		c.pid = 5;
+		expect_errno(send_raw(mfd, BPROC_MSG_CALL, BPROC_MSGF_REPLY, 0, &c, 72, 88),
+			     EINVAL, "CALL marked as a reply: EINVAL");
+	}
+	{
 		struct bproc_return_req q = { .id = 9, .pid = 999999, .node = 0 };
 		int p[2];
 
