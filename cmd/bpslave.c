@@ -643,10 +643,16 @@ static int send_exit(struct session *s, struct sproc *sp, int status)
 	struct bpwire_msg m;
 	int err;
 
-	/* Its output first, all of it that is there. */
-	for (int i = 1; i <= 2; i++)
-		while (sp->out[i] >= 0)
-			proc_output(s, sp, i);
+	/*
+	 * Its output first, all of it that is there now.  A child it left
+	 * running may keep the pipe open: what it writes later has nowhere
+	 * to go (the ghost ends), so do not wait for its end of file.
+	 */
+	for (int i = 1; i <= 2; i++) {
+		for (int n = 0; n < 1024 && sp->out[i] >= 0; n++)
+			if (proc_output(s, sp, i) <= 0)
+				break;
+	}
 	bpwire_init(&m, BPWIRE_EXIT, 0, s->node, BPROC_NODE_MASTER);
 	m.u.exit.pid = sp->pid;
 	m.u.exit.status = status;

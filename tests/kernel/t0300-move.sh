@@ -128,6 +128,10 @@ piped
 parent "[0-9]*" reached") r=0 ;; *) r=1 ;; esac
 _tap $r "a shell on node 0: its own children are waited for and killed there; \$PPID (bpsh, on the master) is reached" "$out"
 
+out=$(on master bpsh 0 sh -c 'sleep 4 & echo left-behind')
+is "$?:$out" "0:left-behind" "a shell that leaves a child running on the node ends at once"
+is "$(on master bpsh 0 echo still)" still "... and bpslave on that node goes on"
+
 # ---- the vector forms --------------------------------------------------
 is "$(on master "$mt" vrfork 0 1 77 2)" "0: exit 10
 1: exit 11
