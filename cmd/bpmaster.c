@@ -1137,6 +1137,19 @@ static void kernel_call_reply(const void *buf, size_t n)
 		if (pc->kid != k->hdr.id)
 			continue;
 		*pp = pc->next;
+		if (k->nr == BPROC_CALL_FORK && k->hdr.result > 0 &&
+		    !rproc_by_pid(k->hdr.result)) {
+			/* Its child: a ghost here, the process on the node. */
+			struct rproc *r = calloc(1, sizeof(*r));
+
+			if (r) {
+				r->pid = k->hdr.result;
+				r->node = pc->node;
+				r->pipe = -1;
+				r->next = rprocs;
+				rprocs = r;
+			}
+		}
 		if (n - sizeof(*k) <= BPWIRE_CALL_OUT_MAX)
 			call_answer(pc->node, pc->sid, pc->pid, k->nr,
 				    k->hdr.result, k->data, n - sizeof(*k));

@@ -70,7 +70,7 @@ bool bpnsinit_calls;
 
 /* ---- the messages ---------------------------------------------------- */
 
-enum { NSI_RESTORE = 1, NSI_KILL = 2 };
+enum { NSI_RESTORE = 1, NSI_KILL = 2, NSI_FORKING = 3 };
 
 struct nsi_req {
 	__u32 op;		/* NSI_* */
@@ -311,24 +311,56 @@ static void reap(void)
 
 /*
  * The PID-space calls a moved process makes on the master (through its
- * ghost) unless bpslave finds them local: the filter sends them to a
- * listener; everything else runs at full speed.
+ * ghost) unless bpslave finds them local: a filter sends them to a
+ * listener; everything else runs at full speed.  Once bpslave took a call,
+ * a signal does not cut it short (SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV):
+ * natively a fork is restarted after a signal, here it would fail with
+ * EINTR.  A wait that waits on the master is cut short by bpslave when it
+ * delivers a signal to the process (-ERESTARTSYS, as natively).
  */
 static const unsigned short pidspace_calls[] = {
-	SYS_getppid, SYS_kill, SYS_tkill, SYS_tgkill, SYS_rt_sigqueueinfo,
+	SYS_fork, SYS_vfork, SYS_clone, SYS_clone3, SYS_getppid,
+	SYS_kill, SYS_tkill, SYS_tgkill, SYS_rt_sigqueueinfo,
 	SYS_rt_tgsigqueueinfo, SYS_wait4, SYS_waitid, SYS_setpgid,
 	SYS_getpgid, SYS_getpgrp, SYS_setsid, SYS_getsid,
 };
-#define NCALLS (sizeof(pidspace_calls) / sizeof(pidspace_calls[0]))
+#define NCALLS_MAX 17
 
-/*
- * Install the filter on ourselves (the restorer: the process to be, and
- * every child it will have) and send its listener to bpslave on @ev.
- * Returns 0 or -1 with errno.
- */
-static int pidspace_filter(int ev)
+/* Send listener @lfd of @pid to bpslave on @ev (BPNSINIT_LISTENER). */
+static int send_listener(int ev, int lfd)
 {
-	struct sock_filter f[4 + NCALLS + 2];
+	struct nsi_ev m = { .type = BPNSINIT_LISTENER, .pid = getpid() };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = u.buf, .msg_controllen = sizeof(u.buf),
+	};
+	struct cmsghdr *cm;
+	ssize_t r;
+
+	memset(&u, 0, sizeof(u));
+	cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &lfd, sizeof(int));
+	do {
+		r = sendmsg(ev, &mh, MSG_NOSIGNAL);
+	} while (r < 0 && errno == EINTR);
+	close(lfd);
+	/* Without its listener the process's calls would fail. */
+	return r == sizeof(m) ? 0 : -1;
+}
+
+/* One filter: @calls go to a new listener, sent to bpslave. */
+static int pidspace_filter(int ev, const unsigned short *calls, unsigned int nc,
+			   unsigned long flags)
+{
+	struct sock_filter f[4 + NCALLS_MAX + 2];
 	struct sock_fprog prog = { .filter = f };
 	unsigned int i, n = 0;
 	int lfd;
@@ -341,44 +373,32 @@ static int pidspace_filter(int ev)
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 			offsetof(struct seccomp_data, nr));
 	/* (x32 calls have bit 30 set: they match nothing here.) */
-	for (i = 0; i < NCALLS; i++)
+	for (i = 0; i < nc; i++)
 		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-				pidspace_calls[i], (unsigned char)(NCALLS - i), 0);
+				calls[i], (unsigned char)(nc - i), 0);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
 	prog.len = (unsigned short)n;
 
 	lfd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-			   SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+			   SECCOMP_FILTER_FLAG_NEW_LISTENER | flags, &prog);
 	if (lfd < 0)
 		return -1;
-	{
-		struct nsi_ev m = { .type = BPNSINIT_LISTENER, .pid = getpid() };
-		union {
-			char buf[CMSG_SPACE(sizeof(int))];
-			struct cmsghdr align;
-		} u;
-		struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
-		struct msghdr mh = {
-			.msg_iov = &iov, .msg_iovlen = 1,
-			.msg_control = u.buf, .msg_controllen = sizeof(u.buf),
-		};
-		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-		ssize_t r;
+	return send_listener(ev, lfd);
+}
 
-		memset(&u, 0, sizeof(u));
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &lfd, sizeof(int));
-		do {
-			r = sendmsg(ev, &mh, MSG_NOSIGNAL);
-		} while (r < 0 && errno == EINTR);
-		close(lfd);
-		/* Without its listener the process's calls would fail. */
-		return r == sizeof(m) ? 0 : -1;
-	}
+/*
+ * Install the filter on ourselves (the restorer: the process to be, and
+ * every child it will have) and send its listener to bpslave on @ev.
+ * Returns 0 or -1 with errno.
+ */
+static int pidspace_filters(int ev)
+{
+	_Static_assert(sizeof(pidspace_calls) / sizeof(pidspace_calls[0]) <= NCALLS_MAX,
+		       "filter size");
+	return pidspace_filter(ev, pidspace_calls,
+			       sizeof(pidspace_calls) / sizeof(pidspace_calls[0]),
+			       SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV);
 }
 
 /* The restorer: the child at the chosen PID.  Never returns. */
@@ -391,7 +411,7 @@ static _Noreturn void restorer(const int *fds, int report)
 	sigset_t none;
 	int err;
 
-	if ((bpnsinit_calls && pidspace_filter(I.ev)) ||
+	if ((bpnsinit_calls && pidspace_filters(I.ev)) ||
 	    place_fds(src, dst, 5, 5)) {
 		err = errno;
 		if (write(report, &err, sizeof(err)) < 0)
@@ -458,6 +478,31 @@ static int do_kill(const struct nsi_req *rq, int nfds)
 	    rq->sig < 0 || rq->sig > SIG_LIMIT)
 		return -EINVAL;
 	return kill(rq->pid, rq->sig) ? -errno : 0;
+}
+
+/*
+ * The next fork in the namespace gets PID @pid (a process's fork, its
+ * child's PID given by the master): write @pid - 1 to ns_last_pid, which
+ * acts on the writer's own namespace, and report the child's end should it
+ * become ours.
+ */
+static int do_forking(const struct nsi_req *rq, int nfds)
+{
+	char buf[16];
+	int fd, n, err = 0;
+
+	if (nfds || rq->sig || rq->pid < 2 || rq->pid > BPNSINIT_PID_LIMIT)
+		return -EINVAL;
+	fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = snprintf(buf, sizeof(buf), "%d", rq->pid - 1);
+	if (write(fd, buf, (size_t)n) != n)
+		err = -errno;
+	close(fd);
+	if (!err)
+		set_tracked(rq->pid, true);
+	return err;
 }
 
 /* Answer request @seq with @err (0 or -errno). */
@@ -538,6 +583,8 @@ static void serve(void)
 			err = do_restore(&rq, fds, nfds);
 		else if (!err && rq.op == NSI_KILL)
 			err = do_kill(&rq, nfds);
+		else if (!err && rq.op == NSI_FORKING)
+			err = do_forking(&rq, nfds);
 		else if (!err)
 			err = -EINVAL;
 		for (i = 0; i < nfds; i++)
@@ -851,6 +898,15 @@ int bpnsinit_kill(struct bpnsinit *ni, pid_t pid, int sig)
 	struct nsi_req rq = { .op = NSI_KILL, .pid = pid, .sig = sig };
 
 	if (pid < 2 || pid > BPNSINIT_PID_LIMIT || sig < 0 || sig > SIG_LIMIT)
+		return -EINVAL;
+	return call(ni, &rq, NULL, 0);
+}
+
+int bpnsinit_forking(struct bpnsinit *ni, pid_t pid)
+{
+	struct nsi_req rq = { .op = NSI_FORKING, .pid = pid };
+
+	if (pid < 2 || pid > BPNSINIT_PID_LIMIT)
 		return -EINVAL;
 	return call(ni, &rq, NULL, 0);
 }

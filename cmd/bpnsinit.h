@@ -117,6 +117,13 @@ int bpnsinit_event(struct bpnsinit *ni, struct bpnsinit_event *ev);
 int bpnsinit_kill(struct bpnsinit *ni, pid_t pid, int sig);
 
 /*
+ * The namespace's next fork gets PID @pid (ns_last_pid = @pid - 1, written
+ * by init, which lives in the namespace); init also reports @pid's end if
+ * it ever reaps it (an orphan).  0 or -errno.
+ */
+int bpnsinit_forking(struct bpnsinit *ni, pid_t pid);
+
+/*
  * Kill every process of the namespace (SIGKILL to init), reap init and
  * free @ni.  @ni may be NULL.
  */

@@ -26,6 +26,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +76,8 @@ struct sproc {
 	uint64_t leave_id;
 	int leave_dst;
 	bool gone;
+	bool forked;		/* forked here by a process of ours (PID from the master) */
+	bool reported;		/* ...its end is told (its parent reaps it here) */
 	uint64_t sigs;		/* signals that came while it was leaving */
 	bool died;		/* it ended while leaving... */
 	int died_status;	/* ...so */
@@ -119,6 +122,8 @@ static struct sproc *sproc_by_move(uint64_t id)
 
 struct session;
 static int send_exit(struct session *s, struct sproc *sp, int status);
+static bool ns_has(int pid);
+static void calls_interrupt(int pid, int sig);
 
 static struct sproc *sproc_by_leave(uint64_t id)
 {
@@ -564,6 +569,35 @@ static int kernel_image(struct session *s, const struct bproc_msg_image *k,
 	return err;
 }
 
+/*
+ * A process of the node's namespace ended (the kernel tells of every one).
+ * A child forked here by one of ours is reaped by its parent here, not by
+ * init: this is how its ghost hears of its end.
+ */
+static int kernel_exit_note(struct session *s, const struct bproc_msg_exit *k)
+{
+	struct sproc *sp = sproc_by_pid(k->pid), **pp;
+	struct bpwire_msg m;
+
+	if (!sp || !sp->forked || sp->reported || sp->gone || sp->leave_id)
+		return 0;
+	sp->reported = true;
+	bpwire_init(&m, BPWIRE_EXIT, 0, s->node, BPROC_NODE_MASTER);
+	m.u.exit.pid = sp->pid;
+	m.u.exit.status = k->status;
+	bpd_info("process %d ended (status 0x%x)", sp->pid, k->status);
+	/* Told ones whose parent reaped them here are done with. */
+	for (pp = &sprocs; *pp;) {
+		struct sproc *o = *pp;
+
+		if (o->reported && o != sp && !ns_has(o->pid))
+			sproc_free(o);
+		else
+			pp = &o->next;
+	}
+	return send_frame(s, &m);
+}
+
 /* Messages from this node's kernel: processes moving on. */
 static int kernel_input(struct session *s)
 {
@@ -583,6 +617,9 @@ static int kernel_input(struct session *s)
 		}
 		if (hdr->type == BPROC_MSG_MOVE && n == sizeof(struct bproc_msg_move))
 			err = kernel_leave(s, (const void *)buf);
+		else if (hdr->type == BPROC_MSG_EXIT &&
+			 n == sizeof(struct bproc_msg_exit))
+			err = kernel_exit_note(s, (const void *)buf);
 		else if (hdr->type == BPROC_MSG_IMAGE &&
 			 (size_t)n >= sizeof(struct bproc_msg_image))
 			err = kernel_image(s, (const void *)buf, n);
@@ -694,6 +731,19 @@ struct pending_call {
 
 static struct pending_call *pcalls;
 static uint64_t call_seq;
+
+/*
+ * Forks in the namespace, one at a time: while the master gives a child
+ * its PID and init arms ns_last_pid for it, other forks wait here.
+ */
+struct queued_notif {
+	int lfd;
+	struct seccomp_notif n;
+	struct queued_notif *next;
+};
+
+static bool fork_busy;
+static struct queued_notif *fork_queue, **fork_queue_tail = &fork_queue;
 
 static void listeners_close(void)
 {
@@ -842,21 +892,101 @@ static bool wait_is_local(int caller, int idtype, long id)
 	return false;
 }
 
-/* Decide on one notification: here, or the master. */
+/* Is notification @n a fork of a process (not a thread)? */
+static bool is_fork(const struct seccomp_notif *n)
+{
+	uint64_t flags = 0;
+
+	switch (n->data.nr) {
+	case SYS_fork:
+	case SYS_vfork:
+		return true;
+	case SYS_clone:
+		return !(n->data.args[0] & CLONE_THREAD);
+	case SYS_clone3: {
+		struct iovec l = { .iov_base = &flags, .iov_len = sizeof(flags) };
+		struct iovec r = { .iov_base = (void *)(uintptr_t)n->data.args[0],
+				   .iov_len = sizeof(flags) };
+
+		if (process_vm_readv((pid_t)n->pid, &l, 1, &r, 1, 0) != sizeof(flags))
+			return false;	/* the kernel will say EFAULT */
+		return !(flags & CLONE_THREAD);
+	}
+	}
+	return false;
+}
+
+static int send_call(struct session *s, struct pending_call *c,
+		     const void *data, size_t len)
+{
+	struct bpwire_msg m;
+	int err;
+
+	bpwire_init(&m, BPWIRE_CALL, c->id, s->node, BPROC_NODE_MASTER);
+	m.u.call.pid = c->pid;
+	m.u.call.nr = c->nr;
+	memcpy(m.u.call.args, c->args, sizeof(c->args));
+	m.u.call.data = len ? data : NULL;
+	m.u.call.len = (uint32_t)len;
+	err = send_frame(s, &m);
+	if (!err) {
+		c->next = pcalls;
+		pcalls = c;
+	}
+	return err;
+}
+
+static void notif_decide(struct session *s, int lfd, struct seccomp_notif *n);
+
+/* Forks that waited for one in flight: their turn, until one is in flight. */
+static void fork_queue_run(struct session *s)
+{
+	while (!fork_busy && fork_queue) {
+		struct queued_notif *q = fork_queue;
+
+		fork_queue = q->next;
+		if (!fork_queue)
+			fork_queue_tail = &fork_queue;
+		notif_decide(s, q->lfd, &q->n);
+		free(q);
+	}
+}
+
+/* Receive one notification and decide on it. */
 static void notif_one(struct session *s, int lfd)
 {
 	struct seccomp_notif n;
+
+	memset(&n, 0, sizeof(n));
+	if (ioctl(lfd, SECCOMP_IOCTL_NOTIF_RECV, &n) < 0)
+		return;		/* gone meanwhile (ENOENT), or EINTR */
+	notif_decide(s, lfd, &n);
+}
+
+/* Decide on one notification: here, or the master. */
+static void notif_decide(struct session *s, int lfd, struct seccomp_notif *np)
+{
+	struct seccomp_notif n = *np;
 	struct pending_call *c;
-	struct bpwire_msg m;
 	unsigned char info[BPWIRE_CALL_DATA_MAX];
 	size_t ilen = 0;
 	long a0, a1;
 	int caller;
 	bool local;
 
-	memset(&n, 0, sizeof(n));
-	if (ioctl(lfd, SECCOMP_IOCTL_NOTIF_RECV, &n) < 0)
-		return;		/* gone meanwhile (ENOENT), or EINTR */
+	if (is_fork(&n) && fork_busy) {
+		struct queued_notif *q = calloc(1, sizeof(*q));
+
+		if (!q) {
+			notif_answer(lfd, n.id, false, -ENOMEM);
+			return;
+		}
+		q->lfd = lfd;
+		q->n = n;
+		*fork_queue_tail = q;
+		fork_queue_tail = &q->next;
+		return;
+	}
 	caller = ns_pid((pid_t)n.pid);
 	/* PIDs, idtypes and ids are ints: the upper half is not theirs. */
 	a0 = (int)n.data.args[0];
@@ -867,6 +997,15 @@ static void notif_one(struct session *s, int lfd)
 		return;
 	}
 	switch (n.data.nr) {
+	case SYS_fork:
+	case SYS_vfork:
+	case SYS_clone:
+	case SYS_clone3:
+		/* A thread stays the process's own business. */
+		local = !is_fork(&n);
+		if (!local)
+			fork_busy = true;	/* till the master answers */
+		break;
 	case SYS_kill:
 	case SYS_rt_sigqueueinfo:
 		local = a0 > 0 && ns_has((int)a0);
@@ -901,6 +1040,10 @@ static void notif_one(struct session *s, int lfd)
 	default:		/* getppid, getpgrp, setsid */
 		local = false;
 	}
+	if ((local || s->node < 0) && fork_busy && is_fork(&n)) {
+		fork_busy = false;
+		local = true;
+	}
 	if (local || s->node < 0) {
 		notif_answer(lfd, n.id, true, 0);
 		return;
@@ -922,6 +1065,10 @@ static void notif_one(struct session *s, int lfd)
 	}
 	c = calloc(1, sizeof(*c));
 	if (!c) {
+		if (is_fork(&n)) {
+			fork_busy = false;
+			fork_queue_run(s);
+		}
 		notif_answer(lfd, n.id, false, -ENOMEM);
 		return;
 	}
@@ -932,19 +1079,66 @@ static void notif_one(struct session *s, int lfd)
 	c->pid = caller;
 	c->nr = (uint32_t)n.data.nr;
 	memcpy(c->args, n.data.args, sizeof(c->args));
-	bpwire_init(&m, BPWIRE_CALL, c->id, s->node, BPROC_NODE_MASTER);
-	m.u.call.pid = caller;
-	m.u.call.nr = c->nr;
-	memcpy(m.u.call.args, c->args, sizeof(c->args));
-	m.u.call.data = ilen ? info : NULL;
-	m.u.call.len = (uint32_t)ilen;
-	if (send_frame(s, &m)) {
+	if (is_fork(&n)) {
+		/* The ghost forks: the child's PID, and its ghost, are the master's. */
+		c->nr = BPROC_CALL_FORK;
+		memset(c->args, 0, sizeof(c->args));
+	}
+	if (send_call(s, c, info, ilen)) {
+		if (c->nr == BPROC_CALL_FORK)
+			fork_busy = false;
 		free(c);
 		notif_answer(lfd, n.id, false, -EIO);
-		return;
 	}
-	c->next = pcalls;
-	pcalls = c;
+}
+
+/*
+ * The master forked the caller's ghost: the child here must get the same
+ * PID.  Init arms ns_last_pid, the fork runs, and the child is ours.
+ */
+static void fork_result(struct session *s, struct pending_call *c, long val)
+{
+	struct bpwire_msg m;
+	struct sproc *sp;
+	int err, i;
+
+	if (val <= 0) {
+		bpd_warn("process %d: its ghost could not fork: %s", c->pid,
+			 strerror(val ? (int)-val : EIO));
+		notif_answer(c->lfd, c->notif, false, val ? val : -EIO);
+		goto out;
+	}
+	err = ns_has((int)val) ? -EEXIST : bpnsinit_forking(S.ns, (pid_t)val);
+	sp = err ? NULL : calloc(1, sizeof(*sp));
+	if (!sp) {
+		bpd_warn("process %d: cannot fork here as %ld: %s", c->pid, val,
+			 strerror(err ? -err : ENOMEM));
+		notif_answer(c->lfd, c->notif, false, -EAGAIN);
+		goto lost;
+	}
+	sp->pid = (int)val;
+	sp->forked = true;
+	sp->img = sp->in = -1;
+	sp->out[0] = sp->out[1] = sp->out[2] = -1;
+	sp->next = sprocs;
+	sprocs = sp;
+	notif_answer(c->lfd, c->notif, true, 0);
+	/* It runs at once; the next fork must not take its PID. */
+	for (i = 0; i < 2000 && !ns_has((int)val); i++)
+		usleep(500);
+	if (ns_has((int)val))
+		goto out;
+	bpd_warn("process %d: its child %ld did not appear here", c->pid, val);
+	sproc_free(sp);
+lost:
+	/* Its ghost ends; its parent on the master collects it. */
+	bpwire_init(&m, BPWIRE_EXIT, 0, s->node, BPROC_NODE_MASTER);
+	m.u.exit.pid = (int)val;
+	m.u.exit.status = SIGKILL;
+	send_frame(s, &m);
+out:
+	fork_busy = false;
+	fork_queue_run(s);
 }
 
 /* Listener @l has calls (or no process uses its filter any more). */
@@ -964,6 +1158,62 @@ static void listener_ready(struct session *s, struct listener *l, short ev)
 			close(l->fd);
 			free(l);
 			return;
+		}
+	}
+}
+
+/* The signal masks of @host (our PID namespace): 0, or -1 if unreadable. */
+static int sig_masks(pid_t host, uint64_t *blk, uint64_t *ign, uint64_t *cgt)
+{
+	char path[64], line[128];
+	int got = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)host);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long v;
+
+		if (sscanf(line, "SigBlk: %llx", &v) == 1)
+			*blk = v, got |= 1;
+		else if (sscanf(line, "SigIgn: %llx", &v) == 1)
+			*ign = v, got |= 2;
+		else if (sscanf(line, "SigCgt: %llx", &v) == 1)
+			*cgt = v, got |= 4;
+	}
+	fclose(f);
+	return got == 7 ? 0 : -1;
+}
+
+/*
+ * Signal @sig was just delivered to @pid (delivered: init's kill() has
+ * returned, so it is pending).  A wait of it that waits on the master ends
+ * as a native one would when the signal has an effect there: a handler
+ * runs, or a stop signal stops it.  The answer is -ERESTARTSYS with the
+ * signal pending: restarted or EINTR, as its handler says.  A signal that
+ * is ignored or blocked leaves the wait waiting (an answer without a
+ * pending signal would reach the program as errno 512); a fatal one kills
+ * it anyway.  Its ghost's wait is abandoned (its next call replaces it).
+ */
+static void calls_interrupt(int pid, int sig)
+{
+	struct pending_call **pp = &pcalls, *c;
+
+	while ((c = *pp)) {
+		uint64_t blk = 0, ign = 0, cgt = 0, bit = 1ull << (sig - 1);
+		bool stop = sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+
+		if (c->pid == pid && (c->nr == SYS_wait4 || c->nr == SYS_waitid) &&
+		    sig >= 1 && sig <= 64 && !sig_masks(c->host, &blk, &ign, &cgt) &&
+		    (sig == SIGSTOP || (!(blk & bit) && !(ign & bit) &&
+					((cgt & bit) || stop)))) {
+			*pp = c->next;
+			notif_answer(c->lfd, c->notif, false, -512 /* ERESTARTSYS */);
+			free(c);
+		} else {
+			pp = &c->next;
 		}
 	}
 }
@@ -988,7 +1238,6 @@ static int call_result(struct session *s, const struct bpwire_msg *m)
 	long val = m->hdr.result;
 	int err = 0;
 
-	(void)s;
 	for (pp = &pcalls; (c = *pp); pp = &c->next)
 		if (c->id == m->hdr.id)
 			break;
@@ -997,6 +1246,24 @@ static int call_result(struct session *s, const struct bpwire_msg *m)
 	*pp = c->next;
 	/* Still waiting?  Then its memory is as it was. */
 	if (ioctl(c->lfd, SECCOMP_IOCTL_NOTIF_ID_VALID, &c->notif) < 0) {
+		if (c->nr == BPROC_CALL_FORK && val > 0) {
+			/* Gone before its child was made: that ghost ends. */
+			struct bpwire_msg e;
+
+			bpwire_init(&e, BPWIRE_EXIT, 0, s->node, BPROC_NODE_MASTER);
+			e.u.exit.pid = (int)val;
+			e.u.exit.status = SIGKILL;
+			send_frame(s, &e);
+		}
+		if (c->nr == BPROC_CALL_FORK) {
+			fork_busy = false;
+			fork_queue_run(s);
+		}
+		free(c);
+		return 0;
+	}
+	if (c->nr == BPROC_CALL_FORK) {
+		fork_result(s, c, val);
 		free(c);
 		return 0;
 	}
@@ -1080,6 +1347,10 @@ static int proc_events(struct session *s)
 				if (hold_pid == sp->pid)
 					hold_pid = 0;
 				sproc_free(sp);
+				break;
+			}
+			if (sp->reported) {
+				sproc_free(sp);	/* told when its parent waited */
 				break;
 			}
 			if (sp->leave_id) {
@@ -1185,10 +1456,12 @@ static int master_frame(struct session *s, const struct bpwire_msg *m)
 	case BPWIRE_SIGNAL: {
 		struct sproc *sp = sproc_by_pid(m->u.signal.pid);
 
-		if (sp && sp->leave_id)
+		if (sp && sp->leave_id) {
 			sp->sigs |= 1ull << (m->u.signal.sig - 1);
-		else if (sp && !sp->move_id && !sp->gone)
+		} else if (sp && !sp->move_id && !sp->gone) {
 			bpnsinit_kill(S.ns, sp->pid, m->u.signal.sig);
+			calls_interrupt(sp->pid, m->u.signal.sig);
+		}
 		return 0;
 	}
 	case BPWIRE_BYE:

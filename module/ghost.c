@@ -37,6 +37,8 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/anon_inodes.h>
+#include <linux/llist.h>
+#include <linux/pid_namespace.h>
 #include <linux/binfmts.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
@@ -72,6 +74,9 @@
 #define GHOST_IO_LIMIT		SZ_16M
 /* How long a mover waits for the node's answer. */
 #define GHOST_MOVE_TIMEOUT	(300 * HZ)
+
+/* Children forked on a node a ghost follows (struct bproc_ghost.forked). */
+#define GHOST_FORKED_MAX	256
 
 /* A PID-space call to make (BPROC_MSG_CALL). */
 struct ghost_call {
@@ -134,6 +139,10 @@ struct ghost_io {
  * @call_waiting: ...a wait that found no child ready: tried again when a
  *            signal (SIGCHLD) comes;
  * @call_running: ...being made in user mode (the ghost's own state).
+ * @icall:    an internal call being made (reaping a child's ghost).
+ * @forked:   children the process forked on its node (their ghosts are
+ * @nforked:  ours); reaped by the process there, their ghosts are reaped
+ *            by us at once, never shown to its waits (under @lock).
  * @data:     the ghost's data page for calls (0 until needed).
  * @snippet:  the code page holds the call snippet (GHOST_CALL_CODE).
  */
@@ -162,6 +171,9 @@ struct bproc_ghost {
 	struct ghost_call *call;
 	bool call_waiting;
 	bool call_running;
+	struct ghost_call *icall;
+	int forked[GHOST_FORKED_MAX];
+	int nforked;
 	unsigned long data;
 	bool snippet;
 };
@@ -218,6 +230,7 @@ static void ghost_free(struct bproc_ghost *g)
 	if (g->ret_src)
 		fput(g->ret_src);
 	kfree(g->call);
+	kfree(g->icall);
 	put_pid(g->tgid);
 	kfree(g);
 	bproc_stat_dec(BPROC_STAT_GHOSTS);
@@ -302,6 +315,7 @@ int bproc_ghost_return(int pid, int node, u64 id, struct file *src)
 static bool ghost_call_allowed(u32 nr)
 {
 	switch (nr) {
+	case BPROC_CALL_FORK:
 	case BPROC_CALL_WAIT4:
 	case BPROC_CALL_KILL:
 	case BPROC_CALL_SETPGID:
@@ -368,10 +382,11 @@ int bproc_ghost_call(int pid, u64 id, u32 nr, const u64 *args,
 
 	spin_lock(&bproc_ghosts_lock);
 	g = ghost_find_locked(pid);
-	if (g && READ_ONCE(g->moved)) {
+	/* (Its move may be completing: the call waits for its loop.) */
+	if (g) {
 		spin_lock(&g->lock);
-		if (g->call_running) {
-			/* One at a time; the running one ends soon. */
+		if (g->call_running && !g->icall) {
+			/* One at a time (a process has one call at a time). */
 			spin_unlock(&g->lock);
 			spin_unlock(&bproc_ghosts_lock);
 			kfree(c);
@@ -990,6 +1005,50 @@ static long ghost_stop(struct bproc_ghost *g, int sig, bool *back)
 }
 
 /* A stopped ghost continues (SIGCONT): so does the remote process. */
+/*
+ * A ghost forked for its process (BPROC_CALL_FORK): fork() returned 0 into
+ * the call snippet of the child, which came here.  Only a child of a ghost
+ * has this descriptor.  It becomes the ghost of the process's child, which
+ * the node creates at this very PID; the parent's call answers that PID.
+ */
+static struct bproc_ghost *ghost_fork_child(void)
+{
+	unsigned long code = 0, data = 0;
+	struct bproc_ghost *pg, *g;
+	int ppid, node = -1, rfd = -1;
+
+	rcu_read_lock();
+	ppid = task_tgid_nr(rcu_dereference(current->real_parent));
+	rcu_read_unlock();
+	spin_lock(&bproc_ghosts_lock);
+	pg = ghost_find_locked(ppid);
+	if (pg && READ_ONCE(pg->moved)) {
+		node = READ_ONCE(pg->node);
+		code = pg->code;
+		data = pg->data;
+		rfd = pg->resume_fd;
+		spin_lock(&pg->lock);
+		if (pg->nforked < GHOST_FORKED_MAX)
+			pg->forked[pg->nforked++] = task_tgid_nr(current);
+		else
+			pr_warn_ratelimited("ghost %d: too many children forked on its node\n",
+					    ppid);
+		spin_unlock(&pg->lock);
+	}
+	spin_unlock(&bproc_ghosts_lock);
+	if (node < 0 || !code || !data || rfd < 0)
+		return NULL;
+	g = ghost_register(task_tgid_nr(current), node);
+	if (IS_ERR(g))
+		return NULL;
+	g->code = code;
+	g->data = data;
+	g->snippet = true;
+	g->resume_fd = rfd;
+	WRITE_ONCE(g->moved, true);
+	return g;
+}
+
 static long ghost_resume_ioctl(struct file *file, unsigned int cmd,
 			       unsigned long arg)
 {
@@ -1001,6 +1060,8 @@ static long ghost_resume_ioctl(struct file *file, unsigned int cmd,
 	spin_lock(&bproc_ghosts_lock);
 	g = ghost_find_locked(task_tgid_nr(current));
 	spin_unlock(&bproc_ghosts_lock);
+	if (!g && cmd == BPROC_IOC_GHOST_CALLRET && arg == 0)
+		g = ghost_fork_child();
 	if (!g) {
 		force_sig(SIGKILL);	/* not a ghost: nothing to return to */
 		return -ESRCH;
@@ -1127,6 +1188,118 @@ static long ghost_call_start(struct bproc_ghost *g, struct ghost_call *c)
 	return c->nr;
 }
 
+/* Take @pid off the forked list; true if it was there. */
+static bool ghost_forked_take(struct bproc_ghost *g, int pid)
+{
+	bool found = false;
+	int i;
+
+	spin_lock(&g->lock);
+	for (i = 0; i < g->nforked; i++) {
+		if (g->forked[i] == pid) {
+			g->forked[i] = g->forked[--g->nforked];
+			found = true;
+			break;
+		}
+	}
+	spin_unlock(&g->lock);
+	return found;
+}
+
+static bool ghost_is_forked(struct bproc_ghost *g, int pid)
+{
+	bool found = false;
+	int i;
+
+	spin_lock(&g->lock);
+	for (i = 0; i < g->nforked && !found; i++)
+		found = g->forked[i] == pid;
+	spin_unlock(&g->lock);
+	return found;
+}
+
+/* A forked child whose ghost is a zombie of ours, to reap; or 0. */
+static int ghost_forked_zombie(struct bproc_ghost *g)
+{
+	int i, n, pids[GHOST_FORKED_MAX];
+
+	spin_lock(&g->lock);
+	n = g->nforked;
+	memcpy(pids, g->forked, n * sizeof(int));
+	spin_unlock(&g->lock);
+	for (i = 0; i < n; i++) {
+		struct task_struct *t;
+		bool zombie = false, gone;
+
+		rcu_read_lock();
+		t = pid_task(find_pid_ns(pids[i], &init_pid_ns), PIDTYPE_PID);
+		gone = !t || rcu_access_pointer(t->real_parent) != current->group_leader;
+		if (t && !gone)
+			zombie = READ_ONCE(t->exit_state) == EXIT_ZOMBIE;
+		rcu_read_unlock();
+		if (gone)
+			ghost_forked_take(g, pids[i]);	/* reaped, or not ours */
+		else if (zombie)
+			return pids[i];
+	}
+	return 0;
+}
+
+/*
+ * Have all forked children that ended on the node been reaped here?  One
+ * whose end came (EXIT) but whose ghost is not yet a zombie is not: the
+ * process must not come back before (it would find that ghost among its
+ * children, after it reaped the child on the node).
+ */
+static bool ghost_forked_settled(struct bproc_ghost *g)
+{
+	int i, n, pids[GHOST_FORKED_MAX];
+	bool settled = true;
+
+	spin_lock(&g->lock);
+	n = g->nforked;
+	memcpy(pids, g->forked, n * sizeof(int));
+	spin_unlock(&g->lock);
+	for (i = 0; i < n && settled; i++) {
+		struct bproc_ghost *cg;
+		struct task_struct *t;
+
+		spin_lock(&bproc_ghosts_lock);
+		cg = ghost_find_locked(pids[i]);
+		if (cg && READ_ONCE(cg->exited))
+			settled = false;
+		spin_unlock(&bproc_ghosts_lock);
+		if (cg)
+			continue;
+		rcu_read_lock();
+		t = pid_task(find_pid_ns(pids[i], &init_pid_ns), PIDTYPE_PID);
+		if (t && rcu_access_pointer(t->real_parent) == current->group_leader)
+			settled = false;	/* dying, or a zombie to reap */
+		rcu_read_unlock();
+	}
+	return settled;
+}
+
+/*
+ * Reap the ghost of a child forked on the node that ended there (its
+ * parent reaped it there): wait4(pid, NULL, WNOHANG | __WALL) through the
+ * call snippet, as an internal call nobody is answered for.
+ */
+static long ghost_reap_forked(struct bproc_ghost *g, int pid)
+{
+	struct ghost_call *c = kzalloc(sizeof(*c), GFP_KERNEL);
+
+	if (!c)
+		return 0;
+	c->nr = BPROC_CALL_WAIT4;
+	c->args[0] = pid;
+	c->args[2] = WNOHANG | __WALL;
+	spin_lock(&g->lock);
+	g->icall = c;
+	spin_unlock(&g->lock);
+	return ghost_call_start(g, c);
+}
+
 /* The call to make now, if any (it stays in g->call until done). */
 static struct ghost_call *ghost_call_next(struct bproc_ghost *g)
 {
@@ -1145,14 +1318,23 @@ static struct ghost_call *ghost_call_next(struct bproc_ghost *g)
 static void ghost_call_done(struct bproc_ghost *g, long result)
 {
 	struct bproc_call_out out = {};
-	struct ghost_call *c;
+	struct ghost_call *c, *ic;
 	unsigned long d = g->data;
 	bool wait;
 
 	spin_lock(&g->lock);
-	c = g->call;
+	ic = g->icall;
+	g->icall = NULL;
+	c = ic ? NULL : g->call;
 	g->call_running = false;
 	spin_unlock(&g->lock);
+	if (ic) {
+		/* Our own reap of a forked child's ghost. */
+		if (result == (long)ic->args[0] || result == -ECHILD)
+			ghost_forked_take(g, (int)ic->args[0]);
+		kfree(ic);
+		return;
+	}
 	if (!c)
 		return;
 	wait = ghost_call_is_wait(c->nr);
@@ -1164,6 +1346,17 @@ static void ghost_call_done(struct bproc_ghost *g, long result)
 		    copy_from_user(out.rusage, (void __user *)(d + GHOST_OUT_RUSAGE),
 				   sizeof(out.rusage)))
 			result = -EFAULT;
+	}
+	if (wait && ((c->nr == BPROC_CALL_WAIT4 && result > 0 &&
+		      ghost_forked_take(g, (int)result)) ||
+		     (c->nr == BPROC_CALL_WAITID && result == 0 &&
+		      ((siginfo_t *)out.info)->si_pid &&
+		      ghost_forked_take(g, ((siginfo_t *)out.info)->si_pid)))) {
+		/*
+		 * The ghost of a child its parent reaped on the node: not news
+		 * for the parent.  Make the call again.
+		 */
+		return;
 	}
 	if (wait && result == 0 && !(c->orig_options & WNOHANG) &&
 	    (c->nr == BPROC_CALL_WAIT4 || !((siginfo_t *)out.info)->si_pid)) {
@@ -1315,7 +1508,12 @@ static long ghost_loop(struct bproc_ghost *g, bool *back)
 		sig = dequeue_signal(current, &none, &info, &type);
 		spin_unlock_irq(&current->sighand->siglock);
 		if (sig > 0) {
-			ghost_forward(g, sig);
+			/*
+			 * The end of a child forked on the node: its parent
+			 * there had its own SIGCHLD already.
+			 */
+			if (sig != SIGCHLD || !ghost_is_forked(g, info.si_pid))
+				ghost_forward(g, sig);
 			/* A waiting wait looks again (SIGCHLD, or whatever). */
 			spin_lock(&g->lock);
 			g->call_waiting = false;
@@ -1333,6 +1531,22 @@ static long ghost_loop(struct bproc_ghost *g, bool *back)
 		if (io) {
 			ghost_write(io);
 			kfree(io);
+			continue;
+		}
+		if (g->nforked) {
+			int zpid = ghost_forked_zombie(g);
+
+			if (zpid) {
+				long nr = ghost_call_setup(g) ? 0 :
+					  ghost_reap_forked(g, zpid);
+
+				if (nr > 0)
+					return nr;	/* to the call snippet */
+			}
+		}
+		if (READ_ONCE(g->ret_src) && g->nforked && !ghost_forked_settled(g)) {
+			/* A child's ghost still dying: it goes first. */
+			schedule_timeout_interruptible(HZ / 50);
 			continue;
 		}
 		/* After its output (the node sent it before the image). */
@@ -1705,6 +1919,81 @@ static void execmove_find_tp(struct tracepoint *tp, void *priv)
 		*(struct tracepoint **)priv = tp;
 }
 
+/* ------------------------------------------------------------------ */
+/* On a slave: ends of processes in a node's PID namespace            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A child a moved process forks on a node is its child there, reaped by
+ * it there, not by bpnsinit: bpslave would never hear of its end, which
+ * the child's ghost on the master waits for.  A probe on the
+ * sched_process_exit tracepoint (found like sched_process_exec) tells
+ * bpslave of every process of a non-initial PID namespace that ends, with
+ * its exit code (BPROC_MSG_EXIT, kernel->bpslave; the PID as the namespace
+ * sees it).  The probe cannot sleep: the messages go through a lock-free
+ * list and a work item.
+ */
+struct exit_note {
+	struct llist_node node;
+	int pid;
+	int status;
+};
+
+static struct tracepoint *exit_tp;
+static LLIST_HEAD(exit_notes);
+static void exit_notes_send(struct work_struct *work);
+static DECLARE_WORK(exit_work, exit_notes_send);
+
+static void exit_find_tp(struct tracepoint *tp, void *priv)
+{
+	if (!strcmp(tp->name, "sched_process_exit"))
+		*(struct tracepoint **)priv = tp;
+}
+
+static void exit_probe(void *data, struct task_struct *p)
+{
+	struct exit_note *n;
+
+	if (bproc_nodes_self() == BPROC_NODE_MASTER || p != current ||
+	    !thread_group_leader(p) || atomic_read(&p->signal->live) ||
+	    task_active_pid_ns(p) == &init_pid_ns)
+		return;
+	n = kmalloc(sizeof(*n), GFP_ATOMIC);
+	if (!n)
+		return;
+	n->pid = task_tgid_vnr(p);
+	n->status = p->exit_code;
+	llist_add(&n->node, &exit_notes);
+	queue_work(ghost_wq, &exit_work);
+}
+
+static void exit_notes_send(struct work_struct *work)
+{
+	struct llist_node *list = llist_reverse_order(llist_del_all(&exit_notes));
+	struct bproc_chan *ch = bproc_daemon_get();
+	struct exit_note *n, *next;
+
+	llist_for_each_entry_safe(n, next, list, node) {
+		struct bproc_msg_exit *m;
+		struct bproc_msg *msg;
+
+		msg = ch && bproc_nodes_self() != BPROC_NODE_MASTER ?
+		      bproc_msg_alloc(BPROC_MSG_EXIT, sizeof(*m), GFP_KERNEL) :
+		      NULL;
+		if (msg) {
+			m = bproc_msg_wire(msg);
+			m->hdr.src = bproc_nodes_self();
+			m->hdr.dst = m->hdr.src;
+			m->pid = n->pid;
+			m->status = n->status;
+			bproc_chan_queue(ch, msg);
+		}
+		kfree(n);
+	}
+	if (ch)
+		bproc_master_put(ch);
+}
+
 /*
  * The reaper.  A ghost ends in its own code, except one killed by SIGKILL
  * while stopped (it is outside the kernel then, see ghost_stop()): every
@@ -1754,6 +2043,12 @@ int __init bproc_ghost_init(void)
 		return -ENOMEM;
 	queue_delayed_work(ghost_wq, &ghost_reaper, GHOST_REAP_INTERVAL);
 
+	for_each_kernel_tracepoint(exit_find_tp, &exit_tp);
+	if (exit_tp && tracepoint_probe_register(exit_tp, exit_probe, NULL)) {
+		pr_warn("cannot hook sched_process_exit: forked children on nodes are not followed\n");
+		exit_tp = NULL;
+	}
+
 	for_each_kernel_tracepoint(execmove_find_tp, &tp);
 	if (!tp) {
 		pr_warn("no sched_process_exec tracepoint: execmove unavailable\n");
@@ -1773,10 +2068,13 @@ void bproc_ghost_exit_module(void)
 {
 	struct execmove *em, *next;
 
-	if (execmove_tp) {
+	if (execmove_tp)
 		tracepoint_probe_unregister(execmove_tp, execmove_probe, NULL);
+	if (exit_tp)
+		tracepoint_probe_unregister(exit_tp, exit_probe, NULL);
+	if (execmove_tp || exit_tp)
 		tracepoint_synchronize_unregister();
-	}
+	flush_work(&exit_work);
 	/*
 	 * Armed entries of processes that never exec'd.  A queued task work
 	 * would run our code: a process in the middle of an execmove holds

@@ -132,6 +132,49 @@ out=$(on master bpsh 0 sh -c 'sleep 4 & echo left-behind')
 is "$?:$out" "0:left-behind" "a shell that leaves a child running on the node ends at once"
 is "$(on master bpsh 0 echo still)" still "... and bpslave on that node goes on"
 
+# ---- fork on a node: the child's PID comes from the master ---------------
+cat >"$tmp/forks.sh" <<EOF
+$mt forks 0 > /tmp/forks.out 2>&1 &
+m=\$!
+for i in 1 2 3 4 5 6 7 8 9 10; do grep -q '^in child' /tmp/forks.out && break; sleep 0.5; done
+c=\$(sed -n 's/^child \([0-9][0-9]*\)\$/\1/p' /tmp/forks.out)
+echo "mover \$m child \${c:-none}"
+case \$c in [0-9]*) ;; *) kill -KILL \$m; exit 1 ;; esac
+echo "ghost parent \$(awk '{ print \$4 }' /proc/\$c/stat) node \$(cat /proc/bproc/\$c/node)"
+grep -q "^\$c 0\\\$" /proc/bproc/processes && echo "in the table"
+kill -TERM \$c
+wait \$m
+echo "mover exit \$?"
+cat /tmp/forks.out
+[ -e /proc/\$c ] && echo "ghost \$c left behind"
+exit 0
+EOF
+out=$(timeout 60 "$vcluster" run -- sh -c "$(cat "$tmp/forks.sh")")
+m=$(echo "$out" | sed -n 's/^mover \([0-9]*\) child.*/\1/p')
+c=$(echo "$out" | sed -n 's/^mover [0-9]* child \([0-9]*\)$/\1/p')
+is "$out" "mover $m child $c
+ghost parent $m node 0
+in the table
+mover exit 0
+child $c
+in child $c of $m on node 0
+child $c ended: signal 15
+back: waitpid -1 No child processes" \
+	"fork on node 0: the child has a master PID, its ghost is under its parent on the master, SIGTERM from the master ends it, the parent waits for it there; back home, no ghost is left"
+
+cat >"$tmp/trap.sh" <<'EOF'
+bpsh 0 sh -c 'trap "echo got-usr1" USR1; sleep 6 & wait; echo "wait $?"; wait; echo done' &
+b=$!
+sleep 3
+p=$(ps -o pid,ppid | awk -v b=$b '$2 == b { print $1 }')
+case $p in [0-9]*) kill -USR1 "$p" ;; esac
+wait
+EOF
+out=$(timeout 60 "$vcluster" run -- sh -c "$(cat "$tmp/trap.sh")")
+is "$out" "got-usr1
+wait 138
+done" "a shell on node 0 waiting for its child: SIGUSR1 from the master runs its trap and ends the wait with 138, as on the master"
+
 # ---- the vector forms --------------------------------------------------
 is "$(on master "$mt" vrfork 0 1 77 2)" "0: exit 10
 1: exit 11

@@ -533,6 +533,7 @@ struct bproc_msg_call {
 };
 
 /* The calls a ghost makes (x86-64 numbers). */
+#define BPROC_CALL_FORK			57	/* answers the child's PID (a ghost too) */
 #define BPROC_CALL_WAIT4		61
 #define BPROC_CALL_KILL			62
 #define BPROC_CALL_SETPGID		109

@@ -365,6 +365,14 @@ static void test_process_msgs(int mfd)
 		       r->hdr.result == -ESRCH && r->pid == 999999,
 		       "... and answered at once: -ESRCH", "read %ld, type %u, result %d",
 		       n, n > 0 ? r->hdr.type : 0, n > 0 ? r->hdr.result : 0);
+		c.nr = BPROC_CALL_FORK;
+		expect_ok(send_raw(mfd, BPROC_MSG_CALL, 0, 0, &c, 72, 88),
+			  "CALL fork for a pid without a ghost is taken");
+		n = read_msg(mfd, rbuf, 2000);
+		report(n == (long)sizeof(*r) && r->hdr.type == BPROC_MSG_CALL &&
+		       r->hdr.result == -ESRCH && r->pid == 999999,
+		       "... and answered at once: -ESRCH (no ghost forks)",
+		       "read %ld, result %d", n, n > 0 ? r->hdr.result : 0);
 		c.nr = 59;	/* execve */
 		expect_errno(send_raw(mfd, BPROC_MSG_CALL, 0, 0, &c, 72, 88), EINVAL,
 			     "CALL of execve (not a PID-space call): EINVAL");

@@ -32,6 +32,12 @@
  *                                kill a child on node OTHER; process groups;
  *                                back to the master.  One line per check,
  *                                "ok ..." or "FAIL ..."
+ *   movetest forks NODE          on NODE, fork a child (it waits); print
+ *                                "child PID"; wait for it (the test kills
+ *                                it from the master) and print how it
+ *                                ended; back on the master, print what
+ *                                waitpid(-1, WNOHANG) says (ECHILD: its
+ *                                ghost was collected too)
  *   movetest route NODE...       with a child left on the master and 8 MiB
  *                                of memory, move to each NODE in turn (-1:
  *                                back to the master), printing where it is
@@ -456,6 +462,37 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		printf("%s\n", errname(errno));
+		return 0;
+	}
+	if (!strcmp(argv[1], "forks") && argc == 3) {
+		pid_t c, w;
+		int status;
+
+		if (bproc_move(node, BPROC_DUMP_ALL)) {
+			printf("move failed: %s\n", errname(errno));
+			return 99;
+		}
+		c = fork();
+		if (c < 0) {
+			printf("fork failed: %s\n", errname(errno));
+			bproc_move(BPROC_NODE_MASTER, BPROC_DUMP_ALL);
+			return 97;
+		}
+		if (c == 0) {
+			printf("in child %d of %d on node %d\n", getpid(), getppid(),
+			       bproc_currnode());
+			for (;;)
+				pause();
+		}
+		printf("child %d\n", c);
+		w = waitpid(c, &status, 0);
+		printf("child %d ended: %s %d\n", w,
+		       WIFSIGNALED(status) ? "signal" : "exit",
+		       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+		if (bproc_move(BPROC_NODE_MASTER, BPROC_DUMP_ALL))
+			return 98;
+		w = waitpid(-1, &status, WNOHANG);
+		printf("back: waitpid %d %s\n", w, w < 0 ? errname(errno) : "");
 		return 0;
 	}
 	if (!strcmp(argv[1], "calls") && argc == 4)
