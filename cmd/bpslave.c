@@ -509,18 +509,20 @@ static void kernel_move_reply(struct session *s, uint64_t id, int pid, int dst,
  * A process of ours moves on (its MOVE from the kernel): pass it to the
  * master, its output so far first, so that all of it is written before
  * the process runs elsewhere.  Only processes the master placed here may
- * move: anything else has no master PID.
+ * move: anything else has no master PID.  Nor may a child forked here: its
+ * copy here is its parent's child, which would see it end when it left
+ * (and its end here is what lets bpslave go on after a move).
  */
 static int kernel_leave(struct session *s, const struct bproc_msg_move *k)
 {
 	struct sproc *sp = sproc_by_pid(k->pid);
 	struct bpwire_msg m;
 
-	if (!sp || sp->move_id || sp->leave_id || sp->gone ||
+	if (!sp || sp->forked || sp->move_id || sp->leave_id || sp->gone ||
 	    k->hdr.id == 0 || k->node == s->node ||
 	    k->node < BPROC_NODE_MASTER || k->node >= s->numnodes) {
 		kernel_move_reply(s, k->hdr.id, k->pid, k->node,
-				  sp ? -EINVAL : -EOPNOTSUPP);
+				  sp && !sp->forked ? -EINVAL : -EOPNOTSUPP);
 		return 0;	/* its IMAGE messages find nobody: dropped */
 	}
 	/* (Bounded: a child sharing its stdout may write on and on.) */

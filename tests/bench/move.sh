@@ -13,6 +13,8 @@
 #   - a master -> node 1 -> master round trip (movetest pingpong: the
 #     process moves out and back, keeping its PID and its child), per
 #     round trip, for a small process and one with 8 MiB more;
+#   - fork + exit + wait by a process on node 1 (each child's PID comes
+#     from the master: a round trip), against the same on the master;
 #   - bproc_execmove of the master's /bin/true (dynamic) and its wait, per
 #     operation: the start latency of a trivial remote process;
 #   - ghost memory on the master per remote process (VmRSS/VmSize of a
@@ -43,12 +45,13 @@ m64=$(move 64)
 rf=$("$vc" run -- "$h/movetest" rforkbench 1 20 | awk '{ print $2 }')
 rt=$("$vc" run -- "$h/movetest" pingpong 1 20 0 | awk '{ print $4 }')
 rt8=$("$vc" run -- "$h/movetest" pingpong 1 10 8 | awk '{ print $4 }')
+fk=$("$vc" run -- "$h/movetest" forkbench 1 20 | awk '{ print $2, $7 }')
 ex=$("$vc" run -- sh -c "t0=\$(date +%s%N); for i in 1 2 3 4 5 6 7 8 9 10; do $h/movetest exec 1 /bin/true; done; echo \$(( (\$(date +%s%N) - t0) / 10000000 ))")
 ghost=$("$vc" run -- sh -c "$h/movetest sleep 1 > /tmp/gb.out 2>&1 & p=\$!; sleep 2; \
 	echo \$(sed -n 's/^VmRSS:[[:space:]]*//p' /proc/\$p/status) \$(sed -n 's/^VmSize:[[:space:]]*//p' /proc/\$p/status); kill -KILL \$p")
 
 awk -v raw="$raw" -v m4="$m4" -v m64="$m64" -v rf="$rf" -v ex="$ex" -v ghost="$ghost" \
-    -v rt="$rt" -v rt8="$rt8" 'BEGIN {
+    -v rt="$rt" -v rt8="$rt8" -v fk="$fk" 'BEGIN {
 	r4 = 4 / (m4 / 1000); r64 = 64 / (m64 / 1000)
 	printf "%-44s %12s %s\n", "measure", "value", "ratio / target"
 	printf "%-44s %9.1f MiB/s\n", "raw TCP master -> node 1 (64 MiB)", raw
@@ -58,5 +61,7 @@ awk -v raw="$raw" -v m4="$m4" -v m64="$m64" -v rf="$rf" -v ex="$ex" -v ghost="$g
 	printf "%-44s %9.1f ms\n", "execmove /bin/true + wait (per op)", ex
 	printf "%-44s %9.1f ms\n", "master -> node 1 -> master (small process)", rt
 	printf "%-44s %9.1f ms\n", "master -> node 1 -> master (+ 8 MiB)", rt8
+	split(fk, f, " ")
+	printf "%-44s %9.2f ms  (%.2f ms on the master: %.1fx)\n", "fork + exit + wait on node 1 (per op)", f[1], f[2], f[1] / f[2]
 	printf "%-44s %12s (target <= 64 kB)\n", "ghost on the master: RSS, size", ghost
 }'

@@ -162,6 +162,10 @@ child $c ended: signal 15
 back: waitpid -1 No child processes" \
 	"fork on node 0: the child has a master PID, its ghost is under its parent on the master, SIGTERM from the master ends it, the parent waits for it there; back home, no ghost is left"
 
+is "$(on master bpsh 0 "$mt" vrfork 1 0)" "0: EOPNOTSUPP
+1: exit 11" "from node 0, bproc_vrfork to 1 0: a child forked on a node cannot move on yet (EOPNOTSUPP), the one that stays runs"
+is "$(on master bpsh 0 echo still)" still "... and node 0 goes on"
+
 cat >"$tmp/trap.sh" <<'EOF'
 bpsh 0 sh -c 'trap "echo got-usr1" USR1; sleep 6 & wait; echo "wait $?"; wait; echo done' &
 b=$!

@@ -21,6 +21,10 @@
  *                                to its wait); prints "move MIB ms"
  *   movetest rforkbench NODE N   N times rfork + exit + wait; prints the
  *                                mean in ms
+ *   movetest forkbench NODE N    on NODE, N times fork + exit + wait
+ *                                (each child gets its PID from the
+ *                                master); prints the mean in ms; then the
+ *                                same on the master, for scale
  *   movetest vrfork NODE...      bproc_vrfork to the NODEs; child i exits
  *                                10+i; the parent prints, per node, "i: exit
  *                                N" or "i: ERRNO"
@@ -388,6 +392,41 @@ int main(int argc, char **argv)
 		}
 		printf("move %s %.1f ms\n", argv[3],
 		       (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
+		return 0;
+	}
+	if (!strcmp(argv[1], "forkbench") && argc == 4) {
+		int n = atoi(argv[3]), k, status, round;
+		struct timespec t0, t1;
+		double ms[2];
+
+		if (n <= 0)
+			return 4;
+		for (round = 0; round < 2; round++) {
+			if (round == 0 && bproc_move(node, BPROC_DUMP_ALL)) {
+				printf("move failed: %s\n", errname(errno));
+				return 99;
+			}
+			clock_gettime(CLOCK_MONOTONIC, &t0);
+			for (k = 0; k < n; k++) {
+				pid_t pid = fork();
+
+				if (pid == 0)
+					_exit(0);
+				if (pid < 0 || waitpid(pid, &status, 0) != pid || status) {
+					printf("fork %d failed: %s\n", k, errname(errno));
+					if (round == 0)
+						bproc_move(BPROC_NODE_MASTER, BPROC_DUMP_ALL);
+					return 1;
+				}
+			}
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			ms[round] = ((t1.tv_sec - t0.tv_sec) * 1e3 +
+				     (t1.tv_nsec - t0.tv_nsec) / 1e6) / n;
+			if (round == 0 && bproc_move(BPROC_NODE_MASTER, BPROC_DUMP_ALL))
+				return 98;
+		}
+		printf("fork+exit+wait %.2f ms on the node, %.2f ms on the master\n", ms[0],
+		       ms[1]);
 		return 0;
 	}
 	if (!strcmp(argv[1], "rforkbench") && argc == 4) {
