@@ -20,7 +20,7 @@ ok $? "down"
 left=
 for p in $pids; do kill -0 "$p" 2>/dev/null && left="$left $p"; done
 is "$left" "" "no VM or virtiofsd process is left"
-ip netns list | grep -qw "^$ns"
+ip netns list | awk '{ print $1 }' | grep -qx "$ns"
 is $? 1 "the namespace $ns is gone"
 is "$("$vcluster" status)" down "status says down"
 
