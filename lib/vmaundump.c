@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdint.h>
@@ -21,6 +22,7 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/ioctl.h>
+#include <sys/fsuid.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -267,6 +269,44 @@ int bproc_vmaundump(int fd)
 	return bproc_vmaundump_flags(fd, 0);
 }
 
+/*
+ * As root, restoring another user's image: become that user first, with the
+ * system calls (groups, then gids, then uids), so that the kernel counts
+ * the process against that user's process limit from the start.  The
+ * module could set the ids itself (it does when asked directly), but not
+ * move that accounting: the helpers are not exported, and a restored
+ * process that later forks and execs would leave the count unbalanced.
+ * The kernel then restores us "as ourselves", which is now the image's
+ * ids.  0, or -1 with errno (the ids may be partly changed).
+ */
+static int become_image_user(const struct bproc_vmad_image *img)
+{
+	struct vmad_cred c;
+	gid_t *groups;
+	u32 i;
+	int ret;
+
+	if (geteuid() != 0)
+		return 0;	/* the kernel restores as the caller */
+	bproc_vmad_read(img, VMAD_REC_CRED, 0, &c, sizeof(c));
+	if (!c.uid && !c.euid && !c.suid && !c.fsuid)
+		return 0;	/* root stays root: the kernel sets the gids */
+	groups = calloc(img->ngroups ? img->ngroups : 1, sizeof(*groups));
+	if (!groups)
+		return -1;
+	for (i = 0; i < img->ngroups; i++)
+		groups[i] = bproc_vmad_get_group(img, i);
+	ret = setgroups(img->ngroups, groups);
+	free(groups);
+	if (ret || setresgid(c.gid, c.egid, c.sgid))
+		return -1;
+	setfsgid(c.fsgid);
+	if (setresuid(c.uid, c.euid, c.suid))
+		return -1;
+	setfsuid(c.fsuid);
+	return 0;
+}
+
 int bproc_vmaundump_flags(int fd, int flags)
 {
 	struct bproc_vmad_image img;
@@ -323,6 +363,8 @@ int bproc_vmaundump_flags(int fd, int flags)
 	}
 
 	if (plan_vdso(&img, &mv))
+		goto fail_cwd;
+	if (become_image_user(&img))
 		goto fail_cwd;
 
 	memset(&req, 0, sizeof(req));
