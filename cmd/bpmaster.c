@@ -952,6 +952,7 @@ static bool slave_leave(struct slave *s, const struct bpwire_msg *m)
 	r->relay_id = ++own_seq;
 	bpwire_init(&f, BPWIRE_MOVE, r->relay_id, BPROC_NODE_MASTER, dst);
 	f.u.move = m->u.move;
+	f.u.move.nio = 0;	/* descriptors are opened on a move from here only */
 	bpd_info("process %d (%.16s) moves from node %d to node %d", r->pid,
 		 m->u.move.comm, s->node, dst);
 	if (slave_send(d, &f))
@@ -1430,9 +1431,11 @@ static int node_request(const struct bproc_msg_node_req *req)
 }
 
 /* The kernel moves a process to a node: pass the MOVE on. */
-static void kernel_move(const void *buf)
+/* @nio descriptors to open on the node follow the MOVE (1.4). */
+static void kernel_move(const void *buf, size_t nio)
 {
 	const struct bproc_msg_move *k = buf;
+	const struct bproc_move_io *io = (const void *)(k + 1);
 	struct slave *s = NULL;
 	struct bpwire_msg m;
 	struct rproc *r;
@@ -1466,6 +1469,19 @@ static void kernel_move(const void *buf)
 	m.u.move.sid = k->sid;
 	m.u.move.image_len = 0;
 	bpwire_comm_set(m.u.move.comm, k->comm);
+	m.u.move.nio = (uint32_t)nio;
+	for (size_t i = 0; i < nio; i++) {
+		struct bpwire_move_io *e = &m.u.move.io[i];
+
+		e->fd = io[i].fd;
+		e->type = io[i].type;
+		e->flags = io[i].flags;
+		e->oflags = io[i].oflags;
+		e->mode = io[i].mode;
+		e->offset = io[i].offset;
+		memcpy(e->addr, io[i].addr, sizeof(e->addr));
+		memcpy(e->name, io[i].name, sizeof(e->name));
+	}
 	bpd_info("process %d (%.16s) moves to node %d", k->pid, k->comm,
 		 k->node);
 	if (slave_send(s, &m)) {
@@ -1578,12 +1594,18 @@ static void kernel_input(void)
 			bpd_err("cannot answer the kernel: %s", strerror(-err));
 		return;
 	}
-	case BPROC_MSG_MOVE:
-		if (n == sizeof(struct bproc_msg_move)) {
-			kernel_move(buf);
+	case BPROC_MSG_MOVE: {
+		/* Up to BPWIRE_MOVE_IO_MAX descriptors may follow (1.4). */
+		size_t extra = (size_t)n - sizeof(struct bproc_msg_move);
+		size_t nio = extra / sizeof(struct bproc_move_io);
+
+		if ((size_t)n >= sizeof(struct bproc_msg_move) &&
+		    extra % sizeof(struct bproc_move_io) == 0 && nio <= BPWIRE_MOVE_IO_MAX) {
+			kernel_move(buf, nio);
 			return;
 		}
 		break;
+	}
 	case BPROC_MSG_IMAGE:
 		if ((size_t)n >= sizeof(struct bproc_msg_image)) {
 			kernel_image(buf, n);

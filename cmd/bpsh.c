@@ -126,6 +126,10 @@ static struct job *jobs;
 static int njobs;
 static int stdin_mode; /* STDIN_* */
 
+/* -I, -O, -E: files the node opens for the process (fds 0, 1, 2). */
+static struct bproc_io_t redir[3];
+static int nredir;
+
 enum {
 	STDIN_NULL, /* -n, -N: /dev/null */
 	STDIN_SHARED, /* one child: bpsh's own stdin */
@@ -171,11 +175,43 @@ static void print_usage(FILE *f)
 		"  -s               each node's output in turn, in node order\n"
 		"  -d               a divider line before each node's output (implies -s)\n"
 		"  -b SIZE          I/O buffer size, the longest whole line (default %d)\n"
-		"  -I, --stdin FILE   redirect stdin from FILE on the node (not supported yet)\n"
-		"  -O, --stdout FILE  redirect stdout to FILE on the node (not supported yet)\n"
-		"  -E, --stderr FILE  redirect stderr to FILE on the node (not supported yet)\n"
+		"  -I, --stdin FILE   stdin from FILE on the node\n"
+		"  -O, --stdout FILE  stdout to FILE on the node (created or truncated)\n"
+		"  -E, --stderr FILE  stderr to FILE on the node (created or truncated)\n"
 		"  -t, --time       print the elapsed time, process creation included\n",
 		DEFAULT_BUFSIZE);
+}
+
+/*
+ * -I/-O/-E FILE: opened on the node, as the user, before CMD runs (a name
+ * relative to bpsh's working directory, which CMD starts in too).  The
+ * last of each wins.
+ */
+static int add_redirect(int opt, const char *file)
+{
+	int fd = opt == 'I' ? 0 : opt == 'O' ? 1 : 2, i;
+	struct bproc_io_t *r;
+	mode_t mask = umask(0);
+
+	umask(mask);
+	if (!*file || strlen(file) >= sizeof(redir[0].d.file.name)) {
+		fprintf(stderr, "bpsh: -%c: %s\n", opt, *file ? "file name too long" : "no file");
+		return -1;
+	}
+	for (i = 0; i < nredir && redir[i].fd != fd; i++)
+		;
+	if (i == nredir)
+		nredir++;
+	r = &redir[i];
+	memset(r, 0, sizeof(*r));
+	r->fd = fd;
+	r->type = BPROC_IO_FILE;
+	r->d.file.flags = fd ? O_WRONLY | O_CREAT | O_TRUNC : O_RDONLY;
+	r->d.file.mode = fd ? 0666 & ~mask : 0;
+	snprintf(r->d.file.name, sizeof(r->d.file.name), "%s", file);
+	if (fd == 0)
+		o.stdin_null = true;	/* nothing of bpsh's stdin goes there */
+	return 0;
 }
 
 static void *xrealloc(void *p, size_t n)
@@ -370,7 +406,11 @@ static void child(struct job *j, const char *path, char **argv, int sfd,
 		goto fail;
 	signal(SIGPIPE, SIG_DFL);
 	sigprocmask(SIG_SETMASK, &old_mask, NULL);
-	if (j->node == BPROC_NODE_MASTER)
+	if (nredir)
+		_bproc_execmove_io(j->node, redir, nredir,
+				   EXECMOVE_FLAGS | (stdin_mode == STDIN_NULL ? 0 : BPROC_MOVE_STDIN),
+				   path, argv, environ);
+	else if (j->node == BPROC_NODE_MASTER)
 		execv(path, argv);
 	else if (stdin_mode == STDIN_NULL)
 		_bproc_execmove(j->node, EXECMOVE_FLAGS, path, argv, environ);
@@ -975,10 +1015,9 @@ static int parse_args(int argc, char **argv, const char **spec,
 		case 'I':
 		case 'O':
 		case 'E':
-			fprintf(stderr,
-				"bpsh: -%c: redirection on the node is not supported yet\n",
-				c);
-			return BPSH_FAIL;
+			if (add_redirect(c, optarg))
+				return BPSH_FAIL;
+			break;
 		case 't':
 			o.timing = true;
 			break;

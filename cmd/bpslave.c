@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -32,8 +33,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/fsuid.h>
 #include <sys/reboot.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -323,64 +326,175 @@ static int send_move_result(struct session *s, uint64_t id, int pid, int result)
 }
 
 /* A process arrives: set up its pipes and have init restore it. */
+/* A TCP connection to @e's address, within 2 s.  A descriptor or -errno. */
+static int io_connect(const struct bpwire_move_io *e)
+{
+	struct pollfd p = { .events = POLLOUT };
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(int);
+	int fd, err = 0;
+
+	memcpy(&sin, e->addr, sizeof(sin));
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+		err = errno;
+		if (err == EINPROGRESS) {
+			p.fd = fd;
+			err = poll(&p, 1, 2000) == 1 ? 0 : ETIMEDOUT;
+			if (!err && getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+				err = errno;
+		}
+	}
+	if (!err && fcntl(fd, F_SETFL, 0) < 0)
+		err = errno;
+	if (err) {
+		close(fd);
+		return -err;
+	}
+	return fd;
+}
+
+/*
+ * Open a file on this node as @uid/@gid would (file system ids, @gid as
+ * the only group), never blocking (a FIFO without its other end is not
+ * waited for).  A descriptor or -errno.
+ */
+static int io_open(const struct bpwire_move_io *e, uid_t uid, gid_t gid)
+{
+	gid_t saved[64];
+	int n = getgroups(64, saved), fd = -1, err = EPERM;
+
+	if (n < 0)
+		return -errno;
+	if (!setgroups(1, &gid)) {
+		mode_t mask = umask(0);	/* the mode comes with the process's umask applied */
+
+		setfsgid(gid);
+		setfsuid(uid);
+		if ((uid_t)setfsuid(uid) == uid && (gid_t)setfsgid(gid) == gid) {
+			fd = open(e->name, (int)e->oflags | O_CLOEXEC | O_NONBLOCK, e->mode);
+			err = errno;
+		}
+		umask(mask);
+		setfsuid(0);
+		setfsgid(0);
+		if (setgroups(n, saved) < 0)
+			bpd_warn("cannot restore my groups: %s", strerror(errno));
+	}
+	if (fd < 0)
+		return -err;
+	if (fcntl(fd, F_SETFL, (int)e->oflags & O_APPEND) < 0 ||
+	    (e->offset && !(e->oflags & O_APPEND) &&
+	     lseek(fd, (off_t)e->offset, SEEK_SET) < 0)) {
+		err = errno;
+		close(fd);
+		return -err;
+	}
+	return fd;
+}
+
+static void close_pair(int p[2])
+{
+	for (int i = 0; i < 2; i++) {
+		if (p[i] >= 0)
+			close(p[i]);
+		p[i] = -1;
+	}
+}
+
+/*
+ * The master sends us a process: pipes for its image and for what is
+ * forwarded (stdin from the ghost, stdout and stderr to it), or the
+ * descriptors the MOVE asks to open here instead, then init restores it.
+ */
 static int proc_move(struct session *s, const struct bpwire_msg *m)
 {
-	int img[2] = { -1, -1 }, o1[2] = { -1, -1 }, o2[2] = { -1, -1 };
-	int in[2] = { -1, -1 }, fds[3], err;
+	int img[2] = { -1, -1 }, pipes[3][2] = { { -1, -1 }, { -1, -1 }, { -1, -1 } };
+	int opened[3] = { -1, -1, -1 }, fds[3], err;
+	const struct bpwire_move *mv = &m->u.move;
 	struct sproc *sp;
+	uint32_t i;
 
-	if (sproc_by_pid(m->u.move.pid))
-		return send_move_result(s, m->hdr.id, m->u.move.pid, -EEXIST);
+	if (sproc_by_pid(mv->pid))
+		return send_move_result(s, m->hdr.id, mv->pid, -EEXIST);
 	sp = calloc(1, sizeof(*sp));
 	if (!sp)
-		return send_move_result(s, m->hdr.id, m->u.move.pid, -ENOMEM);
-	if (pipe2(img, O_CLOEXEC) || pipe2(o1, O_CLOEXEC) ||
-	    pipe2(o2, O_CLOEXEC) || pipe2(in, O_CLOEXEC)) {
+		return send_move_result(s, m->hdr.id, mv->pid, -ENOMEM);
+	for (i = 0; i < mv->nio; i++) {
+		const struct bpwire_move_io *e = &mv->io[i];
+		int fd = e->type == BPROC_MOVE_IO_SOCKET ? io_connect(e) :
+							     io_open(e, mv->uid, mv->gid);
+
+		if (fd < 0) {
+			err = fd;
+			bpd_warn("process %d: cannot open its descriptor %d (%s): %s",
+				 mv->pid, e->fd,
+				 e->type == BPROC_MOVE_IO_SOCKET ? "socket" : e->name,
+				 strerror(-err));
+			goto fail;
+		}
+		opened[e->fd] = fd;
+	}
+	if (pipe2(img, O_CLOEXEC)) {
 		err = -errno;
 		goto fail;
+	}
+	for (i = 0; i < 3; i++) {
+		if (opened[i] < 0 && pipe2(pipes[i], O_CLOEXEC)) {
+			err = -errno;
+			goto fail;
+		}
 	}
 	/* Room for a whole IMAGE frame or more: fewer blocking writes. */
 	fcntl(img[1], F_SETPIPE_SZ, 1 << 20);
 	/* stdin: what the ghost forwards (or at once its end of file). */
-	fcntl(in[1], F_SETPIPE_SZ, 1 << 20);
-	fds[0] = in[0];
-	fds[1] = o1[1];
-	fds[2] = o2[1];
-	err = bpnsinit_restore(S.ns, m->u.move.pid, img[0], fds);
+	if (pipes[0][1] >= 0)
+		fcntl(pipes[0][1], F_SETPIPE_SZ, 1 << 20);
+	fds[0] = opened[0] >= 0 ? opened[0] : pipes[0][0];
+	fds[1] = opened[1] >= 0 ? opened[1] : pipes[1][1];
+	fds[2] = opened[2] >= 0 ? opened[2] : pipes[2][1];
+	err = bpnsinit_restore(S.ns, mv->pid, img[0], fds);
 	if (err)
 		goto fail;
 	close(img[0]);
-	close(o1[1]);
-	close(o2[1]);
-	close(in[0]);
-	sp->pid = m->u.move.pid;
-	sp->in = in[1];
-	fcntl(in[1], F_SETFL, O_NONBLOCK);
+	sp->pid = mv->pid;
 	sp->move_id = m->hdr.id;
 	sp->img = img[1];
+	sp->in = pipes[0][1];
+	if (sp->in >= 0)
+		fcntl(sp->in, F_SETFL, O_NONBLOCK);
 	sp->out[0] = -1;
-	sp->out[1] = o1[0];
-	sp->out[2] = o2[0];
-	fcntl(o1[0], F_SETFL, O_NONBLOCK);
-	fcntl(o2[0], F_SETFL, O_NONBLOCK);
+	for (i = 1; i <= 2; i++) {
+		sp->out[i] = pipes[i][0];
+		if (sp->out[i] >= 0)
+			fcntl(sp->out[i], F_SETFL, O_NONBLOCK);
+	}
+	/* The process's ends are init's now (passed with the request). */
+	if (pipes[0][0] >= 0)
+		close(pipes[0][0]);
+	for (i = 1; i <= 2; i++)
+		if (pipes[i][1] >= 0)
+			close(pipes[i][1]);
+	for (i = 0; i < 3; i++)
+		if (opened[i] >= 0)
+			close(opened[i]);
 	sp->next = sprocs;
 	sprocs = sp;
-	bpd_info("process %d (%s) arriving", sp->pid, m->u.move.comm);
+	bpd_info("process %d (%s) arriving%s", sp->pid, mv->comm,
+		 mv->nio ? " (with descriptors opened here)" : "");
 	return 0;
 fail:
-	bpd_warn("cannot take process %d: %s", m->u.move.pid, strerror(-err));
-	for (int i = 0; i < 2; i++) {
-		if (img[i] >= 0)
-			close(img[i]);
-		if (o1[i] >= 0)
-			close(o1[i]);
-		if (o2[i] >= 0)
-			close(o2[i]);
-		if (in[i] >= 0)
-			close(in[i]);
+	bpd_warn("cannot take process %d: %s", mv->pid, strerror(-err));
+	close_pair(img);
+	for (i = 0; i < 3; i++) {
+		close_pair(pipes[i]);
+		if (opened[i] >= 0)
+			close(opened[i]);
 	}
 	free(sp);
-	return send_move_result(s, m->hdr.id, m->u.move.pid, err);
+	return send_move_result(s, m->hdr.id, mv->pid, err);
 }
 
 /* A piece of an arriving image: into its pipe (no data: the end). */

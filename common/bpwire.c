@@ -10,7 +10,9 @@
  * the decoder over it, so both sides apply one set of rules.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <unistd.h>
 
 #include "bpwire.h"
@@ -31,6 +33,7 @@ _Static_assert(BPWIRE_MAX == BPROC_MSG_MAX, "same frame limit as the kernel's");
 #define TEXT_FIXED	2
 #define ERRNO_MAX	4095
 #define MOVE_SIZE	56
+#define MOVE_IO_SIZE	296
 #define DATA_FIXED	8	/* IMAGE and IO, before their data */
 #define MOVE_RESULT_SIZE 8
 #define SIGNAL_SIZE	16
@@ -464,11 +467,80 @@ static bool comm_ok(const unsigned char *c)
 	return true;
 }
 
+static bool zero_bytes(const unsigned char *p, size_t n)
+{
+	while (n--)
+		if (*p++)
+			return false;
+	return true;
+}
+
+/* One descriptor of a MOVE (struct bproc_move_io); @seen: fds so far. */
+static int decode_move_io(const unsigned char *p, struct bpwire_move_io *e,
+			  unsigned int *seen, const char **why)
+{
+	const uint32_t oflags_ok = O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC |
+				   O_APPEND | O_NOCTTY | O_NOFOLLOW | O_SYNC | O_DSYNC;
+	size_t len;
+
+	e->fd = (int32_t)get32(p);
+	e->type = get16(p + 4);
+	e->flags = get16(p + 6);
+	e->oflags = get32(p + 8);
+	e->mode = get32(p + 12);
+	e->offset = (int64_t)get64(p + 16);
+	memcpy(e->addr, p + 24, sizeof(e->addr));
+	memcpy(e->name, p + 40, sizeof(e->name));
+	if (e->fd < 0 || e->fd > 2 || (*seen & (1u << e->fd)))
+		return fail(why, "MOVE: descriptor not 0..2 or given twice", -EINVAL);
+	*seen |= 1u << e->fd;
+	if (e->flags)
+		return fail(why, "MOVE: descriptor flags not zero", -EINVAL);
+	if (e->type == BPROC_MOVE_IO_FILE) {
+		len = strnlen(e->name, sizeof(e->name));
+		if ((e->oflags & ~oflags_ok) || (e->oflags & O_ACCMODE) == O_ACCMODE)
+			return fail(why, "MOVE: bad open flags", -EINVAL);
+		if (e->mode > 07777 || (e->mode && !(e->oflags & O_CREAT)))
+			return fail(why, "MOVE: bad file mode", -EINVAL);
+		if (e->offset < 0 || !zero_bytes(e->addr, sizeof(e->addr)))
+			return fail(why, "MOVE: bad file offset or address", -EINVAL);
+		if (!len || len == sizeof(e->name) || e->name[0] != '/' ||
+		    !zero_bytes(p + 40 + len, sizeof(e->name) - len))
+			return fail(why, "MOVE: file name not absolute, NUL-padded", -EINVAL);
+		return 0;
+	}
+	if (e->type == BPROC_MOVE_IO_SOCKET) {
+		struct sockaddr_in sin;
+
+		memcpy(&sin, e->addr, sizeof(sin));
+		if (e->oflags || e->mode || e->offset || sin.sin_family != AF_INET ||
+		    !sin.sin_port || !zero_bytes(sin.sin_zero, sizeof(sin.sin_zero)) ||
+		    !zero_bytes(p + 40, sizeof(e->name)))
+			return fail(why, "MOVE: bad socket descriptor", -EINVAL);
+		return 0;
+	}
+	return fail(why, "MOVE: unknown descriptor type", -EINVAL);
+}
+
 static int decode_move(const unsigned char *p, size_t n,
 		       struct bpwire_move *mv, const char **why)
 {
-	if (n != MOVE_SIZE)
+	unsigned int seen = 0;
+
+	if (n < MOVE_SIZE)
 		return fail(why, "MOVE: bad payload length", -EPROTO);
+	mv->nio = get32(p + 28);
+	if (mv->nio > BPWIRE_MOVE_IO_MAX)
+		return fail(why, "MOVE: too many descriptors", -EINVAL);
+	if (n != MOVE_SIZE + (size_t)mv->nio * MOVE_IO_SIZE)
+		return fail(why, "MOVE: bad payload length", -EPROTO);
+	for (uint32_t i = 0; i < mv->nio; i++) {
+		int err = decode_move_io(p + MOVE_SIZE + i * MOVE_IO_SIZE, &mv->io[i],
+					 &seen, why);
+
+		if (err)
+			return err;
+	}
 	mv->pid = (int32_t)get32(p);
 	mv->flags = get32(p + 4);
 	mv->uid = get32(p + 8);
@@ -492,8 +564,6 @@ static int decode_move(const unsigned char *p, size_t n,
 		return fail(why, "MOVE: pgid out of range", -EINVAL);
 	if (!pid_or_0_ok(mv->sid))
 		return fail(why, "MOVE: sid out of range", -EINVAL);
-	if (get32(p + 28))
-		return fail(why, "MOVE: reserved not zero", -EINVAL);
 	if (mv->image_len > BPWIRE_IMAGE_MAX)
 		return fail(why, "MOVE: image_len out of range", -EINVAL);
 	if (!comm_ok(p + 40))
@@ -871,7 +941,9 @@ static ssize_t payload_size(const struct bpwire_msg *m, const char **why)
 		n = BYE_FIXED;
 		break;
 	case BPWIRE_MOVE:
-		return MOVE_SIZE;
+		if (m->u.move.nio > BPWIRE_MOVE_IO_MAX)
+			return fail(why, "MOVE: too many descriptors", -EINVAL);
+		return MOVE_SIZE + m->u.move.nio * MOVE_IO_SIZE;
 	case BPWIRE_IMAGE:
 		if (m->u.image.len > BPWIRE_DATA_MAX)
 			return fail(why, "IMAGE: more data than a frame holds",
@@ -994,9 +1066,22 @@ static void put_payload(unsigned char *p, const struct bpwire_msg *m)
 		put32(p + 16, (uint32_t)m->u.move.ppid);
 		put32(p + 20, (uint32_t)m->u.move.pgid);
 		put32(p + 24, (uint32_t)m->u.move.sid);
-		put32(p + 28, 0);
+		put32(p + 28, m->u.move.nio);
 		put64(p + 32, m->u.move.image_len);
 		memcpy(p + 40, m->u.move.comm, BPWIRE_COMM_LEN);
+		for (uint32_t k = 0; k < m->u.move.nio; k++) {
+			const struct bpwire_move_io *e = &m->u.move.io[k];
+			unsigned char *q = p + MOVE_SIZE + k * MOVE_IO_SIZE;
+
+			put32(q, (uint32_t)e->fd);
+			put16(q + 4, e->type);
+			put16(q + 6, e->flags);
+			put32(q + 8, e->oflags);
+			put32(q + 12, e->mode);
+			put64(q + 16, (uint64_t)e->offset);
+			memcpy(q + 24, e->addr, sizeof(e->addr));
+			memcpy(q + 40, e->name, sizeof(e->name));
+		}
 		break;
 	case BPWIRE_IMAGE:
 		put64(p, m->u.image.offset);

@@ -48,7 +48,8 @@
 
 /* Protocol version, in HELLO and WELCOME.  Peers must agree on the major. */
 #define BPWIRE_MAJOR		1
-#define BPWIRE_MINOR		2	/* 1: the process frames (MOVE .. IO); 2: moving on, CALL */
+#define BPWIRE_MINOR		3	/* 1: the process frames (MOVE .. IO); 2: moving on, CALL;
+				   3: MOVE with descriptors to open (MOVE_IO) */
 
 /* HELLO's magic: the bytes "BPRC" read as a little-endian u32. */
 #define BPWIRE_MAGIC		0x43525042u
@@ -241,8 +242,11 @@ struct bpwire_bye {
 };
 
 /*
- * MOVE (56-byte payload): s32 pid, u32 flags, u32 uid, u32 gid, s32 ppid,
- * s32 pgid, s32 sid, u32 reserved (zero), u64 image_len, char comm[16].
+ * MOVE (56-byte payload, then nio entries of 296 bytes): s32 pid, u32
+ * flags, u32 uid, u32 gid, s32 ppid, s32 pgid, s32 sid, u32 nio (0 before
+ * protocol 1.3), u64 image_len, char comm[16]; then nio times: s32 fd, u16
+ * type, u16 flags, u32 oflags, u32 mode, s64 offset, u8 addr[16], char
+ * name[256] (struct bproc_move_io's layout).
  * The master asks the slave to restore a process from a VMADump image of
  * @image_len bytes that follows in IMAGE frames with this frame's id; the
  * slave answers MOVE_RESULT with the same id.
@@ -259,7 +263,26 @@ struct bpwire_bye {
  * @comm:      its name: printable ASCII (0x20..0x7e), then NUL padding to
  *             the end (at least one NUL, so it is a C string).  Fill it with
  *             bpwire_comm_set().
+ * @nio, @io:  0..BPWIRE_MOVE_IO_MAX descriptors the slave opens for the
+ *             process in place of forwarded ones, each as struct
+ *             bproc_move_io documents (fd 0..2 once each, a FILE with an
+ *             absolute NUL-padded name and known open flags, or a SOCKET
+ *             to an AF_INET address); anything else is -EINVAL.
  */
+#define BPWIRE_MOVE_IO_MAX	3
+#define BPWIRE_MOVE_IO_NAME	256
+
+struct bpwire_move_io {
+	int32_t fd;
+	uint16_t type;		/* BPROC_MOVE_IO_FILE, BPROC_MOVE_IO_SOCKET */
+	uint16_t flags;		/* 0 */
+	uint32_t oflags;
+	uint32_t mode;
+	int64_t offset;
+	uint8_t addr[16];	/* struct sockaddr_in, as is */
+	char name[BPWIRE_MOVE_IO_NAME];
+};
+
 struct bpwire_move {
 	int32_t pid;
 	uint32_t flags;
@@ -270,6 +293,8 @@ struct bpwire_move {
 	int32_t sid;
 	uint64_t image_len;
 	char comm[BPWIRE_COMM_LEN];
+	uint32_t nio;
+	struct bpwire_move_io io[BPWIRE_MOVE_IO_MAX];
 };
 
 /*

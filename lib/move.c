@@ -4,16 +4,20 @@
  * on /dev/bproc/control (Documentation/process-space.md).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <fcntl.h>
 #include <time.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <netinet/in.h>
 
 #include <linux/bproc.h>
 #include <sys/bproc.h>
@@ -23,24 +27,177 @@
 /* Flags of the calls that take none (as the original). */
 #define BPROC_DEFAULT_FLAGS	(BPROC_DUMP_EXEC | BPROC_DUMP_OTHER)
 
-int _bproc_move(int node, int flags)
+/* The descriptors of the *_io forms, for the kernel. */
+struct io_set {
+	unsigned int n;
+	bool in;	/* stdin is one of them: it is not forwarded */
+	struct bproc_move_io e[BPROC_MOVE_IO_MAX];
+};
+
+/* Check @io and turn it into @set; -1 with errno if it cannot be done. */
+static int io_set_make(const struct bproc_io_t *io, int iolen, struct io_set *set)
+{
+	memset(set, 0, sizeof(*set));
+	if (iolen < 0 || iolen > BPROC_MOVE_IO_MAX || (iolen && !io)) {
+		errno = iolen > BPROC_MOVE_IO_MAX ? E2BIG : EINVAL;
+		return -1;
+	}
+	for (int i = 0; i < iolen; i++) {
+		struct bproc_move_io *e = &set->e[i];
+		const struct bproc_io_t *d = &io[i];
+
+		if (d->fd < 0 || d->fd > 2 || d->flags)
+			goto inval;
+		for (int j = 0; j < i; j++)
+			if (io[j].fd == d->fd)
+				goto inval;
+		e->fd = d->fd;
+		if (d->fd == 0)
+			set->in = true;
+		if (d->type == BPROC_IO_FILE) {
+			size_t len = strnlen(d->d.file.name, sizeof(d->d.file.name));
+			char cwd[PATH_MAX];
+			int n;
+
+			if (!len || len == sizeof(d->d.file.name) || d->d.file.offset < 0)
+				goto inval;
+			e->type = BPROC_MOVE_IO_FILE;
+			e->oflags = (unsigned int)d->d.file.flags;
+			if (d->d.file.flags & O_CREAT) {
+				mode_t mask = umask(0);	/* the node opens it with ours */
+
+				umask(mask);
+				e->mode = (unsigned int)d->d.file.mode & 07777 & ~mask;
+			}
+			e->offset = d->d.file.offset;
+			if (d->d.file.name[0] == '/') {
+				memcpy(e->name, d->d.file.name, len);
+				continue;
+			}
+			/* Relative: to the working directory, which travels too. */
+			if (!getcwd(cwd, sizeof(cwd)))
+				return -1;
+			n = snprintf(e->name, sizeof(e->name), "%s/%s",
+				     strcmp(cwd, "/") ? cwd : "", d->d.file.name);
+			if (n < 0 || (size_t)n >= sizeof(e->name)) {
+				errno = ENAMETOOLONG;
+				return -1;
+			}
+		} else if (d->type == BPROC_IO_SOCKET) {
+			if (d->d.addr.sa_family != AF_INET) {
+				errno = EAFNOSUPPORT;
+				return -1;
+			}
+			e->type = BPROC_MOVE_IO_SOCKET;
+			memcpy(e->addr, &d->d.addr, sizeof(struct sockaddr_in));
+		} else {
+			goto inval;
+		}
+	}
+	set->n = (unsigned int)iolen;
+	return 0;
+inval:
+	errno = EINVAL;
+	return -1;
+}
+
+/*
+ * A "move" to where the caller already is, with descriptors: set them up
+ * here, as the node would.  0, or -1 with errno (nothing changed).
+ */
+static int io_set_apply_here(const struct io_set *set)
+{
+	int fds[BPROC_MOVE_IO_MAX], err = 0;
+	unsigned int i;
+
+	for (i = 0; i < set->n && !err; i++) {
+		const struct bproc_move_io *e = &set->e[i];
+
+		if (e->type == BPROC_MOVE_IO_FILE) {
+			fds[i] = open(e->name, (int)e->oflags | O_CLOEXEC, e->mode);
+			if (fds[i] >= 0 && e->offset && !(e->oflags & O_APPEND) &&
+			    lseek(fds[i], e->offset, SEEK_SET) < 0) {
+				close(fds[i]);
+				fds[i] = -1;
+			}
+		} else {
+			fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+			if (fds[i] >= 0 &&
+			    connect(fds[i], (const struct sockaddr *)e->addr,
+				    sizeof(struct sockaddr_in)) < 0) {
+				close(fds[i]);
+				fds[i] = -1;
+			}
+		}
+		if (fds[i] < 0)
+			err = errno;
+	}
+	if (!err)
+		for (i = 0; i < set->n && !err; i++)
+			if (dup2(fds[i], set->e[i].fd) < 0)
+				err = errno;
+	while (i--)
+		if (fds[i] >= 0 && fds[i] != set->e[i].fd)
+			close(fds[i]);
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+/* BPROC_IOC_MOVE or BPROC_IOC_EXECMOVE of the caller. */
+static int move_ioctl(unsigned long cmd, int real, int flags, const struct io_set *set)
 {
 	struct bproc_move_req req;
-	int cfd, real;
+	int cfd = bproc_control_fd();
 
-	if (bproc_lib_resolve(node, &real))
-		return -1;
-	cfd = bproc_control_fd();
 	if (cfd < 0)
 		return -1;
 	memset(&req, 0, sizeof(req));
 	req.node = real;
-	req.flags = flags;
-	if (ioctl(cfd, BPROC_IOC_MOVE, &req) < 0)
+	req.flags = (unsigned int)flags;
+	if (set && set->n) {
+		req.io = (uintptr_t)set->e;
+		req.nio = set->n;
+		if (set->in)
+			req.flags &= ~(unsigned int)BPROC_MOVE_STDIN;
+	}
+	return ioctl(cfd, cmd, &req);
+}
+
+static int move_set(int node, int flags, const struct io_set *set)
+{
+	int real;
+
+	if (bproc_lib_resolve(node, &real))
+		return -1;
+	if (set && set->n && (real == BPROC_NODE_SELF || real == bproc_currnode()))
+		return io_set_apply_here(set);
+	if (move_ioctl(BPROC_IOC_MOVE, real, flags, set) < 0)
 		return -1;
 	/* On the node: a new process image, with no descriptor of ours. */
 	bproc_control_forget();
 	return 0;
+}
+
+int _bproc_move(int node, int flags)
+{
+	return move_set(node, flags, NULL);
+}
+
+int _bproc_move_io(int node, struct bproc_io_t *io, int iolen, int flags)
+{
+	struct io_set set;
+
+	if (io_set_make(io, iolen, &set))
+		return -1;
+	return move_set(node, flags, &set);
+}
+
+int bproc_move_io(int node, struct bproc_io_t *io, int iolen)
+{
+	return _bproc_move_io(node, io, iolen, BPROC_DEFAULT_FLAGS);
 }
 
 /* The manual's bproc_move(node, flags). */
@@ -86,9 +243,11 @@ struct spawn_exec {
  * pipe: end of file without a word means it got there.
  */
 static char *const *rank_env(char *const envp[], int rank);
+static int execmove_set(int node, int flags, const struct io_set *set, const char *cmd,
+			char *const argv[], char *const envp[]);
 
-static pid_t spawn_ranked(int node, int flags, const struct spawn_exec *ex,
-			  int rank)
+static pid_t spawn_ranked(int node, int flags, const struct io_set *set,
+			  const struct spawn_exec *ex, int rank)
 {
 	sigset_t chld, old;
 	int p[2], err, n;
@@ -109,11 +268,11 @@ static pid_t spawn_ranked(int node, int flags, const struct spawn_exec *ex,
 	if (pid == 0) {
 		close(p[0]);
 		sigprocmask(SIG_SETMASK, &old, NULL);
-		if (!ex && _bproc_move(node, flags) == 0)
+		if (!ex && move_set(node, flags, set) == 0)
 			return 0;	/* on the node */
 		if (ex)
-			_bproc_execmove(node, flags, ex->cmd, ex->argv,
-					rank < 0 ? ex->envp : rank_env(ex->envp, rank));
+			execmove_set(node, flags, set, ex->cmd, ex->argv,
+				     rank < 0 ? ex->envp : rank_env(ex->envp, rank));
 		err = errno;
 		if (write(p[1], &err, sizeof(err)) != sizeof(err))
 			_exit(127);
@@ -148,7 +307,21 @@ out:
 
 int _bproc_rfork(int node, int flags)
 {
-	return spawn_ranked(node, flags, NULL, -1);
+	return spawn_ranked(node, flags, NULL, NULL, -1);
+}
+
+int _bproc_rfork_io(int node, struct bproc_io_t *io, int iolen, int flags)
+{
+	struct io_set set;
+
+	if (io_set_make(io, iolen, &set))
+		return -1;
+	return spawn_ranked(node, flags, &set, NULL, -1);
+}
+
+int bproc_rfork_io(int node, struct bproc_io_t *io, int iolen)
+{
+	return _bproc_rfork_io(node, io, iolen, BPROC_DEFAULT_FLAGS);
 }
 
 int bproc_rfork(int node, int flags)
@@ -173,31 +346,48 @@ int bproc_execmove(int node, const char *cmd, char *const argv[],
 	return _bproc_execmove(node, BPROC_DEFAULT_FLAGS, cmd, argv, envp);
 }
 
+static int execmove_set(int node, int flags, const struct io_set *set, const char *cmd,
+			char *const argv[], char *const envp[])
+{
+	int real, err;
+
+	if (bproc_lib_resolve(node, &real))
+		return -1;
+	if (real == BPROC_NODE_SELF || real == bproc_currnode()) {
+		if (set && set->n && io_set_apply_here(set))
+			return -1;
+		return execve(cmd, argv, envp);
+	}
+	if (move_ioctl(BPROC_IOC_EXECMOVE, real, flags, set) < 0)
+		return -1;
+	execve(cmd, argv, envp);
+	err = errno;
+	move_ioctl(BPROC_IOC_EXECMOVE, BPROC_NODE_NONE, 0, NULL);	/* disarm */
+	errno = err;
+	return -1;
+}
+
 /* bproc_execmove() with flags: BPROC_DUMP_*, BPROC_MOVE_STDIN. */
 int _bproc_execmove(int node, int flags, const char *cmd, char *const argv[],
 		    char *const envp[])
 {
-	struct bproc_move_req req;
-	int cfd, real, err;
+	return execmove_set(node, flags, NULL, cmd, argv, envp);
+}
 
-	if (bproc_lib_resolve(node, &real))
+int _bproc_execmove_io(int node, struct bproc_io_t *io, int iolen, int flags,
+		       const char *cmd, char *const argv[], char *const envp[])
+{
+	struct io_set set;
+
+	if (io_set_make(io, iolen, &set))
 		return -1;
-	if (real == BPROC_NODE_MASTER)
-		return execve(cmd, argv, envp);
-	cfd = bproc_control_fd();
-	if (cfd < 0)
-		return -1;
-	memset(&req, 0, sizeof(req));
-	req.node = real;
-	req.flags = flags;
-	if (ioctl(cfd, BPROC_IOC_EXECMOVE, &req) < 0)
-		return -1;
-	execve(cmd, argv, envp);
-	err = errno;
-	req.node = BPROC_NODE_NONE;	/* disarm */
-	ioctl(cfd, BPROC_IOC_EXECMOVE, &req);
-	errno = err;
-	return -1;
+	return execmove_set(node, flags, &set, cmd, argv, envp);
+}
+
+int bproc_execmove_io(int node, struct bproc_io_t *io, int iolen, const char *cmd,
+		      char *const argv[], char *const envp[])
+{
+	return _bproc_execmove_io(node, io, iolen, BPROC_DEFAULT_FLAGS, cmd, argv, envp);
 }
 
 /*
@@ -271,14 +461,14 @@ int bproc_proclist(int node, struct bproc_proc_info_t **list)
  * fail, the process writes "bproc_rexec: CMD: error" to its stderr and
  * exits with status 127, like a shell's command-not-found.
  */
-int bproc_rexec(int node, const char *cmd, char *const argv[],
-		char *const envp[])
+static int rexec_set(int node, const struct io_set *set, const char *cmd,
+		     char *const argv[], char *const envp[])
 {
 	int from = bproc_currnode();
 	char msg[512];
 	int n, err;
 
-	if (_bproc_move(node, BPROC_DUMP_EXEC | BPROC_DUMP_OTHER) < 0)
+	if (move_set(node, BPROC_DUMP_EXEC | BPROC_DUMP_OTHER, set) < 0)
 		return -1;
 	execve(cmd, argv, envp);
 	err = errno;
@@ -292,6 +482,22 @@ int bproc_rexec(int node, const char *cmd, char *const argv[],
 		/* Nothing more to say. */
 	}
 	_exit(127);
+}
+
+int bproc_rexec(int node, const char *cmd, char *const argv[],
+		char *const envp[])
+{
+	return rexec_set(node, NULL, cmd, argv, envp);
+}
+
+int bproc_rexec_io(int node, struct bproc_io_t *io, int iolen, const char *cmd,
+		   char *const argv[], char *const envp[])
+{
+	struct io_set set;
+
+	if (io_set_make(io, iolen, &set))
+		return -1;
+	return rexec_set(node, &set, cmd, argv, envp);
 }
 
 /* ---- the vector forms ------------------------------------------------ */
@@ -315,7 +521,8 @@ static int vector_check(int nnodes, const int *nodes, const int *pids)
  * @nnodes, with pids[i] the PID of child i or, if it could not be placed,
  * minus its errno.  -1 with errno (EINVAL, EFAULT) if nothing was tried.
  */
-int _bproc_vrfork(int nnodes, int *nodes, int *pids, int flags)
+static int vrfork_set(int nnodes, int *nodes, int *pids, const struct io_set *set,
+		      int flags)
 {
 	int i;
 	pid_t pid;
@@ -323,7 +530,7 @@ int _bproc_vrfork(int nnodes, int *nodes, int *pids, int flags)
 	if (vector_check(nnodes, nodes, pids))
 		return -1;
 	for (i = 0; i < nnodes; i++) {
-		pid = _bproc_rfork(nodes[i], flags);
+		pid = spawn_ranked(nodes[i], flags, set, NULL, -1);
 		if (pid == 0)
 			return i;
 		pids[i] = pid > 0 ? pid : -errno;
@@ -331,9 +538,30 @@ int _bproc_vrfork(int nnodes, int *nodes, int *pids, int flags)
 	return nnodes;
 }
 
+int _bproc_vrfork(int nnodes, int *nodes, int *pids, int flags)
+{
+	return vrfork_set(nnodes, nodes, pids, NULL, flags);
+}
+
 int bproc_vrfork(int nnodes, int *nodes, int *pids)
 {
 	return _bproc_vrfork(nnodes, nodes, pids, BPROC_DEFAULT_FLAGS);
+}
+
+int _bproc_vrfork_io(int nnodes, int *nodes, int *pids, struct bproc_io_t *io,
+		     int iolen, int flags)
+{
+	struct io_set set;
+
+	if (io_set_make(io, iolen, &set))
+		return -1;
+	return vrfork_set(nnodes, nodes, pids, &set, flags);
+}
+
+int bproc_vrfork_io(int nnodes, int *nodes, int *pids, struct bproc_io_t *io,
+		    int iolen)
+{
+	return _bproc_vrfork_io(nnodes, nodes, pids, io, iolen, BPROC_DEFAULT_FLAGS);
 }
 
 /*
@@ -372,8 +600,8 @@ static char *const *rank_env(char *const envp[], int rank)
  * tried.  An entry "BPROC_RANK=..." in @envp becomes "BPROC_RANK=i" in
  * process i (as bproc 4 did), so each knows its index.
  */
-int _bproc_vexecmove(int nnodes, int *nodes, int *pids, int flags,
-		     const char *cmd, char *const argv[], char *const envp[])
+static int vexecmove_set(int nnodes, int *nodes, int *pids, const struct io_set *set,
+			 int flags, const char *cmd, char *const argv[], char *const envp[])
 {
 	struct spawn_exec ex = { cmd, argv, envp };
 	int i;
@@ -383,10 +611,16 @@ int _bproc_vexecmove(int nnodes, int *nodes, int *pids, int flags,
 		return -1;
 	for (i = 0; i < nnodes; i++) {
 		ex.envp = envp;
-		pid = spawn_ranked(nodes[i], flags, &ex, i);
+		pid = spawn_ranked(nodes[i], flags, set, &ex, i);
 		pids[i] = pid > 0 ? pid : -errno;
 	}
 	return nnodes;
+}
+
+int _bproc_vexecmove(int nnodes, int *nodes, int *pids, int flags,
+		     const char *cmd, char *const argv[], char *const envp[])
+{
+	return vexecmove_set(nnodes, nodes, pids, NULL, flags, cmd, argv, envp);
 }
 
 int bproc_vexecmove(int nnodes, int *nodes, int *pids, const char *cmd,
@@ -394,4 +628,23 @@ int bproc_vexecmove(int nnodes, int *nodes, int *pids, const char *cmd,
 {
 	return _bproc_vexecmove(nnodes, nodes, pids, BPROC_DEFAULT_FLAGS, cmd,
 				argv, envp);
+}
+
+int _bproc_vexecmove_io(int nnodes, int *nodes, int *pids, struct bproc_io_t *io,
+			int iolen, int flags, const char *cmd, char *const argv[],
+			char *const envp[])
+{
+	struct io_set set;
+
+	if (io_set_make(io, iolen, &set))
+		return -1;
+	return vexecmove_set(nnodes, nodes, pids, &set, flags, cmd, argv, envp);
+}
+
+int bproc_vexecmove_io(int nnodes, int *nodes, int *pids, struct bproc_io_t *io,
+		       int iolen, const char *cmd, char *const argv[],
+		       char *const envp[])
+{
+	return _bproc_vexecmove_io(nnodes, nodes, pids, io, iolen, BPROC_DEFAULT_FLAGS,
+				   cmd, argv, envp);
 }

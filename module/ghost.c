@@ -36,6 +36,7 @@
 #include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/in.h>
 #include <linux/anon_inodes.h>
 #include <linux/llist.h>
 #include <linux/pid_namespace.h>
@@ -502,17 +503,69 @@ static int move_pid(void)
 							 task_tgid_vnr(current);
 }
 
-static int move_send(struct bproc_chan *ch, struct bproc_req *req, int node,
-		     u32 flags)
+/* Descriptors the node opens for a moving process (bproc_move_req.io). */
+struct move_io {
+	u32 n;
+	struct bproc_move_io e[BPROC_MOVE_IO_MAX];
+};
+
+static bool all_zero(const void *p, size_t n)
 {
+	return !memchr_inv(p, 0, n);
+}
+
+/* One entry, as struct bproc_move_io documents it; @seen: fds so far. */
+static int move_io_check(const struct bproc_move_io *e, unsigned int *seen)
+{
+	const u32 oflags_ok = O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC | O_APPEND |
+			      O_NOCTTY | O_NOFOLLOW | O_SYNC | O_DSYNC;
+	struct sockaddr_in sin;
+	size_t len;
+
+	if (e->fd < 0 || e->fd > 2 || (*seen & (1u << e->fd)) || e->flags)
+		return -EINVAL;
+	*seen |= 1u << e->fd;
+	switch (e->type) {
+	case BPROC_MOVE_IO_FILE:
+		len = strnlen(e->name, sizeof(e->name));
+		if ((e->oflags & ~oflags_ok) || (e->oflags & O_ACCMODE) == O_ACCMODE ||
+		    e->mode > 07777 || (e->mode && !(e->oflags & O_CREAT)) ||
+		    e->offset < 0 || !all_zero(e->addr, sizeof(e->addr)) ||
+		    !len || len == sizeof(e->name) || e->name[0] != '/' ||
+		    !all_zero(e->name + len, sizeof(e->name) - len))
+			return -EINVAL;
+		return 0;
+	case BPROC_MOVE_IO_SOCKET:
+		BUILD_BUG_ON(sizeof(sin) != sizeof(e->addr));
+		memcpy(&sin, e->addr, sizeof(sin));
+		if (e->oflags || e->mode || e->offset || sin.sin_family != AF_INET ||
+		    !sin.sin_port || !all_zero(sin.__pad, sizeof(sin.__pad)) ||
+		    !all_zero(e->name, sizeof(e->name)))
+			return -EINVAL;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/*
+ * @io (may be NULL) is appended to the MOVE: bpmaster passes the entries
+ * to the node, which opens them in place of the forwarded descriptors.
+ */
+static int move_send(struct bproc_chan *ch, struct bproc_req *req, int node,
+		     u32 flags, const struct move_io *io)
+{
+	size_t nio = io ? io->n : 0;
 	struct bproc_msg_move *m;
 	struct bproc_msg *msg;
 	const struct cred *cred = current_cred();
 
-	msg = bproc_msg_alloc(BPROC_MSG_MOVE, sizeof(*m), GFP_KERNEL);
+	msg = bproc_msg_alloc(BPROC_MSG_MOVE, sizeof(*m) + nio * sizeof(io->e[0]),
+			      GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	m = bproc_msg_wire(msg);
+	if (nio)
+		memcpy(m + 1, io->e, nio * sizeof(io->e[0]));
 	m->hdr.id = req->id;
 	m->hdr.src = bproc_nodes_self();
 	m->hdr.dst = node;
@@ -1620,11 +1673,12 @@ static int move_check(int node)
 }
 
 /*
- * Move the caller to @node.  Returns a negative errno if it did not move
+ * Move the caller to @node, with the descriptors @io (may be NULL; freed
+ * here) opened on the node.  Returns a negative errno if it did not move
  * (it goes on unchanged), else whatever its ghost's life ends with: the
  * value for the syscall's return (ghost_run()).
  */
-static long ghost_move(int node, u32 flags, bool *back)
+static long ghost_move(int node, u32 flags, struct move_io *io, bool *back)
 {
 	struct bproc_vmad_dumper *d;
 	struct bproc_ghost *g;
@@ -1634,13 +1688,18 @@ static long ghost_move(int node, u32 flags, bool *back)
 	int err, st;
 
 	err = move_check(node);
-	if (err)
+	if (err) {
+		kfree(io);
 		return err;
+	}
 	ch = bproc_master_get();
-	if (!ch)
+	if (!ch) {
+		kfree(io);
 		return -ENOTCONN;
+	}
 	g = ghost_register(task_tgid_nr(current), node);
 	if (IS_ERR(g)) {
+		kfree(io);
 		bproc_master_put(ch);
 		return PTR_ERR(g);
 	}
@@ -1648,11 +1707,13 @@ static long ghost_move(int node, u32 flags, bool *back)
 	/* What cannot be dumped (threads, ptrace) is refused here, locally. */
 	d = bproc_vmad_dumper_create(current, flags & VMAD_DUMP_ALL, true);
 	if (IS_ERR(d)) {
+		kfree(io);
 		err = PTR_ERR(d);
 		goto fail;
 	}
 	bproc_req_start(&r);
-	err = move_send(ch, &r, node, flags & VMAD_DUMP_ALL);
+	err = move_send(ch, &r, node, flags & VMAD_DUMP_ALL, io);
+	kfree(io);
 	if (err) {
 		bproc_req_wait(&r, 0, true);	/* withdraw it */
 		bproc_vmad_dumper_free(d);
@@ -1716,7 +1777,7 @@ static long slave_move(int node, u32 flags)
 		return PTR_ERR(d);
 	}
 	bproc_req_start(&r);
-	err = move_send(ch, &r, node, flags);
+	err = move_send(ch, &r, node, flags, NULL);
 	if (err) {
 		bproc_req_wait(&r, 0, true);	/* withdraw it */
 		bproc_vmad_dumper_free(d);
@@ -1733,31 +1794,65 @@ static long slave_move(int node, u32 flags)
 	return -EINTR;
 }
 
-/* Copy and check a BPROC_IOC_MOVE / BPROC_IOC_EXECMOVE request. */
+/*
+ * Copy and check a BPROC_IOC_MOVE / BPROC_IOC_EXECMOVE request, and its
+ * descriptors into *@iop (NULL if none; the caller's to free).
+ */
 static int move_req_get(struct bproc_move_req *req,
-			struct bproc_move_req __user *ureq)
+			struct bproc_move_req __user *ureq, struct move_io **iop)
 {
+	unsigned int seen = 0, i;
+	struct move_io *io;
+	int err;
+
+	*iop = NULL;
 	if (copy_from_user(req, ureq, sizeof(*req)))
 		return -EFAULT;
-	if ((req->flags & ~(VMAD_DUMP_ALL | BPROC_MOVE_STDIN)) ||
-	    req->reserved[0] || req->reserved[1])
+	if ((req->flags & ~(VMAD_DUMP_ALL | BPROC_MOVE_STDIN)) || req->reserved ||
+	    req->nio > BPROC_MOVE_IO_MAX || (!req->nio && req->io))
 		return -EINVAL;
+	if (!req->nio)
+		return 0;
+	io = kzalloc(sizeof(*io), GFP_KERNEL);
+	if (!io)
+		return -ENOMEM;
+	io->n = req->nio;
+	if (copy_from_user(io->e, u64_to_user_ptr(req->io), io->n * sizeof(io->e[0]))) {
+		kfree(io);
+		return -EFAULT;
+	}
+	for (i = 0; i < io->n; i++) {
+		err = move_io_check(&io->e[i], &seen);
+		if (err) {
+			kfree(io);
+			return err;
+		}
+	}
+	*iop = io;
 	return 0;
 }
 
 long bproc_ghost_move_ioctl(struct file *file, struct bproc_move_req __user *ureq)
 {
 	struct bproc_move_req req;
-	int err = move_req_get(&req, ureq);
+	struct move_io *io;
+	int err = move_req_get(&req, ureq, &io);
 	bool back;
 
 	if (err)
 		return err;
-	if (req.node == BPROC_NODE_SELF || req.node == bproc_nodes_self())
-		return 0;
-	if (bproc_nodes_self() != BPROC_NODE_MASTER)
-		return slave_move(req.node, req.flags & VMAD_DUMP_ALL);
-	return ghost_move(req.node, req.flags, &back);
+	if (req.node == BPROC_NODE_SELF || req.node == bproc_nodes_self()) {
+		err = io ? -EINVAL : 0;	/* no move: nothing to open */
+		kfree(io);
+		return err;
+	}
+	if (bproc_nodes_self() != BPROC_NODE_MASTER) {
+		/* Descriptors are opened for a move from the master only. */
+		err = io ? -EOPNOTSUPP : slave_move(req.node, req.flags & VMAD_DUMP_ALL);
+		kfree(io);
+		return err;
+	}
+	return ghost_move(req.node, req.flags, io, &back);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1780,6 +1875,7 @@ struct execmove {
 	struct pid *pid;		/* the armed process */
 	int node;
 	u32 flags;
+	struct move_io *io;
 	struct callback_head work;
 };
 
@@ -1789,6 +1885,7 @@ static struct tracepoint *execmove_tp;
 
 static void execmove_free(struct execmove *em)
 {
+	kfree(em->io);
 	put_pid(em->pid);
 	kfree(em);
 	bproc_stat_dec(BPROC_STAT_GHOSTS);
@@ -1812,14 +1909,74 @@ static struct execmove *execmove_take(void)
 	return NULL;
 }
 
+/* The text of the errors a failed move after an exec most likely has. */
+static const char *execmove_errtext(long err)
+{
+	static const struct {
+		int err;
+		const char *text;
+	} texts[] = {
+		{ ENOENT, "No such file or directory" }, { EACCES, "Permission denied" },
+		{ EPERM, "Operation not permitted" }, { EISDIR, "Is a directory" },
+		{ ENOTDIR, "Not a directory" }, { EEXIST, "File exists" },
+		{ ENOSPC, "No space left on device" }, { EROFS, "Read-only file system" },
+		{ ENXIO, "No such device or address" },
+		{ ELOOP, "Too many levels of symbolic links" },
+		{ ETXTBSY, "Text file busy" }, { ECONNREFUSED, "Connection refused" },
+		{ ETIMEDOUT, "Connection timed out" }, { ENETUNREACH, "Network is unreachable" },
+		{ EHOSTUNREACH, "No route to host" }, { EHOSTDOWN, "Host is down" },
+		{ ENODEV, "No such device" }, { ENOMEM, "Cannot allocate memory" },
+		{ ENOTCONN, "Transport endpoint is not connected" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(texts); i++)
+		if (texts[i].err == -err)
+			return texts[i].text;
+	return NULL;
+}
+
+/*
+ * The program cannot be told that its move failed after the exec: say it
+ * on its stderr (what the user sees: bpsh relays it), before it is killed.
+ */
+static void execmove_tell(int node, long err)
+{
+	const char *text = execmove_errtext(err);
+	struct file *f = fget(2);
+	char comm[TASK_COMM_LEN];
+	loff_t pos;
+	char buf[192];
+	int n;
+
+	if (!f)
+		return;
+	get_task_comm(comm, current);
+	if (text)
+		n = scnprintf(buf, sizeof(buf), "bproc: %s: cannot start on node %d: %s\n",
+			      comm, node, text);
+	else
+		n = scnprintf(buf, sizeof(buf), "bproc: %s: cannot start on node %d: error %ld\n",
+			      comm, node, -err);
+	if (f->f_mode & FMODE_WRITE) {
+		pos = f->f_pos;
+		if (kernel_write(f, buf, n, (f->f_mode & FMODE_STREAM) ? NULL : &pos) > 0 &&
+		    !(f->f_mode & FMODE_STREAM))
+			f->f_pos = pos;
+	}
+	fput(f);
+}
+
 static void execmove_work(struct callback_head *work)
 {
 	struct execmove *em = container_of(work, struct execmove, work);
 	struct pt_regs *regs = task_pt_regs(current);
+	int node = em->node;
 	bool back = false;
 	long ret;
 
-	ret = ghost_move(em->node, em->flags, &back);
+	ret = ghost_move(em->node, em->flags, em->io, &back);
+	em->io = NULL;	/* ghost_move() freed it */
 	execmove_free(em);
 	if (back) {
 		/* It came back: the restore set every register. */
@@ -1832,6 +1989,7 @@ static void execmove_work(struct callback_head *work)
 		   !sigismember(&current->pending.signal, SIGKILL)) {
 		pr_warn_ratelimited("execmove: pid %d could not move after exec: %ld\n",
 				    task_tgid_nr(current), ret);
+		execmove_tell(node, ret);
 		force_sig(SIGKILL);
 	}
 }
@@ -1851,21 +2009,27 @@ static void execmove_probe(void *data, struct task_struct *p, pid_t old_pid,
 		execmove_free(em);
 }
 
-static int execmove_arm(int node, u32 flags)
+/* Arm the caller; @io (may be NULL) is the entry's from now on. */
+static int execmove_arm(int node, u32 flags, struct move_io *io)
 {
 	struct execmove *em, *old;
 	int err;
 
 	err = move_check(node);
-	if (err)
+	if (err) {
+		kfree(io);
 		return err;
+	}
 	em = kzalloc(sizeof(*em), GFP_KERNEL);
-	if (!em)
+	if (!em) {
+		kfree(io);
 		return -ENOMEM;
+	}
 	bproc_stat_inc(BPROC_STAT_GHOSTS);
 	em->pid = get_pid(task_tgid(current));
 	em->node = node;
 	em->flags = flags;
+	em->io = io;
 	/* Armed again (an exec that failed): the new one replaces it. */
 	old = execmove_take();
 	if (old)
@@ -1896,21 +2060,25 @@ long bproc_ghost_execmove_ioctl(struct bproc_move_req __user *ureq)
 {
 	struct bproc_move_req req;
 	struct execmove *em;
-	int err = move_req_get(&req, ureq);
+	struct move_io *io;
+	int err = move_req_get(&req, ureq, &io);
 
 	if (err)
 		return err;
 	execmove_reap();
 	if (req.node == BPROC_NODE_NONE) {
 		/* Disarm (the exec failed). */
+		kfree(io);
 		em = execmove_take();
 		if (em)
 			execmove_free(em);
 		return 0;
 	}
-	if (!execmove_tp)
+	if (!execmove_tp) {
+		kfree(io);
 		return -EOPNOTSUPP;
-	return execmove_arm(req.node, req.flags);
+	}
+	return execmove_arm(req.node, req.flags, io);
 }
 
 static void execmove_find_tp(struct tracepoint *tp, void *priv)

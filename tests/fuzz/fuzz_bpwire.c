@@ -156,6 +156,24 @@ static void check_decoded(const struct bpwire_msg *m, const uint8_t *buf,
 		check(strnlen(mv->comm, BPWIRE_COMM_LEN) < BPWIRE_COMM_LEN);
 		for (p = mv->comm; *p; p++)
 			check(*p >= 0x20 && *p <= 0x7e);
+		/* Descriptors: the slave opens these as the process's user. */
+		check(mv->nio <= BPWIRE_MOVE_IO_MAX);
+		for (uint32_t i = 0, seen = 0; i < mv->nio; i++) {
+			const struct bpwire_move_io *e = &mv->io[i];
+
+			check(e->fd >= 0 && e->fd <= 2 && !(seen & (1u << e->fd)));
+			seen |= 1u << e->fd;
+			check(!e->flags);
+			if (e->type == BPROC_MOVE_IO_FILE) {
+				size_t l = strnlen(e->name, sizeof(e->name));
+
+				check(l > 0 && l < sizeof(e->name) && e->name[0] == '/');
+				check((e->oflags & 3) != 3 && e->offset >= 0 && e->mode <= 07777);
+			} else {
+				check(e->type == BPROC_MOVE_IO_SOCKET);
+				check(!e->name[0] && !e->oflags && !e->mode && !e->offset);
+			}
+		}
 		break;
 	}
 	case BPWIRE_IMAGE:

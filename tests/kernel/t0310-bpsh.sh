@@ -44,6 +44,32 @@ out=$(run setpriv --reuid 65534 --regid 65534 --clear-groups bpsh 2 true 2>&1)
 r=$?
 is "$r:$out" "255:2: Permission denied" "nobody on node 2 (mode 100): '2: Permission denied', 255"
 run bpctl -S 2 -u root -m 0111
+
+# ---- -I/-O/-E: files on the node ----------------------------------------
+out=$(run bpsh 1 -O /tmp/bpsh-o -E /tmp/bpsh-e sh -c 'echo out; echo err >&2; exit 3' 2>&1)
+is "$?:$out" "3:" "bpsh -O/-E: nothing comes back, the exit status does"
+is "$(run bpsh 1 sh -c 'cat /tmp/bpsh-o /tmp/bpsh-e')" "out
+err" "... stdout and stderr are in the node's files"
+is "$(run bpsh 1 -I /tmp/bpsh-o cat)" out "bpsh -I: stdin from the node's file"
+is "$(echo from-master | run bpsh 1 -I /tmp/bpsh-o cat)" out "... and not from bpsh's stdin"
+out=$(run bpsh 1 -I /tmp/no-such cat 2>&1)
+r=$?
+case $out in *"cannot start on node 1: No such file or directory"*) ;; *) r=0 ;; esac
+is "$r" 255 "bpsh -I of a file the node lacks: 255, the reason is said [$out]"
+run bpsh 1 sh -c 'mkdir -p /tmp/rootonly; chmod 700 /tmp/rootonly'
+out=$(run sh -c 'cd /tmp; umask 027; setpriv --reuid 65534 --regid 65534 --clear-groups bpsh 1 -O nobody-o sh -c "id -u"; setpriv --reuid 65534 --regid 65534 --clear-groups bpsh 1 -O rootonly/x true' 2>&1)
+case $out in *"cannot start on node 1: Permission denied"*) r=0 ;; *) r=1 ;; esac
+_tap $r "bpsh -O as nobody into root's 700 directory: Permission denied" "$out"
+is "$(run bpsh 1 sh -c 'cat /tmp/nobody-o; stat -c "%u %a" /tmp/nobody-o')" "65534
+65534 640" "... a relative -O is bpsh's directory (/tmp), the file is nobody's, made with its umask (027)"
+is "$(run setpriv --reuid 65534 --regid 65534 --groups 5,7 bpsh 1 sh -c 'id; (id -u); echo $(id -g)')" \
+	"uid=65534 gid=65534 groups=5,7
+65534
+65534" "a user's process on a node has its uid, gid and groups, and so do the children it forks"
+is "$(run bpsh -1 -O /tmp/bpsh-master sh -c 'echo here'; run cat /tmp/bpsh-master)" here \
+	"bpsh -1 -O: the master opens the file itself"
+is "$(run "$helpers/movetest" io 1 | grep -c '^FAIL')" 0 \
+	"the *_io calls: file, stdin from it, TCP socket back, ENOENT/ECONNREFUSED from the node; bad entries refused (library and ioctl)"
 is "$(run cat /sys/bproc/stats/ghosts)" 0 "no ghost left"
 
 done_testing

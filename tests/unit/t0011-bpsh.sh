@@ -82,12 +82,23 @@ for b in 0 x 1k -4 16777217; do
 done
 run -p -b 0x10 -1 true
 check "-b 0x10: hexadecimal is a size" 0 $rc
-for o in -I -O -E --stdin --stdout --stderr; do
-	run "$o" /tmp/x 1 true
-	check "$o: exit 255" 255 $rc
-	grep -q 'not supported yet' "$d/err"
-	t $? "$o: not supported yet"
-done
+# -I/-O/-E on the master (-1): bpsh's child opens the files itself.
+echo "in-file" >"$d/in"
+run -O "$d/o" -E "$d/e" -1 sh -c 'echo out; echo err >&2; exit 4'
+check "-O/-E on the master: its exit status" 4 $rc
+check "-O: stdout in the file" out "$(cat "$d/o")"
+check "-E: stderr in the file" err "$(cat "$d/e")"
+check "-O/-E: nothing on bpsh's own output" "" "$(cat "$d/out")"
+run --stdin "$d/in" -1 cat
+check "--stdin FILE on the master" in-file "$(cat "$d/out")"
+run -I "$d/no-such" -1 cat
+check "-I of a missing file: exit 255" 255 $rc
+grep -q 'No such file' "$d/err"
+t $? "... saying why"
+run -O "" -1 true
+check "-O with no file: exit 255" 255 $rc
+(cd "$d" && "$bpsh" -O rel-out -1 echo relative >/dev/null 2>&1)
+check "-O with a relative name: bpsh's directory" relative "$(cat "$d/rel-out" 2>/dev/null)"
 run -l someone -1 true
 check "-l USER: ignored" 0 $rc
 

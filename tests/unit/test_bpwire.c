@@ -5,6 +5,7 @@
  * the encoder's own checks, and stream reassembly from partial reads.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <cmocka.h>
@@ -321,7 +323,7 @@ static void test_hello_bytes(void **state)
 		0xfd, 0xff, 0xff, 0xff,			/* src NONE (-3) */
 		0xff, 0xff, 0xff, 0xff,			/* dst MASTER (-1) */
 		0, 0, 0, 0,				/* pad */
-		'B', 'P', 'R', 'C', 1, 0, 2, 0,		/* magic, major, minor */
+		'B', 'P', 'R', 'C', 1, 0, 3, 0,		/* magic, major, minor */
 		3, 0, 0, 0, 0, 0, 0, 0,			/* want_node, flags */
 		0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11, /* boot_id */
 	};
@@ -576,6 +578,98 @@ static void test_move_bytes(void **state)
 	assert_int_equal(m.u.move.sid, 11000);
 	assert_true(m.u.move.image_len == MOVE_LEN);
 	assert_string_equal(m.u.move.comm, "a.out-x");
+}
+
+/* A MOVE with descriptors to open on the node: both kinds, round trip. */
+static void move_io_sample(struct bpwire_msg *m)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(7000) };
+
+	sample(m, BPWIRE_MOVE);
+	m->u.move.nio = 2;
+	m->u.move.io[0].fd = 1;
+	m->u.move.io[0].type = BPROC_MOVE_IO_FILE;
+	m->u.move.io[0].oflags = O_WRONLY | O_CREAT | O_TRUNC;
+	m->u.move.io[0].mode = 0640;
+	m->u.move.io[0].offset = 12;
+	strcpy(m->u.move.io[0].name, "/tmp/out");
+	sin.sin_addr.s_addr = htonl(0x0a4d0001);
+	m->u.move.io[1].fd = 0;
+	m->u.move.io[1].type = BPROC_MOVE_IO_SOCKET;
+	memcpy(m->u.move.io[1].addr, &sin, sizeof(sin));
+}
+
+static void test_move_io(void **state)
+{
+	/* payload offset of entry i, field at @off */
+#define E(i, off) (P + 56 + (i) * 296 + (off))
+	static const struct {
+		const char *name;
+		size_t off;
+		int width;
+		uint64_t value;
+		const char *why;
+	} bad[] = {
+		{ "fd 3", E(0, 0), 4, 3, "descriptor not 0..2" },
+		{ "fd -1", E(0, 0), 4, 0xffffffff, "descriptor not 0..2" },
+		{ "fd twice", E(1, 0), 4, 1, "given twice" },
+		{ "type 2", E(0, 4), 2, 2, "unknown descriptor type" },
+		{ "flags", E(0, 6), 2, 1, "descriptor flags" },
+		{ "O_DIRECTORY", E(0, 8), 4, O_WRONLY | O_DIRECTORY, "open flags" },
+		{ "access 3", E(0, 8), 4, O_ACCMODE, "open flags" },
+		{ "mode 010000", E(0, 12), 4, 010000, "file mode" },
+		{ "offset < 0", E(0, 16), 8, UINT64_MAX, "offset" },
+		{ "file with address", E(0, 24), 1, 2, "offset or address" },
+		{ "relative name", E(0, 40), 1, 't', "absolute" },
+		{ "empty name", E(0, 40), 1, 0, "absolute" },
+		{ "byte after the NUL", E(0, 40 + 100), 1, 'x', "absolute" },
+		{ "name without NUL", E(0, 40 + 8), 8, 0x7878787878787878ull, "" },
+		{ "socket family", E(1, 24), 2, AF_INET6, "socket" },
+		{ "socket port 0", E(1, 26), 2, 0, "socket" },
+		{ "socket with a name", E(1, 40), 1, '/', "socket" },
+		{ "socket with open flags", E(1, 8), 4, O_RDONLY | O_APPEND, "socket" },
+	};
+	struct bpwire_msg m, out;
+	const char *why = NULL;
+	unsigned char good[BPWIRE_MAX];
+	ssize_t n;
+	size_t i;
+
+	(void)state;
+	move_io_sample(&m);
+	n = bpwire_encode(&m, frame, sizeof(frame), &why);
+	assert_int_equal(n, P + 56 + 2 * 296);
+	frame_len = (size_t)n;
+	assert_int_equal(get(frame + P + 28, 4), 2);
+	assert_int_equal(decode_frame(&out, NULL), 0);
+	assert_int_equal(out.u.move.nio, 2);
+	assert_memory_equal(&out.u.move.io[0], &m.u.move.io[0], sizeof(m.u.move.io[0]));
+	assert_memory_equal(&out.u.move.io[1], &m.u.move.io[1], sizeof(m.u.move.io[1]));
+	memcpy(good, frame, frame_len);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int r;
+
+		memcpy(frame, good, frame_len);
+		if (!strcmp(bad[i].name, "name without NUL")) {
+			memset(frame + E(0, 40), 'x', 256);
+		} else {
+			put(frame + bad[i].off, bad[i].width, bad[i].value);
+		}
+		why = NULL;
+		r = decode_frame(&out, &why);
+		if (r != -EINVAL || !why || !strstr(why, bad[i].why))
+			print_message("%s: %d '%s'\n", bad[i].name, r, why ? why : "");
+		assert_int_equal(r, -EINVAL);
+		assert_non_null(strstr(why, bad[i].why));
+	}
+	/* More entries than the frame has room for in nio: the length says. */
+	memcpy(frame, good, frame_len);
+	put(frame + P + 28, 4, 3);
+	assert_int_equal(decode_frame(&out, NULL), -EPROTO);
+	/* The encoder refuses what it cannot express. */
+	m.u.move.nio = 4;
+	assert_int_equal(bpwire_encode(&m, frame, sizeof(frame), &why), -EINVAL);
+#undef E
 }
 
 static void test_image_and_io(void **state)
@@ -1116,9 +1210,11 @@ static const struct reject rejects[] = {
 	{ "MOVE sid -1", BPWIRE_MOVE, P + 24, 4, 0x80000000, 0, -EINVAL, "sid out of range" },
 	{ "MOVE sid big", BPWIRE_MOVE,
 	  P + 24, 4, BPWIRE_PID_MAX + 1, 0, -EINVAL, "sid out of range" },
-	{ "MOVE reserved", BPWIRE_MOVE, P + 28, 4, 1, 0, -EINVAL, "MOVE: reserved not zero" },
-	{ "MOVE reserved high", BPWIRE_MOVE,
-	  P + 31, 1, 0x80, 0, -EINVAL, "MOVE: reserved not zero" },
+	{ "MOVE nio 1, no entry", BPWIRE_MOVE, P + 28, 4, 1, 0, -EPROTO,
+	  "MOVE: bad payload length" },
+	{ "MOVE nio 4", BPWIRE_MOVE, P + 28, 4, 4, 0, -EINVAL, "MOVE: too many descriptors" },
+	{ "MOVE nio high", BPWIRE_MOVE,
+	  P + 31, 1, 0x80, 0, -EINVAL, "MOVE: too many descriptors" },
 	{ "MOVE image_len big", BPWIRE_MOVE,
 	  P + 32, 8, BPWIRE_IMAGE_MAX + 1, 0, -EINVAL, "image_len out of range" },
 	{ "MOVE image_len huge", BPWIRE_MOVE,
@@ -1261,7 +1357,7 @@ static void test_other_major(void **state)
 	assert_int_equal(m.u.hello.minor, 7);
 }
 
-/* Minor 0 peers (before the process frames), minor 1 and minor 2 ones interwork. */
+/* Minor 0 peers (before the process frames) up to minor 3 ones interwork. */
 static void test_minor_versions(void **state)
 {
 	uint16_t minor;
@@ -1269,8 +1365,8 @@ static void test_minor_versions(void **state)
 
 	(void)state;
 	assert_int_equal(BPWIRE_MAJOR, 1);
-	assert_int_equal(BPWIRE_MINOR, 2);
-	for (minor = 0; minor <= 2; minor++) {
+	assert_int_equal(BPWIRE_MINOR, 3);
+	for (minor = 0; minor <= 3; minor++) {
 		sample_frame(BPWIRE_HELLO);
 		put(frame + P + 6, 2, minor);
 		assert_int_equal(decode_frame(&m, NULL), 0);
@@ -1286,9 +1382,9 @@ static void test_minor_versions(void **state)
 	}
 	/* bpwire_init() and bpwire_reply_init() announce this minor. */
 	sample(&m, BPWIRE_HELLO);
-	assert_int_equal(m.u.hello.minor, 2);
+	assert_int_equal(m.u.hello.minor, 3);
 	sample(&m, BPWIRE_WELCOME);
-	assert_int_equal(m.u.welcome.minor, 2);
+	assert_int_equal(m.u.welcome.minor, 3);
 }
 
 static void test_header_node_values(void **state)
@@ -1778,6 +1874,7 @@ int main(void)
 		cmocka_unit_test(test_libs_limits),
 		cmocka_unit_test(test_ping_pong),
 		cmocka_unit_test(test_move_bytes),
+		cmocka_unit_test(test_move_io),
 		cmocka_unit_test(test_image_and_io),
 		cmocka_unit_test(test_io_eof),
 		cmocka_unit_test(test_small_process_frames),

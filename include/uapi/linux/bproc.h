@@ -28,6 +28,10 @@
  *  1.3  Moving on from a node and back to the master: MOVE and IMAGE on
  *       /dev/bproc/slave, ARRIVED, WHERE; BPROC_IOC_RETURN.  PID-space
  *       calls of moved processes run by their ghosts: CALL.
+ *  1.4  Descriptors opened on the node: BPROC_MSG_MOVE may end with up to
+ *       BPROC_MOVE_IO_MAX struct bproc_move_io (bproc_move_req.io).  fork
+ *       on a node: BPROC_CALL_FORK, and BPROC_MSG_EXIT kernel->bpslave for
+ *       ends in the node's PID namespace.
  */
 #ifndef _UAPI_LINUX_BPROC_H
 #define _UAPI_LINUX_BPROC_H
@@ -45,7 +49,7 @@
  * M == BPROC_PROTO_MAJOR; the minor only announces optional features.
  */
 #define BPROC_PROTO_MAJOR	1
-#define BPROC_PROTO_MINOR	3
+#define BPROC_PROTO_MINOR	4
 
 /* The release of the whole package (module, daemons, library, tools). */
 #define BPROC_VERSION_STRING	"5.0.0"
@@ -338,6 +342,9 @@ struct bproc_msg_node_req {
  * @comm:      its command name, NUL-padded.
  *
  * The image follows in BPROC_MSG_IMAGE messages with the same hdr.id.
+ * A request from the kernel may end with 0..BPROC_MOVE_IO_MAX struct
+ * bproc_move_io (hdr.len = 88 + 296 * n): descriptors the node opens for
+ * the process instead of forwarding them (bproc_move_req.io).
  */
 struct bproc_msg_move {
 	struct bproc_msg_hdr hdr;
@@ -352,6 +359,41 @@ struct bproc_msg_move {
 	__u64 image_len;
 	char comm[16];
 };
+
+/*
+ * struct bproc_move_io - a descriptor the node opens for an arriving
+ * process, in place of the forwarded one (the *_io calls; bpsh -I/-O/-E).
+ * @fd:     0, 1 or 2 (each at most once in a request).
+ * @type:   BPROC_MOVE_IO_FILE: open @name on the node with @oflags and
+ *          @mode as the process's uid and gid, then seek to @offset;
+ *          BPROC_MOVE_IO_SOCKET: a TCP connection from the node to @addr.
+ * @flags:  zero.
+ * @oflags: FILE: O_RDONLY, O_WRONLY or O_RDWR, with any of O_CREAT,
+ *          O_EXCL, O_TRUNC, O_APPEND, O_NOCTTY, O_NOFOLLOW, O_SYNC,
+ *          O_DSYNC (x86-64 values); else zero.
+ * @mode:   FILE with O_CREAT: the new file's mode (<= 07777); else zero.
+ * @offset: FILE: where to start (>= 0); else zero.
+ * @addr:   SOCKET: a struct sockaddr_in (AF_INET; port and address in
+ *          network order); else zero.
+ * @name:   FILE: an absolute path, NUL-terminated and NUL-padded; else
+ *          zero.
+ * An entry that cannot be set up makes the move fail with its errno (the
+ * process stays where it was).
+ */
+struct bproc_move_io {
+	__s32 fd;
+	__u16 type;
+	__u16 flags;
+	__u32 oflags;
+	__u32 mode;
+	__s64 offset;
+	__u8 addr[16];
+	char name[256];
+};
+
+#define BPROC_MOVE_IO_FILE	0
+#define BPROC_MOVE_IO_SOCKET	1
+#define BPROC_MOVE_IO_MAX	3
 
 /*
  * struct bproc_msg_image - BPROC_MSG_IMAGE (kernel->bpmaster)
@@ -628,6 +670,9 @@ struct bproc_node_access {
  *            and BPROC_MOVE_STDIN: the ghost also forwards what its
  *            descriptor 0 reads to the process's stdin (bpsh); without it
  *            the process's stdin is at end of file.
+ * @io:       0, or a pointer to @nio struct bproc_move_io: descriptors
+ * @nio:      the node opens for the process in place of the forwarded
+ *            ones (0..BPROC_MOVE_IO_MAX; only for a move from the master).
  * @reserved: zero.
  *
  * Moves the calling process: it is dumped, sent through bpmaster and
@@ -647,7 +692,9 @@ struct bproc_node_access {
 struct bproc_move_req {
 	__s32 node;
 	__u32 flags;
-	__u64 reserved[2];
+	__u64 io;
+	__u32 nio;
+	__u32 reserved;
 };
 
 #define BPROC_MOVE_STDIN	0x10000
@@ -765,6 +812,7 @@ struct bproc_undump_req {
 #define BPROC_MSG_EXIT_SIZE	48
 #define BPROC_MSG_IO_SIZE	48
 #define BPROC_MOVE_REQ_SIZE	24
+#define BPROC_MOVE_IO_SIZE	296
 #define BPROC_MSG_PSTATE_SIZE	48
 #define BPROC_RETURN_REQ_SIZE	32
 #define BPROC_MSG_ARRIVED_SIZE	48
@@ -792,6 +840,7 @@ _Static_assert(sizeof(struct bproc_msg_signal) == BPROC_MSG_SIGNAL_SIZE, "bproc_
 _Static_assert(sizeof(struct bproc_msg_exit) == BPROC_MSG_EXIT_SIZE, "bproc_msg_exit size");
 _Static_assert(sizeof(struct bproc_msg_io) == BPROC_MSG_IO_SIZE, "bproc_msg_io size");
 _Static_assert(sizeof(struct bproc_move_req) == BPROC_MOVE_REQ_SIZE, "bproc_move_req size");
+_Static_assert(sizeof(struct bproc_move_io) == BPROC_MOVE_IO_SIZE, "bproc_move_io size");
 _Static_assert(sizeof(struct bproc_msg_pstate) == BPROC_MSG_PSTATE_SIZE,
 	       "bproc_msg_pstate size");
 _Static_assert(sizeof(struct bproc_return_req) == BPROC_RETURN_REQ_SIZE,

@@ -221,6 +221,66 @@ int _bproc_vexecmove(int nnodes, int *nodes, int *pids, int flags,
 int bproc_vexecmove(int nnodes, int *nodes, int *pids, const char *cmd,
 		    char *const argv[], char *const envp[]);
 
+/*
+ * The *_io forms (bproc 4): descriptors the node opens for the process in
+ * place of the forwarded ones.  Each struct bproc_io_t names a descriptor
+ * @fd (0, 1 or 2 here; bproc 4 allowed any) and either a file on the node
+ * (BPROC_IO_FILE: d.file.name, opened with d.file.flags and d.file.mode as
+ * the process's user, then positioned at d.file.offset; a relative name is
+ * taken from the caller's working directory) or a TCP connection from the
+ * node (BPROC_IO_SOCKET: d.addr, an AF_INET address).  @flags must be 0
+ * (BPROC_IO_SEND_INFO and BPROC_IO_DELAY are not supported: EINVAL).  An
+ * entry the node cannot set up makes the move fail with its errno (ENOENT,
+ * EACCES, ECONNREFUSED, ...).  A redirected stdin is not forwarded.  For
+ * moves from the master; from a node: EOPNOTSUPP.
+ */
+#define BPROC_IO_MAX_LEN	16	/* bproc 4's limit; 3 here (fds 0-2) */
+#define BPROC_IO_FILE		0x000
+#define BPROC_IO_SOCKET		0x001
+#define BPROC_IO_MEMFILE	0x002	/* bproc 4 internal: EINVAL */
+#define BPROC_IO_SEND_INFO	0x001	/* not supported: EINVAL */
+#define BPROC_IO_DELAY		0x002	/* not supported: EINVAL */
+
+struct bproc_io_t {
+	int fd;
+	short type;
+	short flags;
+	union {
+		struct sockaddr addr;
+		struct {
+			int flags;
+			int mode;
+			long offset;
+			char name[256];
+		} file;
+		struct {
+			void *base;
+			long size;
+		} mem;
+	} d;
+};
+
+int _bproc_move_io(int node, struct bproc_io_t *io, int iolen, int flags);
+int bproc_move_io(int node, struct bproc_io_t *io, int iolen);
+int _bproc_rfork_io(int node, struct bproc_io_t *io, int iolen, int flags);
+int bproc_rfork_io(int node, struct bproc_io_t *io, int iolen);
+int _bproc_execmove_io(int node, struct bproc_io_t *io, int iolen, int flags,
+		       const char *cmd, char *const argv[], char *const envp[]);
+int bproc_execmove_io(int node, struct bproc_io_t *io, int iolen, const char *cmd,
+		      char *const argv[], char *const envp[]);
+int bproc_rexec_io(int node, struct bproc_io_t *io, int iolen, const char *cmd,
+		   char *const argv[], char *const envp[]);
+int _bproc_vrfork_io(int nnodes, int *nodes, int *pids, struct bproc_io_t *io,
+		     int iolen, int flags);
+int bproc_vrfork_io(int nnodes, int *nodes, int *pids, struct bproc_io_t *io,
+		    int iolen);
+int _bproc_vexecmove_io(int nnodes, int *nodes, int *pids, struct bproc_io_t *io,
+			int iolen, int flags, const char *cmd, char *const argv[],
+			char *const envp[]);
+int bproc_vexecmove_io(int nnodes, int *nodes, int *pids, struct bproc_io_t *io,
+		       int iolen, const char *cmd, char *const argv[],
+		       char *const envp[]);
+
 /* A remote process (bproc_proclist()). */
 struct bproc_proc_info_t {
 	int pid;

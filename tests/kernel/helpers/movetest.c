@@ -21,6 +21,14 @@
  *                                to its wait); prints "move MIB ms"
  *   movetest rforkbench NODE N   N times rfork + exit + wait; prints the
  *                                mean in ms
+ *   movetest io NODE             descriptors opened on NODE (the *_io
+ *                                forms): a child with stdout to a file
+ *                                there (relative name), one with stdin
+ *                                from it, one with stdout to a TCP socket
+ *                                back to us; what cannot be set up (no
+ *                                such file), and what is refused before
+ *                                (bad entries, through the library and
+ *                                the raw ioctl).  "ok ..." or "FAIL ..."
  *   movetest forkbench NODE N    on NODE, N times fork + exit + wait
  *                                (each child gets its PID from the
  *                                master); prints the mean in ms; then the
@@ -62,11 +70,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/bproc.h>
 #include <sys/bproc.h>
 
 static void where(const char *what)
@@ -182,6 +196,161 @@ static int calls(int node, int other)
 	}
 	expect(getpgrp() == me, "back on the master it leads its own group", getpgrp());
 	expect(getppid() == ppid, "and has the same parent", getppid());
+	return fails ? 1 : 0;
+}
+
+/* @r is a failed call's return, with errno @want. */
+static void expect_errno(long r, int want, const char *what)
+{
+	int e = errno;
+
+	printf("%s %s (%s)\n", r < 0 && e == want ? "ok" : "FAIL", what,
+	       r < 0 ? errname(e) : "no error");
+	if (!(r < 0 && e == want))
+		fails++;
+}
+
+#define expect_err(call, want, what) expect_errno((long)(call), want, what)
+
+/* One child placed with @io: it runs @fn on the node; its exit status. */
+static int io_child(int node, struct bproc_io_t *io, int n, void (*fn)(void))
+{
+	int status;
+	pid_t pid = _bproc_rfork_io(node, io, n, BPROC_DUMP_ALL);
+
+	if (pid == 0) {
+		fn();
+		_exit(0);
+	}
+	if (pid < 0)
+		return -errno;
+	if (waitpid(pid, &status, 0) != pid)
+		return -ECHILD;
+	return status;
+}
+
+static void say_hello(void)
+{
+	printf("hello from node %d\n", bproc_currnode());
+}
+
+static void read_back(void)
+{
+	char line[64] = "";
+
+	/* (stdout goes home; stdin is the file on the node) */
+	if (fgets(line, sizeof(line), stdin))
+		printf("read: %s", line);
+	else
+		printf("read nothing\n");
+}
+
+static struct bproc_io_t io_file(int fd, const char *name, int flags)
+{
+	struct bproc_io_t io;
+
+	memset(&io, 0, sizeof(io));
+	io.fd = fd;
+	io.type = BPROC_IO_FILE;
+	io.d.file.flags = flags;
+	io.d.file.mode = flags & O_CREAT ? 0644 : 0;
+	snprintf(io.d.file.name, sizeof(io.d.file.name), "%s", name);
+	return io;
+}
+
+static int io_tests(int node)
+{
+	struct bproc_io_t io[4];
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sin);
+	struct bproc_move_io raw;
+	struct bproc_move_req req;
+	int l, c, st, cfd;
+	char buf[128];
+	ssize_t n;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (chdir("/tmp"))
+		return 4;
+	io[0] = io_file(1, "movetest-io.out", O_WRONLY | O_CREAT | O_TRUNC);
+	st = io_child(node, io, 1, say_hello);
+	expect(st == 0, "a child with stdout to a file on the node (relative name, from /tmp)", st);
+	io[0] = io_file(0, "/tmp/movetest-io.out", O_RDONLY);
+	st = io_child(node, io, 1, read_back);
+	expect(st == 0, "... another reads it there as its stdin", st);
+	io[0] = io_file(0, "/tmp/no-such-file", O_RDONLY);
+	st = io_child(node, io, 1, read_back);
+	expect(st == -ENOENT, "stdin from a file the node lacks: the rfork fails with ENOENT", -st);
+	io[0] = io_file(1, "/tmp/movetest-io.out", O_WRONLY | O_APPEND);
+	io[1] = io_file(1, "/tmp/other", O_WRONLY);
+	expect_err(_bproc_rfork_io(node, io, 2, 0), EINVAL, "the same descriptor twice: EINVAL");
+	io[0].fd = 3;
+	expect_err(_bproc_rfork_io(node, io, 1, 0), EINVAL, "descriptor 3: EINVAL (0-2 only)");
+	io[0].fd = 1;
+	io[0].flags = BPROC_IO_SEND_INFO;
+	expect_err(_bproc_rfork_io(node, io, 1, 0), EINVAL, "BPROC_IO_SEND_INFO: EINVAL");
+	io[0].flags = 0;
+	expect_err(_bproc_rfork_io(node, io, 4, 0), E2BIG, "4 entries: E2BIG");
+	io[0].type = BPROC_IO_MEMFILE;
+	expect_err(_bproc_rfork_io(node, io, 1, 0), EINVAL, "BPROC_IO_MEMFILE: EINVAL");
+	io[0].type = BPROC_IO_SOCKET;
+	io[0].d.addr.sa_family = AF_INET6;
+	expect_err(_bproc_rfork_io(node, io, 1, 0), EAFNOSUPPORT, "a socket that is not AF_INET: EAFNOSUPPORT");
+
+	/* A socket back to us, on the master's address. */
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	sin.sin_addr.s_addr = htonl(INADDR_ANY);
+	if (l < 0 || bind(l, (struct sockaddr *)&sin, sizeof(sin)) || listen(l, 1) ||
+	    getsockname(l, (struct sockaddr *)&sin, &len))
+		return 4;
+	inet_pton(AF_INET, "10.77.0.1", &sin.sin_addr);
+	memset(&io[0], 0, sizeof(io[0]));
+	io[0].fd = 1;
+	io[0].type = BPROC_IO_SOCKET;
+	memcpy(&io[0].d.addr, &sin, sizeof(sin));
+	st = io_child(node, io, 1, say_hello);
+	c = accept(l, NULL, NULL);
+	n = c >= 0 ? read(c, buf, sizeof(buf) - 1) : -1;
+	buf[n > 0 ? n : 0] = 0;
+	snprintf(io[1].d.file.name, sizeof(io[1].d.file.name), "hello from node %d\n", node);
+	expect(st == 0 && !strcmp(buf, io[1].d.file.name),
+	       "a child with stdout to a TCP socket back to the master", n);
+	close(c);
+	close(l);
+	st = io_child(node, io, 1, say_hello);
+	expect(st == -ECONNREFUSED, "... to a port nobody listens on: ECONNREFUSED", -st);
+
+	/* The kernel checks what it is given. */
+	cfd = open("/dev/bproc/control", O_RDWR | O_CLOEXEC);
+	memset(&raw, 0, sizeof(raw));
+	raw.fd = 1;
+	raw.type = BPROC_MOVE_IO_FILE;
+	raw.oflags = O_WRONLY;
+	strcpy(raw.name, "relative");
+	memset(&req, 0, sizeof(req));
+	req.node = node;
+	req.io = (uintptr_t)&raw;
+	req.nio = 1;
+	expect_err(ioctl(cfd, BPROC_IOC_MOVE, &req), EINVAL, "raw: a relative name: EINVAL");
+	strcpy(raw.name, "/tmp/x");
+	raw.name[200] = 'x';
+	expect_err(ioctl(cfd, BPROC_IOC_MOVE, &req), EINVAL, "raw: bytes after the name's NUL: EINVAL");
+	raw.name[200] = 0;
+	raw.oflags = O_WRONLY | O_DIRECTORY;
+	expect_err(ioctl(cfd, BPROC_IOC_MOVE, &req), EINVAL, "raw: O_DIRECTORY: EINVAL");
+	raw.oflags = O_WRONLY;
+	req.nio = 4;
+	expect_err(ioctl(cfd, BPROC_IOC_MOVE, &req), EINVAL, "raw: nio 4: EINVAL");
+	req.nio = 1;
+	req.io = 16;
+	expect_err(ioctl(cfd, BPROC_IOC_MOVE, &req), EFAULT, "raw: a bad pointer: EFAULT");
+	req.io = (uintptr_t)&raw;
+	req.reserved = 1;
+	expect_err(ioctl(cfd, BPROC_IOC_MOVE, &req), EINVAL, "raw: reserved not zero: EINVAL");
+	req.reserved = 0;
+	req.node = BPROC_NODE_SELF;
+	expect_err(ioctl(cfd, BPROC_IOC_MOVE, &req), EINVAL, "raw: descriptors with no move: EINVAL");
+	close(cfd);
 	return fails ? 1 : 0;
 }
 
@@ -394,6 +563,8 @@ int main(int argc, char **argv)
 		       (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
 		return 0;
 	}
+	if (!strcmp(argv[1], "io") && argc == 3)
+		return io_tests(node);
 	if (!strcmp(argv[1], "forkbench") && argc == 4) {
 		int n = atoi(argv[3]), k, status, round;
 		struct timespec t0, t1;
