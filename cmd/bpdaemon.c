@@ -241,19 +241,31 @@ int bpd_conn_send(struct bpd_conn *c, const struct bpwire_msg *m)
 	const char *why = NULL;
 	ssize_t n;
 
+	if (c->out_len + BPWIRE_MAX > BPD_OUT_MAX)
+		return -ENOBUFS;
 	if (c->out_off + c->out_len + BPWIRE_MAX > c->out_cap) {
 		size_t cap;
 		unsigned char *p;
 
-		/* Compact first; grow only if still short. */
-		if (c->out_off) {
+		/*
+		 * Compact only when that moves no more bytes than it frees:
+		 * each queued byte is then moved at most once (amortized).
+		 * Compacting whenever the tail was short moved the whole
+		 * queue (up to a megabyte) for every 64 KiB frame added
+		 * while a slave's socket was full: most of bpmaster's CPU
+		 * time in a move.  Otherwise the buffer grows, to at most
+		 * twice BPD_OUT_MAX.
+		 */
+		if (c->out_off && c->out_off >= c->out_len) {
 			memmove(c->out, c->out + c->out_off, c->out_len);
 			c->out_off = 0;
 		}
-		if (c->out_len + BPWIRE_MAX > BPD_OUT_MAX)
-			return -ENOBUFS;
-		if (c->out_len + BPWIRE_MAX > c->out_cap) {
-			cap = c->out_len + BPWIRE_MAX;
+		if (c->out_off + c->out_len + BPWIRE_MAX > c->out_cap) {
+			cap = c->out_cap * 2;	/* few reallocs */
+			if (cap < c->out_off + c->out_len + BPWIRE_MAX)
+				cap = c->out_off + c->out_len + BPWIRE_MAX;
+			if (cap > 2 * BPD_OUT_MAX + BPWIRE_MAX)
+				cap = 2 * BPD_OUT_MAX + BPWIRE_MAX;
 			p = realloc(c->out, cap);
 			if (!p)
 				return -ENOMEM;
