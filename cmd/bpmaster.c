@@ -1149,6 +1149,8 @@ static void kernel_call_reply(const void *buf, size_t n)
 				r->pipe = -1;
 				r->next = rprocs;
 				rprocs = r;
+			} else {
+				kernel_exit(k->hdr.result, SIGKILL);
 			}
 		}
 		if (n - sizeof(*k) <= BPWIRE_CALL_OUT_MAX)
@@ -1157,6 +1159,12 @@ static void kernel_call_reply(const void *buf, size_t n)
 		free(pc);
 		return;
 	}
+	/*
+	 * Its caller or its node is gone: a child forked for it will never
+	 * run on the node, and its ghost ends now.
+	 */
+	if (k->nr == BPROC_CALL_FORK && k->hdr.result > 0)
+		kernel_exit(k->hdr.result, SIGKILL);
 }
 
 /* Calls of processes gone (or of a node gone) are never answered. */

@@ -40,6 +40,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <linux/capability.h>
 #include <linux/seccomp.h>
 #include <unistd.h>
 
@@ -127,6 +128,7 @@ struct session;
 static int send_exit(struct session *s, struct sproc *sp, int status);
 static bool ns_has(int pid);
 static void calls_interrupt(int pid, int sig);
+static void calls_end(struct session *s, int pid);
 
 static struct sproc *sproc_by_leave(uint64_t id)
 {
@@ -356,10 +358,28 @@ static int io_connect(const struct bpwire_move_io *e)
 	return fd;
 }
 
+/* Our effective capabilities: saved and cleared (@on false), or restored. */
+static int effective_caps(bool on)
+{
+	static struct __user_cap_data_struct saved[2];
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (on)
+		return (int)syscall(SYS_capset, &h, saved);
+	if (syscall(SYS_capget, &h, saved))
+		return -1;
+	memcpy(d, saved, sizeof(d));
+	d[0].effective = d[1].effective = 0;
+	return (int)syscall(SYS_capset, &h, d);
+}
+
 /*
  * Open a file on this node as @uid/@gid would (file system ids, @gid as
- * the only group), never blocking (a FIFO without its other end is not
- * waited for).  A descriptor or -errno.
+ * the only group, no capability in effect: no override of permissions or
+ * of /proc's ptrace checks), never blocking (a FIFO without its other end
+ * is not waited for) and never as our controlling terminal.  A descriptor
+ * or -errno.
  */
 static int io_open(const struct bpwire_move_io *e, uid_t uid, gid_t gid)
 {
@@ -373,9 +393,13 @@ static int io_open(const struct bpwire_move_io *e, uid_t uid, gid_t gid)
 
 		setfsgid(gid);
 		setfsuid(uid);
-		if ((uid_t)setfsuid(uid) == uid && (gid_t)setfsgid(gid) == gid) {
-			fd = open(e->name, (int)e->oflags | O_CLOEXEC | O_NONBLOCK, e->mode);
+		if ((uid_t)setfsuid(uid) == uid && (gid_t)setfsgid(gid) == gid &&
+		    !effective_caps(false)) {
+			fd = open(e->name,
+				  (int)e->oflags | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, e->mode);
 			err = errno;
+			if (effective_caps(true))
+				bpd_err("cannot take my capabilities back: %s", strerror(errno));
 		}
 		umask(mask);
 		setfsuid(0);
@@ -698,6 +722,7 @@ static int kernel_exit_note(struct session *s, const struct bproc_msg_exit *k)
 	if (!sp || !sp->forked || sp->reported || sp->gone || sp->leave_id)
 		return 0;
 	sp->reported = true;
+	calls_end(s, sp->pid);
 	bpwire_init(&m, BPWIRE_EXIT, 0, s->node, BPROC_NODE_MASTER);
 	m.u.exit.pid = sp->pid;
 	m.u.exit.status = k->status;
@@ -859,7 +884,11 @@ struct queued_notif {
 };
 
 static bool fork_busy;
+static uint64_t fork_since;	/* bpd_now_ms() when fork_busy was set */
 static struct queued_notif *fork_queue, **fork_queue_tail = &fork_queue;
+
+/* A fork the master has not answered within this long fails (EAGAIN). */
+#define FORK_ANSWER_MS	10000
 
 static void listeners_close(void)
 {
@@ -876,6 +905,15 @@ static void listeners_close(void)
 		pcalls = c->next;
 		free(c);
 	}
+	/* Their listeners are closed: those callers get ENOSYS-like ends. */
+	while (fork_queue) {
+		struct queued_notif *q = fork_queue;
+
+		fork_queue = q->next;
+		free(q);
+	}
+	fork_queue_tail = &fork_queue;
+	fork_busy = false;
 }
 
 /* Answer notification @id: run the call (@cont) or return @val (-errno). */
@@ -909,16 +947,25 @@ static int ns_pid(pid_t host)
 	while (fgets(line, sizeof(line), f)) {
 		char *p, *end;
 
+		int n = 0;
+
 		if (strncmp(line, "NSpid:", 6))
 			continue;
-		/* The last field: the innermost namespace's PID. */
+		/*
+		 * Ours, the node namespace's, is the second field, and must be
+		 * the last: one in a namespace nested inside (unshare -p) is
+		 * not the master PID its innermost number might equal.
+		 */
 		for (p = line + 6; *p; p = end) {
 			long v = strtol(p, &end, 10);
 
 			if (end == p)
 				break;
-			pid = (int)v;
+			if (++n == 2)
+				pid = (int)v;
 		}
+		if (n != 2)
+			pid = -1;
 		break;
 	}
 	fclose(f);
@@ -1119,8 +1166,10 @@ static void notif_decide(struct session *s, int lfd, struct seccomp_notif *np)
 	case SYS_clone3:
 		/* A thread stays the process's own business. */
 		local = !is_fork(&n);
-		if (!local)
+		if (!local) {
 			fork_busy = true;	/* till the master answers */
+			fork_since = bpd_now_ms();
+		}
 		break;
 	case SYS_kill:
 	case SYS_rt_sigqueueinfo:
@@ -1334,6 +1383,54 @@ static void calls_interrupt(int pid, int sig)
 	}
 }
 
+/*
+ * Process @pid ended: its calls waiting on the master are dropped (their
+ * answers find nobody); a fork of its in flight lets the next one go.
+ */
+static void calls_end(struct session *s, int pid)
+{
+	struct pending_call **pp = &pcalls, *c;
+	bool fork = false;
+
+	while ((c = *pp)) {
+		if (c->pid == pid) {
+			fork |= c->nr == BPROC_CALL_FORK;
+			*pp = c->next;
+			free(c);
+		} else {
+			pp = &c->next;
+		}
+	}
+	if (fork) {
+		fork_busy = false;
+		fork_queue_run(s);
+	}
+}
+
+/*
+ * A fork the master has not answered in FORK_ANSWER_MS (its ghost stuck,
+ * or the answer lost): the caller's fork fails with EAGAIN, the next goes.
+ */
+static void fork_timeout(struct session *s, uint64_t now)
+{
+	struct pending_call **pp = &pcalls, *c;
+
+	if (!fork_busy || now - fork_since < FORK_ANSWER_MS)
+		return;
+	while ((c = *pp)) {
+		if (c->nr == BPROC_CALL_FORK) {
+			bpd_warn("process %d: no answer to its fork: EAGAIN", c->pid);
+			*pp = c->next;
+			notif_answer(c->lfd, c->notif, false, -EAGAIN);
+			free(c);
+		} else {
+			pp = &c->next;
+		}
+	}
+	fork_busy = false;
+	fork_queue_run(s);
+}
+
 /* Write @len bytes of the master's answer to the caller's @addr. */
 static int caller_write(pid_t host, uint64_t addr, const void *p, size_t len)
 {
@@ -1357,8 +1454,18 @@ static int call_result(struct session *s, const struct bpwire_msg *m)
 	for (pp = &pcalls; (c = *pp); pp = &c->next)
 		if (c->id == m->hdr.id)
 			break;
-	if (!c || c->pid != r->pid)
+	if (!c || c->pid != r->pid) {
+		if (r->nr == BPROC_CALL_FORK && val > 0 && !ns_has((int)val)) {
+			/* A fork we gave up on (too late, or its caller ended). */
+			struct bpwire_msg e;
+
+			bpwire_init(&e, BPWIRE_EXIT, 0, s->node, BPROC_NODE_MASTER);
+			e.u.exit.pid = (int)val;
+			e.u.exit.status = SIGKILL;
+			send_frame(s, &e);
+		}
 		return 0;	/* not ours (any more) */
+	}
 	*pp = c->next;
 	/* Still waiting?  Then its memory is as it was. */
 	if (ioctl(c->lfd, SECCOMP_IOCTL_NOTIF_ID_VALID, &c->notif) < 0) {
@@ -1475,6 +1582,7 @@ static int proc_events(struct session *s)
 				sp->died_status = ev.status;
 				break;
 			}
+			calls_end(s, sp->pid);
 			err = send_exit(s, sp, ev.status);
 			break;
 		}
@@ -1742,6 +1850,7 @@ static int session(struct session *s)
 			break;
 		}
 		now = bpd_now_ms();
+		fork_timeout(s, now);
 		if (p[0].revents & POLLOUT) {
 			err = bpd_conn_flush(&s->c);
 			if (err)

@@ -129,15 +129,22 @@ static int io_set_apply_here(const struct io_set *set)
 				fds[i] = -1;
 			}
 		}
+		/* Above 2: a target must not be closed as a source below. */
+		if (fds[i] >= 0 && fds[i] <= 2) {
+			int high = fcntl(fds[i], F_DUPFD_CLOEXEC, 3);
+
+			close(fds[i]);
+			fds[i] = high;
+		}
 		if (fds[i] < 0)
 			err = errno;
 	}
 	if (!err)
-		for (i = 0; i < set->n && !err; i++)
-			if (dup2(fds[i], set->e[i].fd) < 0)
+		for (unsigned int k = 0; k < i && !err; k++)
+			if (dup2(fds[k], set->e[k].fd) < 0)
 				err = errno;
 	while (i--)
-		if (fds[i] >= 0 && fds[i] != set->e[i].fd)
+		if (fds[i] >= 0)
 			close(fds[i]);
 	if (err) {
 		errno = err;

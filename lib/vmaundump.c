@@ -24,7 +24,10 @@
 #include <sys/ioctl.h>
 #include <sys/fsuid.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/capability.h>
 
 #include <linux/bproc.h>
 #include <sys/bproc.h>
@@ -269,18 +272,38 @@ int bproc_vmaundump(int fd)
 	return bproc_vmaundump_flags(fd, 0);
 }
 
+/* The calling thread's capability sets (capget/capset, version 3). */
+static int caps_get(struct __user_cap_data_struct d[2])
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+
+	return (int)syscall(SYS_capget, &h, d);
+}
+
+static int caps_set(const struct __user_cap_data_struct d[2])
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+
+	return (int)syscall(SYS_capset, &h, d);
+}
+
 /*
  * As root, restoring another user's image: become that user first, with the
  * system calls (groups, then gids, then uids), so that the kernel counts
  * the process against that user's process limit from the start.  The
- * module could set the ids itself (it does when asked directly), but not
- * move that accounting: the helpers are not exported, and a restored
- * process that later forks and execs would leave the count unbalanced.
- * The kernel then restores us "as ourselves", which is now the image's
- * ids.  0, or -1 with errno (the ids may be partly changed).
+ * module sets the ids itself too, but cannot move that accounting (its
+ * helpers are not exported): a restored process that forked a child which
+ * exec'd left the count unbalanced.  Root's capabilities are kept through
+ * the switch (PR_SET_KEEPCAPS, then the effective set raised again), so
+ * the restore goes on exactly as root's would (the executable link, the
+ * image's hard limits and nice value, its ids and groups); the kernel
+ * drops them as setuid() does when it commits the image's credentials.
+ * Returns 1 if the ids were switched, 0 if nothing was needed, -1 with
+ * errno (the ids may be partly changed).
  */
 static int become_image_user(const struct bproc_vmad_image *img)
 {
+	struct __user_cap_data_struct caps[2];
 	struct vmad_cred c;
 	gid_t *groups;
 	u32 i;
@@ -291,6 +314,8 @@ static int become_image_user(const struct bproc_vmad_image *img)
 	bproc_vmad_read(img, VMAD_REC_CRED, 0, &c, sizeof(c));
 	if (!c.uid && !c.euid && !c.suid && !c.fsuid)
 		return 0;	/* root stays root: the kernel sets the gids */
+	if (caps_get(caps))
+		return -1;
 	groups = calloc(img->ngroups ? img->ngroups : 1, sizeof(*groups));
 	if (!groups)
 		return -1;
@@ -301,10 +326,25 @@ static int become_image_user(const struct bproc_vmad_image *img)
 	if (ret || setresgid(c.gid, c.egid, c.sgid))
 		return -1;
 	setfsgid(c.fsgid);
-	if (setresuid(c.uid, c.euid, c.suid))
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) || setresuid(c.uid, c.euid, c.suid))
 		return -1;
 	setfsuid(c.fsuid);
-	return 0;
+	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
+	/* setresuid() cleared the effective set; the permitted one stayed. */
+	caps[0].effective = caps[0].permitted;
+	caps[1].effective = caps[1].permitted;
+	if (caps_set(caps))
+		return -1;
+	return 1;
+}
+
+/* A refused restore after the switch: no root capability is left behind. */
+static void drop_caps(void)
+{
+	struct __user_cap_data_struct none[2];
+
+	memset(none, 0, sizeof(none));
+	caps_set(none);
 }
 
 int bproc_vmaundump_flags(int fd, int flags)
@@ -319,7 +359,7 @@ int bproc_vmaundump_flags(int fd, int flags)
 	char *oldcwd = NULL;
 	const char *cwd;
 	u8 *prefix = NULL;
-	int cfd, ret, err;
+	int cfd, ret, err, switched;
 
 	cfd = bproc_control_fd();
 	if (cfd < 0)
@@ -364,8 +404,13 @@ int bproc_vmaundump_flags(int fd, int flags)
 
 	if (plan_vdso(&img, &mv))
 		goto fail_cwd;
-	if (become_image_user(&img))
+	switched = become_image_user(&img);
+	if (switched < 0) {
+		err = errno;
+		drop_caps();
+		errno = err;
 		goto fail_cwd;
+	}
 
 	memset(&req, 0, sizeof(req));
 	req.fd = fd;
@@ -388,6 +433,8 @@ int bproc_vmaundump_flags(int fd, int flags)
 	ioctl(cfd, BPROC_IOC_VMAUNDUMP, &req);
 	/* Only a refused image returns here; the caller is intact. */
 	err = errno;
+	if (switched > 0)
+		drop_caps();	/* it is the image's user now, and stays so */
 	move_block(mv.p, mv.n, mv.to, mv.from, mv.len);
 	sigprocmask(SIG_SETMASK, &oldmask, NULL);
 	errno = err;

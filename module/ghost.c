@@ -77,7 +77,7 @@
 #define GHOST_MOVE_TIMEOUT	(300 * HZ)
 
 /* Children forked on a node a ghost follows (struct bproc_ghost.forked). */
-#define GHOST_FORKED_MAX	256
+#define GHOST_FORKED_MAX	64
 
 /* A PID-space call to make (BPROC_MSG_CALL). */
 struct ghost_call {
@@ -194,7 +194,8 @@ static struct bproc_ghost *ghost_find_locked(int pid)
 	return NULL;
 }
 
-static struct bproc_ghost *ghost_register(int pid, int node)
+/* The ghost of process @pid, whose task is @tgid's (a reference is taken). */
+static struct bproc_ghost *ghost_register_tgid(int pid, struct pid *tgid, int node)
 {
 	struct bproc_ghost *g;
 
@@ -203,7 +204,7 @@ static struct bproc_ghost *ghost_register(int pid, int node)
 		return ERR_PTR(-ENOMEM);
 	g->pid = pid;
 	g->node = node;
-	g->tgid = get_pid(task_tgid(current));
+	g->tgid = get_pid(tgid);
 	spin_lock_init(&g->lock);
 	INIT_LIST_HEAD(&g->io);
 	init_waitqueue_head(&g->wq);
@@ -219,6 +220,12 @@ static struct bproc_ghost *ghost_register(int pid, int node)
 	spin_unlock(&bproc_ghosts_lock);
 	bproc_stat_inc(BPROC_STAT_GHOSTS);
 	return g;
+}
+
+/* The caller's own ghost, for process @pid. */
+static struct bproc_ghost *ghost_register(int pid, int node)
+{
+	return ghost_register_tgid(pid, task_tgid(current), node);
 }
 
 /* Free a ghost already taken off the list. */
@@ -861,6 +868,10 @@ static void ghost_write(struct ghost_io *io)
 	f = fget(io->stream);
 	if (!f)
 		return;
+	if (!(f->f_mode & FMODE_WRITE) || !(f->f_mode & FMODE_CAN_WRITE)) {
+		fput(f);	/* opened read-only: the output goes nowhere */
+		return;
+	}
 	while (done < io->len) {
 		loff_t pos = f->f_pos;
 		ssize_t n = kernel_write(f, io->data + done, io->len - done, &pos);
@@ -1064,42 +1075,66 @@ static long ghost_stop(struct bproc_ghost *g, int sig, bool *back)
  * has this descriptor.  It becomes the ghost of the process's child, which
  * the node creates at this very PID; the parent's call answers that PID.
  */
+static DECLARE_WAIT_QUEUE_HEAD(ghost_fork_wq);
+
+static bool ghost_lookup(int pid, struct bproc_ghost **gp)
+{
+	spin_lock(&bproc_ghosts_lock);
+	*gp = ghost_find_locked(pid);
+	spin_unlock(&bproc_ghosts_lock);
+	return *gp;
+}
+
+/*
+ * The child's ghost is registered by its parent's, as soon as the parent's
+ * fork() returned (ghost_forked_register()): before the node hears of the
+ * child, so an end that comes at once finds it.  The child only waits for
+ * that (it may run first).  A task no ghost registered is not one.
+ */
 static struct bproc_ghost *ghost_fork_child(void)
 {
-	unsigned long code = 0, data = 0;
-	struct bproc_ghost *pg, *g;
-	int ppid, node = -1, rfd = -1;
+	struct bproc_ghost *g = NULL;
 
-	rcu_read_lock();
-	ppid = task_tgid_nr(rcu_dereference(current->real_parent));
-	rcu_read_unlock();
-	spin_lock(&bproc_ghosts_lock);
-	pg = ghost_find_locked(ppid);
-	if (pg && READ_ONCE(pg->moved)) {
-		node = READ_ONCE(pg->node);
-		code = pg->code;
-		data = pg->data;
-		rfd = pg->resume_fd;
-		spin_lock(&pg->lock);
-		if (pg->nforked < GHOST_FORKED_MAX)
-			pg->forked[pg->nforked++] = task_tgid_nr(current);
-		else
-			pr_warn_ratelimited("ghost %d: too many children forked on its node\n",
-					    ppid);
-		spin_unlock(&pg->lock);
-	}
-	spin_unlock(&bproc_ghosts_lock);
-	if (node < 0 || !code || !data || rfd < 0)
-		return NULL;
-	g = ghost_register(task_tgid_nr(current), node);
-	if (IS_ERR(g))
-		return NULL;
-	g->code = code;
-	g->data = data;
-	g->snippet = true;
-	g->resume_fd = rfd;
-	WRITE_ONCE(g->moved, true);
+	wait_event_killable_timeout(ghost_fork_wq,
+				    ghost_lookup(task_tgid_nr(current), &g), 5 * HZ);
 	return g;
+}
+
+/*
+ * Ghost @g's fork() made task @pid for its process's fork on the node:
+ * register that task as the ghost of the child to be (same node, same code
+ * and data pages, same resume descriptor: it has a copy of all of them)
+ * and follow it as forked there.  0, or a negative errno (the task is then
+ * killed, and the fork fails on the node).
+ */
+static int ghost_forked_register(struct bproc_ghost *g, int pid)
+{
+	struct pid *cp = find_get_pid(pid);
+	struct bproc_ghost *cg;
+
+	/* Followed even if it fails: its end is ours to reap, silently. */
+	spin_lock(&g->lock);
+	if (g->nforked < GHOST_FORKED_MAX)
+		g->forked[g->nforked++] = pid;
+	else
+		pr_warn_ratelimited("ghost %d: more than %d children forked on its node\n",
+				    g->pid, GHOST_FORKED_MAX);
+	spin_unlock(&g->lock);
+	cg = cp ? ghost_register_tgid(pid, cp, READ_ONCE(g->node)) : ERR_PTR(-ESRCH);
+	if (IS_ERR(cg)) {
+		if (cp)
+			kill_pid(cp, SIGKILL, 1);
+		put_pid(cp);
+		return PTR_ERR(cg);
+	}
+	put_pid(cp);
+	cg->code = g->code;
+	cg->data = g->data;
+	cg->snippet = true;
+	cg->resume_fd = g->resume_fd;
+	WRITE_ONCE(cg->moved, true);
+	wake_up_all(&ghost_fork_wq);
+	return 0;
 }
 
 static long ghost_resume_ioctl(struct file *file, unsigned int cmd,
@@ -1427,6 +1462,12 @@ static void ghost_call_done(struct bproc_ghost *g, long result)
 	spin_unlock(&g->lock);
 	if (!c)
 		return;
+	if (c->nr == BPROC_CALL_FORK && result > 0) {
+		int err = ghost_forked_register(g, (int)result);
+
+		if (err)
+			result = err;
+	}
 	ghost_call_reply(g->pid, c->nr, c->id, result, wait ? &out : NULL,
 			 wait ? sizeof(out) : 0);
 	kfree(c);
@@ -2074,8 +2115,8 @@ long bproc_ghost_execmove_ioctl(struct bproc_move_req __user *ureq)
 			execmove_free(em);
 		return 0;
 	}
-	if (!execmove_tp) {
-		kfree(io);
+	if (!execmove_tp || bproc_nodes_self() != BPROC_NODE_MASTER) {
+		kfree(io);	/* (placing from a node is not supported) */
 		return -EOPNOTSUPP;
 	}
 	return execmove_arm(req.node, req.flags, io);
@@ -2107,8 +2148,12 @@ struct exit_note {
 	int status;
 };
 
+/* Notes not yet sent: beyond this many, ends are dropped (and counted). */
+#define EXIT_NOTES_MAX	4096
+
 static struct tracepoint *exit_tp;
 static LLIST_HEAD(exit_notes);
+static atomic_t exit_notes_queued = ATOMIC_INIT(0);
 static void exit_notes_send(struct work_struct *work);
 static DECLARE_WORK(exit_work, exit_notes_send);
 
@@ -2122,13 +2167,24 @@ static void exit_probe(void *data, struct task_struct *p)
 {
 	struct exit_note *n;
 
+	/*
+	 * Only the node's own namespace (a child of the initial one):
+	 * a PID in a namespace nested inside is not a master PID.
+	 */
 	if (bproc_nodes_self() == BPROC_NODE_MASTER || p != current ||
 	    !thread_group_leader(p) || atomic_read(&p->signal->live) ||
-	    task_active_pid_ns(p) == &init_pid_ns)
+	    task_active_pid_ns(p)->level != 1)
 		return;
+	if (atomic_inc_return(&exit_notes_queued) > EXIT_NOTES_MAX) {
+		atomic_dec(&exit_notes_queued);
+		pr_warn_ratelimited("bproc: too many process ends queued for bpslave: one dropped\n");
+		return;
+	}
 	n = kmalloc(sizeof(*n), GFP_ATOMIC);
-	if (!n)
+	if (!n) {
+		atomic_dec(&exit_notes_queued);
 		return;
+	}
 	n->pid = task_tgid_vnr(p);
 	n->status = p->exit_code;
 	llist_add(&n->node, &exit_notes);
@@ -2157,6 +2213,7 @@ static void exit_notes_send(struct work_struct *work)
 			bproc_chan_queue(ch, msg);
 		}
 		kfree(n);
+		atomic_dec(&exit_notes_queued);
 	}
 	if (ch)
 		bproc_master_put(ch);
