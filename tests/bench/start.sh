@@ -22,6 +22,7 @@
 # average at the start and the end of the runs (take figures with none).  scripts/setup-bench
 # installs dropbear-bin and openssh-client when missing.
 #
+# For scale, the same timing of the master's own /bin/true comes first.
 # Each run is timed alone in the master VM (bash's EPOCHREALTIME, no
 # process started for the clock): from just before the command starts to
 # its exit.  bpsh runs the master's dynamic /bin/true on node 0 (execmove:
@@ -75,6 +76,7 @@ time_runs() {
 # load average, at the start and at the end of the runs.
 others() { echo $(($(pgrep -c -f '^qemu-system-x86_64 ') - 2)); }
 load0=$(cut -d' ' -f1 /proc/loadavg) vms0=$(others)
+lt=$(time_runs "$runs" /bin/true)
 bp=$(time_runs "$runs" bpsh 0 true)
 ss=$(time_runs "$runs" ssh -F "$cfg" node0 true)
 load1=$(cut -d' ' -f1 /proc/loadavg) vms1=$(others)
@@ -82,12 +84,15 @@ load1=$(cut -d' ' -f1 /proc/loadavg) vms1=$(others)
 
 stats() { awk '{ s += $1; if (NR == 1 || $1 < lo) lo = $1; if ($1 > hi) hi = $1 }
 	END { printf "%.1f %.1f %.1f\n", s / NR, lo, hi }'; }
+read -r lmean lmin lmax <<<"$(stats <<<"$lt")"
 read -r bmean bmin bmax <<<"$(stats <<<"$bp")"
 read -r smean smin smax <<<"$(stats <<<"$ss")"
 
 awk -v n="$runs" -v load="$load0 / $load1" -v vms="$vms0 / $vms1" -v bmean="$bmean" -v bmin="$bmin" -v bmax="$bmax" \
-    -v smean="$smean" -v smin="$smin" -v smax="$smax" 'BEGIN {
+    -v smean="$smean" -v smin="$smin" -v smax="$smax" \
+    -v lmean="$lmean" -v lmin="$lmin" -v lmax="$lmax" 'BEGIN {
 	printf "%-44s %12s %9s %9s\n", "measure (" n " runs each)", "mean", "min", "max"
+	printf "%-44s %9.1f ms %9.1f %9.1f\n", "/bin/true on the master (baseline)", lmean, lmin, lmax
 	printf "%-44s %9.1f ms %9.1f %9.1f\n", "bpsh 0 true (per op)", bmean, bmin, bmax
 	printf "%-44s %9.1f ms %9.1f %9.1f\n", "ssh node0 true (per op)", smean, smin, smax
 	r = smean / bmean
