@@ -78,6 +78,14 @@ TEST_TARGETS += $(B)/tests/host/vmadmutate
 $(B)/tests/bench/vmadbench: tests/bench/vmadbench.c $(B)/lib/libbproc.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -static -o $@ $< $(B)/lib/libbproc.a
+# The benchmark-only slave overlay with an ssh server, and the master's ssh
+# key and config in build/vcluster/bench/ (tests/bench/start.sh; needs
+# scripts/setup-bench).  Never part of slave-test.cpio.gz.
+.PHONY: bench-overlay
+bench-overlay: $(B)/vcluster/bench-overlay.cpio.gz
+$(B)/vcluster/bench-overlay.cpio.gz: tests/bench/mkbenchoverlay $(wildcard /usr/sbin/dropbear)
+	@mkdir -p $(dir $@)
+	tests/bench/mkbenchoverlay $@ $(B)/vcluster/bench
 
 # Last: its vcluster target needs the complete TEST_TARGETS.
 include tests/vcluster/vcluster.mk

@@ -20,7 +20,7 @@
 #   - ghost memory on the master per remote process (VmRSS/VmSize of a
 #     ghost; it unmaps everything, whatever the process's size; t0300
 #     checks it for a 64 MiB one; target: at most 64 KiB).
-# Not measured yet: bpsh against ssh (no ssh server overlay yet).
+# bpsh against ssh: tests/bench/start.sh.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 vc=$top/tests/vcluster/vcluster
