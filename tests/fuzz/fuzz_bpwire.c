@@ -158,8 +158,8 @@ static void check_decoded(const struct bpwire_msg *m, const uint8_t *buf,
 			check(*p >= 0x20 && *p <= 0x7e);
 		/* Descriptors: the slave opens these as the process's user. */
 		check(mv->nio <= BPWIRE_MOVE_IO_MAX);
-		for (uint32_t i = 0, seen = 0; i < mv->nio; i++) {
-			const struct bpwire_move_io *e = &mv->io[i];
+		for (uint32_t k = 0, seen = 0; k < mv->nio; k++) {
+			const struct bpwire_move_io *e = &mv->io[k];
 
 			check(e->fd >= 0 && e->fd <= 2 && !(seen & (1u << e->fd)));
 			seen |= 1u << e->fd;
