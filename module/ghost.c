@@ -144,6 +144,7 @@ struct ghost_io {
  * @forked:   children the process forked on its node (their ghosts are
  * @nforked:  ours); reaped by the process there, their ghosts are reaped
  *            by us at once, never shown to its waits (under @lock).
+ * @settle_until: when a return stops waiting for those ghosts to end.
  * @data:     the ghost's data page for calls (0 until needed).
  * @snippet:  the code page holds the call snippet (GHOST_CALL_CODE).
  */
@@ -175,6 +176,7 @@ struct bproc_ghost {
 	struct ghost_call *icall;
 	int forked[GHOST_FORKED_MAX];
 	int nforked;
+	unsigned long settle_until;	/* jiffies: how long a return waits for them */
 	unsigned long data;
 	bool snippet;
 };
@@ -1638,10 +1640,19 @@ static long ghost_loop(struct bproc_ghost *g, bool *back)
 					return nr;	/* to the call snippet */
 			}
 		}
-		if (READ_ONCE(g->ret_src) && g->nforked && !ghost_forked_settled(g)) {
-			/* A child's ghost still dying: it goes first. */
-			schedule_timeout_interruptible(HZ / 50);
-			continue;
+		if (!READ_ONCE(g->ret_src)) {
+			g->settle_until = 0;
+		} else if (g->nforked && !ghost_forked_settled(g)) {
+			/*
+			 * A child's ghost still dying: it goes first, for 5 s
+			 * at most (one that is stopped may never die).
+			 */
+			if (!g->settle_until)
+				g->settle_until = jiffies + 5 * HZ;
+			if (time_before(jiffies, g->settle_until)) {
+				schedule_timeout_interruptible(HZ / 50);
+				continue;
+			}
 		}
 		/* After its output (the node sent it before the image). */
 		if (ghost_come_back(g, &ax)) {
