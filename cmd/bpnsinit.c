@@ -70,7 +70,7 @@ bool bpnsinit_calls;
 
 /* ---- the messages ---------------------------------------------------- */
 
-enum { NSI_RESTORE = 1, NSI_KILL = 2, NSI_FORKING = 3 };
+enum { NSI_RESTORE = 1, NSI_KILL = 2, NSI_FORKING = 3, NSI_FORKED = 4 };
 
 struct nsi_req {
 	__u32 op;		/* NSI_* */
@@ -505,6 +505,28 @@ static int do_forking(const struct nsi_req *rq, int nfds)
 	return err;
 }
 
+/*
+ * Has the fork NSI_FORKING armed for @rq->pid happened?  ns_last_pid has
+ * moved on from pid - 1 then (the child may have ended already): 0, or
+ * -EAGAIN while it has not.
+ */
+static int do_forked(const struct nsi_req *rq, int nfds)
+{
+	char buf[16] = "";
+	int fd, n;
+
+	if (nfds || rq->sig || rq->pid < 2 || rq->pid > BPNSINIT_PID_LIMIT)
+		return -EINVAL;
+	fd = open("/proc/sys/kernel/ns_last_pid", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = (int)read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	return atoi(buf) == rq->pid - 1 ? -EAGAIN : 0;
+}
+
 /* Answer request @seq with @err (0 or -errno). */
 static void send_reply(int fd, __u32 seq, int err)
 {
@@ -585,6 +607,8 @@ static void serve(void)
 			err = do_kill(&rq, nfds);
 		else if (!err && rq.op == NSI_FORKING)
 			err = do_forking(&rq, nfds);
+		else if (!err && rq.op == NSI_FORKED)
+			err = do_forked(&rq, nfds);
 		else if (!err)
 			err = -EINVAL;
 		for (i = 0; i < nfds; i++)
@@ -905,6 +929,15 @@ int bpnsinit_kill(struct bpnsinit *ni, pid_t pid, int sig)
 int bpnsinit_forking(struct bpnsinit *ni, pid_t pid)
 {
 	struct nsi_req rq = { .op = NSI_FORKING, .pid = pid };
+
+	if (pid < 2 || pid > BPNSINIT_PID_LIMIT)
+		return -EINVAL;
+	return call(ni, &rq, NULL, 0);
+}
+
+int bpnsinit_forked(struct bpnsinit *ni, pid_t pid)
+{
+	struct nsi_req rq = { .op = NSI_FORKED, .pid = pid };
 
 	if (pid < 2 || pid > BPNSINIT_PID_LIMIT)
 		return -EINVAL;

@@ -124,6 +124,13 @@ int bpnsinit_kill(struct bpnsinit *ni, pid_t pid, int sig);
 int bpnsinit_forking(struct bpnsinit *ni, pid_t pid);
 
 /*
+ * Has the fork bpnsinit_forking() armed for @pid happened (the namespace's
+ * ns_last_pid moved on; the child may have ended since)?  0 if so, -EAGAIN
+ * if not yet, or another -errno.
+ */
+int bpnsinit_forked(struct bpnsinit *ni, pid_t pid);
+
+/*
  * Kill every process of the namespace (SIGKILL to init), reap init and
  * free @ni.  @ni may be NULL.
  */

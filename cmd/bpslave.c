@@ -1288,9 +1288,16 @@ static void fork_result(struct session *s, struct pending_call *c, long val)
 	sp->next = sprocs;
 	sprocs = sp;
 	notif_answer(c->lfd, c->notif, true, 0);
-	/* It runs at once; the next fork must not take its PID. */
-	for (i = 0; i < 2000 && !ns_has((int)val); i++)
+	/*
+	 * It runs at once; the next fork must not take its PID: wait until
+	 * the child is there, or its PID was taken (a child that ended at
+	 * once: its end comes from the kernel as any other's).
+	 */
+	for (i = 0; i < 2000 && !ns_has((int)val); i++) {
+		if (bpnsinit_forked(S.ns, (pid_t)val) != -EAGAIN)
+			goto out;
 		usleep(500);
+	}
 	if (ns_has((int)val))
 		goto out;
 	bpd_warn("process %d: its child %ld did not appear here", c->pid, val);
