@@ -933,20 +933,26 @@ static void notif_answer(int lfd, uint64_t id, bool cont, long val)
 	ioctl(lfd, SECCOMP_IOCTL_NOTIF_SEND, &r);
 }
 
+/* /proc/@host/status (@host in our PID namespace), or NULL. */
+static FILE *proc_status(pid_t host)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)host);
+	return fopen(path, "re");
+}
+
 /* The master PID of @host (its PID in the node's namespace), or -1. */
 static int ns_pid(pid_t host)
 {
-	char path[64], line[256];
+	FILE *f = proc_status(host);
+	char line[256];
 	int pid = -1;
-	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)host);
-	f = fopen(path, "re");
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
 		char *p, *end;
-
 		int n = 0;
 
 		if (strncmp(line, "NSpid:", 6))
@@ -1337,12 +1343,10 @@ static void listener_ready(struct session *s, struct listener *l, short ev)
 /* The signal masks of @host (our PID namespace): 0, or -1 if unreadable. */
 static int sig_masks(pid_t host, uint64_t *blk, uint64_t *ign, uint64_t *cgt)
 {
-	char path[64], line[128];
+	FILE *f = proc_status(host);
+	char line[128];
 	int got = 0;
-	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)host);
-	f = fopen(path, "re");
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {

@@ -479,8 +479,6 @@ static bool zero_bytes(const unsigned char *p, size_t n)
 static int decode_move_io(const unsigned char *p, struct bpwire_move_io *e,
 			  unsigned int *seen, const char **why)
 {
-	const uint32_t oflags_ok = O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC |
-				   O_APPEND | O_NOCTTY | O_NOFOLLOW | O_SYNC | O_DSYNC;
 	size_t len;
 
 	e->fd = (int32_t)get32(p);
@@ -498,7 +496,8 @@ static int decode_move_io(const unsigned char *p, struct bpwire_move_io *e,
 		return fail(why, "MOVE: descriptor flags not zero", -EINVAL);
 	if (e->type == BPROC_MOVE_IO_FILE) {
 		len = strnlen(e->name, sizeof(e->name));
-		if ((e->oflags & ~oflags_ok) || (e->oflags & O_ACCMODE) == O_ACCMODE)
+		if ((e->oflags & ~(uint32_t)BPROC_MOVE_IO_OFLAGS) ||
+		    (e->oflags & O_ACCMODE) == O_ACCMODE)
 			return fail(why, "MOVE: bad open flags", -EINVAL);
 		if (e->mode > 07777 || (e->mode && !(e->oflags & O_CREAT)))
 			return fail(why, "MOVE: bad file mode", -EINVAL);

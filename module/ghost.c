@@ -526,8 +526,6 @@ static bool all_zero(const void *p, size_t n)
 /* One entry, as struct bproc_move_io documents it; @seen: fds so far. */
 static int move_io_check(const struct bproc_move_io *e, unsigned int *seen)
 {
-	const u32 oflags_ok = O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC | O_APPEND |
-			      O_NOCTTY | O_NOFOLLOW | O_SYNC | O_DSYNC;
 	struct sockaddr_in sin;
 	size_t len;
 
@@ -537,7 +535,8 @@ static int move_io_check(const struct bproc_move_io *e, unsigned int *seen)
 	switch (e->type) {
 	case BPROC_MOVE_IO_FILE:
 		len = strnlen(e->name, sizeof(e->name));
-		if ((e->oflags & ~oflags_ok) || (e->oflags & O_ACCMODE) == O_ACCMODE ||
+		if ((e->oflags & ~(u32)BPROC_MOVE_IO_OFLAGS) ||
+		    (e->oflags & O_ACCMODE) == O_ACCMODE ||
 		    e->mode > 07777 || (e->mode && !(e->oflags & O_CREAT)) ||
 		    e->offset < 0 || !all_zero(e->addr, sizeof(e->addr)) ||
 		    !len || len == sizeof(e->name) || e->name[0] != '/' ||

@@ -395,6 +395,10 @@ struct bproc_move_io {
 #define BPROC_MOVE_IO_SOCKET	1
 #define BPROC_MOVE_IO_MAX	3
 
+/* The open flags a FILE entry may have (the user's <fcntl.h> defines them). */
+#define BPROC_MOVE_IO_OFLAGS	(O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC | O_APPEND | \
+				 O_NOCTTY | O_NOFOLLOW | O_SYNC | O_DSYNC)
+
 /*
  * struct bproc_msg_image - BPROC_MSG_IMAGE (kernel->bpmaster)
  * @hdr:    hdr.id is the MOVE's; hdr.len = 48 + the data's length.
