@@ -68,6 +68,10 @@ is "$(run setpriv --reuid 65534 --regid 65534 --groups 5,7 bpsh 1 sh -c 'id; (id
 65534" "a user's process on a node has its uid, gid and groups, and so do the children it forks"
 is "$(run bpsh -1 -O /tmp/bpsh-master sh -c 'echo here'; run cat /tmp/bpsh-master)" here \
 	"bpsh -1 -O: the master opens the file itself"
+out=$(run sh -c 'bpsh 1 echo lost 1</dev/null; echo "exit $?"' 2>&1)
+is "$out" "exit 0" "a stdout open read-only on the master: the output goes nowhere, the process ends normally (the console check: no kernel warning)"
+is "$(run bpsh 0 "$helpers/movetest" exec 1 /bin/true)" "execmove failed: EOPNOTSUPP" \
+	"bproc_execmove from a node: EOPNOTSUPP before the exec, the caller goes on"
 is "$(run "$helpers/movetest" io 1 | grep -c '^FAIL')" 0 \
 	"the *_io calls: file, stdin from it, TCP socket back, ENOENT/ECONNREFUSED from the node; bad entries refused (library and ioctl)"
 is "$(run cat /sys/bproc/stats/ghosts)" 0 "no ghost left"
