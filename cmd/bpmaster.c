@@ -1438,8 +1438,10 @@ static int node_request(const struct bproc_msg_node_req *req)
 	}
 }
 
-/* The kernel moves a process to a node: pass the MOVE on. */
-/* @nio descriptors to open on the node follow the MOVE (1.4). */
+/*
+ * The kernel moves a process to a node: pass the MOVE on, with the @nio
+ * descriptors to open on the node that follow it (1.4).
+ */
 static void kernel_move(const void *buf, size_t nio)
 {
 	const struct bproc_msg_move *k = buf;
