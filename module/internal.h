@@ -3,15 +3,16 @@
  * bproc.ko: declarations shared between the subsystems of the module.
  *
  * Each subsystem offers bproc_<x>_init() and bproc_<x>_exit(); module/main.c
- * calls them in the order they appear below and unwinds in reverse.  Every
- * non-static symbol of the module starts with bproc_.
+ * calls them in order and unwinds in reverse.  Every non-static symbol of
+ * the module starts with bproc_.  The subsystems below are declared here;
+ * the devices (dev/), the daemon messages and the ghosts have one header
+ * per file (dev/daemon.h, dev/notify.h, module/ghost_table.h, ...).
  */
 #ifndef BPROC_INTERNAL_H
 #define BPROC_INTERNAL_H
 
 #include <linux/atomic.h>
 #include <linux/bug.h>
-#include <linux/completion.h>
 #include <linux/list.h>
 #include <linux/init.h>
 #include <linux/types.h>
@@ -109,61 +110,6 @@ void bproc_nodes_exit(void);
 int bproc_fs_init(void);
 void bproc_fs_exit(void);
 
-/* ------------------------------------------------------------------ */
-/* dev/daemon.c: /dev/bproc/master and /dev/bproc/slave               */
-/* ------------------------------------------------------------------ */
-
-int bproc_daemon_init(void);
-void bproc_daemon_exit(void);
-
-/**
- * struct bproc_req - a kernel->bpmaster request waiting for its reply
- * @list:   in the pending list while unanswered; unlinked by whoever
- *          finishes it.
- * @id:     hdr.id of the request, unique for the module's life.
- * @result: the reply's hdr.result once unlinked by an answer.
- * @done:   completed by the answer.
- *
- * Lives on the waiter's stack: bproc_req_start() gives it an id and makes
- * it pending (send the request with that id), bproc_req_wait() waits for
- * the answer or gives up (-ETIMEDOUT, -EINTR; -ECONNRESET when bpmaster
- * goes away).
- */
-struct bproc_req {
-	struct list_head list;
-	u64 id;
-	int result;
-	struct completion done;
-};
-
-void bproc_req_start(struct bproc_req *req);
-int bproc_req_wait(struct bproc_req *req, unsigned long timeout, bool killable);
-
-/* bpmaster's session, with a reference (bproc_master_put()), or NULL. */
-struct bproc_chan *bproc_master_get(void);
-void bproc_master_put(struct bproc_chan *ch);
-/*
- * The session of this machine's daemon (bpmaster on the master, bpslave on
- * a slave), with a reference (bproc_master_put()), or NULL.
- */
-struct bproc_chan *bproc_daemon_get(void);
-
-/*
- * Ask bpmaster to act on node @node (BPROC_NODE_REQ_* @what with @arg) and
- * wait for its answer: 0 or a negative errno (-ENOTCONN: no bpmaster,
- * -ETIMEDOUT, -EINTR, or bpmaster's own answer).
- */
-int bproc_master_node_request(int node, u32 what, u32 arg);
-/* Tell bpmaster (if any) that a node's owner changed; best effort. */
-void bproc_master_notify_owner(const struct bproc_node_entry *entry);
-
-/* ------------------------------------------------------------------ */
-/* dev/control.c: /dev/bproc/control                                  */
-/* ------------------------------------------------------------------ */
-
-int bproc_control_init(void);
-void bproc_control_exit(void);
-
 /* module/vmad_dump.c, module/vmad_undump.c: the VMADump ioctls. */
 long bproc_vmad_dump_ioctl(struct bproc_dump_req __user *ureq);
 long bproc_vmad_undump_ioctl(struct bproc_undump_req __user *ureq);
@@ -210,42 +156,5 @@ bool bproc_vmad_is_lib(const char *path);
 extern const struct file_operations bproc_vmad_libs_fops;
 int bproc_vmad_libs_init(void);
 void bproc_vmad_libs_exit(void);
-
-/* ------------------------------------------------------------------ */
-/* module/ghost.c: moving processes, ghosts                           */
-/* ------------------------------------------------------------------ */
-
-struct bproc_move_req;
-long bproc_ghost_move_ioctl(struct file *file, struct bproc_move_req __user *ureq);
-long bproc_ghost_execmove_ioctl(struct bproc_move_req __user *ureq);
-/* bpmaster says: remote process @pid ended with wait status @status. */
-void bproc_ghost_exit(int pid, int status);
-/* bpmaster brings output of remote process @pid for descriptor @stream. */
-int bproc_ghost_io(int pid, u32 stream, const void *data, size_t len);
-/* bpmaster says: remote process @pid stopped with @sig. */
-void bproc_ghost_stopped(int pid, int sig);
-/*
- * BPROC_MSG_CALL: the ghost of @pid makes call @nr (@args; @data, @len:
- * a siginfo) and answers @id.  0, or -EINVAL, -ENOMEM (not answered).
- */
-int bproc_ghost_call(int pid, u64 id, u32 nr, const u64 *args,
-		     const void *data, size_t len);
-/* BPROC_MSG_WHERE: the remote process @pid now runs on @node. */
-void bproc_ghost_where(int pid, int node);
-/*
- * BPROC_IOC_RETURN: the process @pid, on @node, comes back; its ghost
- * restores the image read from @src (a reference is taken) and answers
- * BPROC_MSG_ARRIVED with @id.  0, or -ESRCH, -EBUSY, -ENOMEM.
- */
-int bproc_ghost_return(int pid, int node, u64 id, struct file *src);
-/* Where process @pid (initial namespace) runs: a node, or BPROC_NODE_MASTER. */
-int bproc_ghost_node(int pid);
-struct seq_file;
-/* /proc/bproc/processes: "PID NODE" for every remote process. */
-int bproc_ghosts_show(struct seq_file *m, void *unused);
-/* bpmaster is gone: every ghost ends as killed by SIGKILL. */
-void bproc_ghosts_kill_all(void);
-int bproc_ghost_init(void);
-void bproc_ghost_exit_module(void);
 
 #endif /* BPROC_INTERNAL_H */
