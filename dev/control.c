@@ -18,6 +18,7 @@
 #include <linux/uaccess.h>
 
 #include "internal.h"
+#include "nodes.h"
 #include "control.h"
 #include "execmove.h"
 #include "move.h"

@@ -38,13 +38,13 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 
-#include "internal.h"
 #include "calls.h"
 #include "chan.h"
 #include "daemon.h"
 #include "ghost_io.h"
 #include "ghost_loop.h"
 #include "ghost_table.h"
+#include "nodes.h"
 #include "notify.h"
 #include "req.h"
 #include "return.h"

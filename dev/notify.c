@@ -21,8 +21,8 @@
 #include <linux/uidgid.h>
 #include <linux/user_namespace.h>
 
-#include "internal.h"
 #include "chan.h"
+#include "nodes.h"
 #include "notify.h"
 #include "req.h"
 

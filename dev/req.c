@@ -21,8 +21,8 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 
-#include "internal.h"
 #include "chan.h"
+#include "nodes.h"
 #include "notify.h"
 #include "req.h"
 

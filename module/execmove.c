@@ -31,10 +31,11 @@
 
 #include <asm/unistd.h>
 
-#include "internal.h"
 #include "arch.h"
 #include "execmove.h"
 #include "move.h"
+#include "nodes.h"
+#include "stats.h"
 
 struct execmove {
 	struct list_head list;

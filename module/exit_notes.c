@@ -24,9 +24,9 @@
 #include <linux/tracepoint.h>
 #include <linux/workqueue.h>
 
-#include "internal.h"
 #include "exit_notes.h"
 #include "ghost_table.h"
+#include "nodes.h"
 #include "notify.h"
 #include "req.h"
 

@@ -25,9 +25,9 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
-#include "internal.h"
 #include "ghost.h"
 #include "ghost_table.h"
+#include "stats.h"
 
 /* 1024 buckets: a few thousand remote processes cost a short chain each. */
 #define BPROC_GHOSTS_HASH_BITS	10

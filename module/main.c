@@ -17,13 +17,17 @@
 #include <linux/module.h>
 #include <linux/printk.h>
 
-#include "internal.h"
+#include "bprocfs.h"
 #include "control.h"
+#include "crc.h"
 #include "daemon.h"
 #include "execmove.h"
 #include "exit_notes.h"
 #include "ghost_loop.h"
 #include "ghost_table.h"
+#include "nodes.h"
+#include "stats.h"
+#include "sysfs.h"
 
 /* The ABI is pinned byte for byte: a size change is a protocol change. */
 static void __init bproc_check_abi(void)

@@ -25,6 +25,7 @@
 #include <linux/uaccess.h>
 
 #include "internal.h"
+#include "nodes.h"
 #include "ghost.h"
 #include "ghost_loop.h"
 #include "ghost_shrink.h"

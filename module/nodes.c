@@ -38,9 +38,11 @@
 #include <linux/sysfs.h>
 #include <linux/uidgid.h>
 
-#include "internal.h"
+#include "nodes.h"
 #include "notify.h"
 #include "req.h"
+#include "stats.h"
+#include "sysfs.h"
 
 /**
  * struct bproc_node - one node of the table
