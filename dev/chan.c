@@ -45,8 +45,8 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
-#include "internal.h"
 #include "chan.h"
+#include "stats.h"
 
 /* ------------------------------------------------------------------ */
 /* Messages                                                           */

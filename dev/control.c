@@ -18,6 +18,10 @@
 #include <linux/uaccess.h>
 
 #include "internal.h"
+#include "nodes.h"
+#include "control.h"
+#include "execmove.h"
+#include "move.h"
 
 /* BPROC_IOC_VERSION: any user. */
 static long bproc_ioc_version(struct bproc_version __user *uver)
@@ -66,9 +70,9 @@ static long bproc_control_ioctl(struct file *file, unsigned int cmd,
 	case BPROC_IOC_VMAUNDUMP:
 		return bproc_vmad_undump_ioctl(argp);
 	case BPROC_IOC_MOVE:
-		return bproc_ghost_move_ioctl(file, argp);
+		return bproc_move_ioctl(file, argp);
 	case BPROC_IOC_EXECMOVE:
-		return bproc_ghost_execmove_ioctl(argp);
+		return bproc_execmove_ioctl(argp);
 	default:
 		return -ENOTTY;
 	}

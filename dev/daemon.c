@@ -17,17 +17,20 @@
  * un-greeted so the daemon can try again.  After a good HELLO the kernel
  * queues its own HELLO, the reply, for the daemon to read.
  * Documentation/protocol.md describes the protocol as built.
+ *
+ * Calls go one way: handlers call up into the node table (module/nodes.c)
+ * and the ghosts (module/ghost_*.c, calls.c, return.c); those never call
+ * back here, but down into dev/notify.c (the messages the kernel sends)
+ * and dev/req.c (bpmaster's session, the requests waiting for replies).
  */
 #define pr_fmt(fmt) "bproc: " fmt
 
 #include <linux/bitops.h>
 #include <linux/bproc.h>
-#include <linux/completion.h>
 #include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/file.h>
 #include <linux/fs.h>
-#include <linux/jiffies.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
 #include <linux/nospec.h>
@@ -35,8 +38,16 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 
-#include "internal.h"
+#include "calls.h"
 #include "chan.h"
+#include "daemon.h"
+#include "ghost_io.h"
+#include "ghost_loop.h"
+#include "ghost_table.h"
+#include "nodes.h"
+#include "notify.h"
+#include "req.h"
+#include "return.h"
 
 /* Where a type is legal: a mask of BIT(enum bproc_chan_kind). */
 #define BPROC_ON_MASTER		BIT(BPROC_CHAN_MASTER)
@@ -70,189 +81,13 @@ struct bproc_msg_handler {
 	int (*handle)(struct bproc_chan *ch, const struct bproc_msg_hdr *hdr);
 };
 
-/* ------------------------------------------------------------------ */
-/* bpmaster's session and the requests the kernel makes of it         */
-/* ------------------------------------------------------------------ */
-
-/* The greeted session of /dev/bproc/master, or NULL. */
-static DEFINE_MUTEX(bproc_master_lock);
-static struct bproc_chan *bproc_master_chan;
-/* On a slave: the session of bpslave, the one that sized the node table. */
-static struct bproc_chan *bproc_slave_chan;
-
-static DEFINE_SPINLOCK(bproc_req_lock);
-static LIST_HEAD(bproc_reqs);
-static u64 bproc_req_seq;
-
-/* Finish every pending request with @result.  Caller holds bproc_req_lock. */
-static void bproc_reqs_fail_all(int result)
-{
-	struct bproc_req *req, *next;
-
-	lockdep_assert_held(&bproc_req_lock);
-	list_for_each_entry_safe(req, next, &bproc_reqs, list) {
-		list_del_init(&req->list);
-		req->result = result;
-		complete(&req->done);
-	}
-}
-
-struct bproc_chan *bproc_master_get(void)
-{
-	struct bproc_chan *ch;
-
-	mutex_lock(&bproc_master_lock);
-	ch = bproc_master_chan;
-	if (ch)
-		bproc_chan_get(ch);
-	mutex_unlock(&bproc_master_lock);
-	return ch;
-}
-
-void bproc_master_put(struct bproc_chan *ch)
-{
-	bproc_chan_put(ch);
-}
-
-struct bproc_chan *bproc_daemon_get(void)
-{
-	struct bproc_chan *ch;
-
-	mutex_lock(&bproc_master_lock);
-	ch = bproc_nodes_self() == BPROC_NODE_MASTER ? bproc_master_chan :
-						       bproc_slave_chan;
-	if (ch)
-		bproc_chan_get(ch);
-	mutex_unlock(&bproc_master_lock);
-	return ch;
-}
-
-void bproc_req_start(struct bproc_req *req)
-{
-	init_completion(&req->done);
-	req->result = 0;
-	spin_lock(&bproc_req_lock);
-	req->id = ++bproc_req_seq;
-	list_add_tail(&req->list, &bproc_reqs);
-	spin_unlock(&bproc_req_lock);
-}
-
-int bproc_req_wait(struct bproc_req *req, unsigned long timeout, bool killable)
-{
-	long left;
-
-	if (killable)
-		left = wait_for_completion_killable_timeout(&req->done, timeout);
-	else
-		left = wait_for_completion_interruptible_timeout(&req->done,
-								 timeout);
-	spin_lock(&bproc_req_lock);
-	if (!list_empty(&req->list)) {
-		/* Not answered: give up (a late reply finds nothing). */
-		list_del(&req->list);
-		req->result = left < 0 ? -EINTR : -ETIMEDOUT;
-	}
-	spin_unlock(&bproc_req_lock);
-	return req->result;
-}
-
-/* Finish request @id with @result; false if it is not pending. */
-static bool bproc_req_complete(u64 id, int result)
-{
-	struct bproc_req *req;
-
-	spin_lock(&bproc_req_lock);
-	list_for_each_entry(req, &bproc_reqs, list) {
-		if (req->id == id) {
-			list_del_init(&req->list);
-			req->result = result;
-			complete(&req->done);
-			spin_unlock(&bproc_req_lock);
-			return true;
-		}
-	}
-	spin_unlock(&bproc_req_lock);
-	return false;
-}
-
-int bproc_master_node_request(int node, u32 what, u32 arg)
-{
-	struct bproc_msg_node_req *wire;
-	struct bproc_msg *msg;
-	struct bproc_req req;
-
-	msg = bproc_msg_alloc(BPROC_MSG_NODE_REQ, sizeof(*wire), GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	wire = bproc_msg_wire(msg);
-	wire->hdr.src = BPROC_NODE_MASTER;
-	wire->hdr.dst = node;
-	wire->node = node;
-	wire->what = what;
-	wire->arg = arg;
-
-	mutex_lock(&bproc_master_lock);
-	if (!bproc_master_chan) {
-		mutex_unlock(&bproc_master_lock);
-		bproc_msg_free(msg);
-		return -ENOTCONN;
-	}
-	bproc_req_start(&req);
-	wire->hdr.id = req.id;
-	bproc_chan_queue(bproc_master_chan, msg);
-	mutex_unlock(&bproc_master_lock);
-
-	return bproc_req_wait(&req, BPROC_NODE_REQ_TIMEOUT * HZ, false);
-}
-
-void bproc_master_notify_owner(const struct bproc_node_entry *entry)
-{
-	struct bproc_msg_node_set *wire;
-	struct bproc_msg *msg;
-
-	mutex_lock(&bproc_master_lock);
-	if (!bproc_master_chan)
-		goto out;
-	msg = bproc_msg_alloc(BPROC_MSG_NODE_SET,
-			      sizeof(*wire) + sizeof(wire->entries[0]),
-			      GFP_KERNEL);
-	if (!msg) {
-		pr_warn_ratelimited("no memory to tell bpmaster about node %d's owner\n",
-				    entry->node);
-		goto out;
-	}
-	wire = bproc_msg_wire(msg);
-	wire->hdr.src = BPROC_NODE_MASTER;
-	wire->hdr.dst = BPROC_NODE_MASTER;
-	wire->count = 1;
-	wire->entries[0] = *entry;
-	bproc_chan_queue(bproc_master_chan, msg);
-out:
-	mutex_unlock(&bproc_master_lock);
-}
-
 /* A session ends: it no longer owns the node table or answers requests. */
 static void bproc_daemon_release(struct bproc_chan *ch)
 {
-	mutex_lock(&bproc_master_lock);
-	if (bproc_master_chan == ch) {
-		bproc_master_chan = NULL;
-		spin_lock(&bproc_req_lock);
-		bproc_reqs_fail_all(-ECONNRESET);
-		spin_unlock(&bproc_req_lock);
-		mutex_unlock(&bproc_master_lock);
+	/* Moves from a slave wait for bpslave: they fail too. */
+	if (bproc_req_session_gone(ch))
 		/* Nobody can reach the remote processes any more. */
 		bproc_ghosts_kill_all();
-	} else if (bproc_slave_chan == ch) {
-		/* Moves from this node wait for bpslave: they fail. */
-		bproc_slave_chan = NULL;
-		spin_lock(&bproc_req_lock);
-		bproc_reqs_fail_all(-ECONNRESET);
-		spin_unlock(&bproc_req_lock);
-		mutex_unlock(&bproc_master_lock);
-	} else {
-		mutex_unlock(&bproc_master_lock);
-	}
 	bproc_nodes_owner_gone(ch);
 }
 
@@ -265,8 +100,7 @@ static int bproc_msg_hello(struct bproc_chan *ch,
 {
 	/* The table checked hdr->len == sizeof(*hello). */
 	const struct bproc_msg_hello *hello = (const void *)hdr;
-	struct bproc_msg_hello *reply;
-	struct bproc_msg *msg;
+	int err;
 
 	if (hdr->flags & BPROC_MSGF_REPLY) {
 		bproc_chan_warn(ch, "protocol error: HELLO is marked as a reply\n");
@@ -283,29 +117,17 @@ static int bproc_msg_hello(struct bproc_chan *ch,
 		return -EPROTO;
 	}
 
-	/* Allocate before the state changes, so -ENOMEM changes nothing. */
-	msg = bproc_msg_alloc(BPROC_MSG_HELLO, sizeof(*reply), GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	reply = bproc_msg_wire(msg);
-	reply->hdr.flags = BPROC_MSGF_REPLY;
-	reply->hdr.id = hdr->id;
-	reply->hdr.src = BPROC_NODE_NONE;
-	reply->hdr.dst = BPROC_NODE_NONE;
-	reply->major = BPROC_PROTO_MAJOR;
-	reply->minor = BPROC_PROTO_MINOR;
-
+	/* The reply first, so that -ENOMEM changes nothing. */
+	err = bproc_notify_hello(ch, hdr->id);
+	if (err)
+		return err;
 	ch->peer_major = hello->major;
 	ch->peer_minor = hello->minor;
 	ch->state = BPROC_CHAN_READY;
-	bproc_chan_queue(ch, msg);
 
 	/* The master device has one holder: its session is now bpmaster's. */
-	if (ch->dev->kind == BPROC_CHAN_MASTER) {
-		mutex_lock(&bproc_master_lock);
-		bproc_master_chan = ch;
-		mutex_unlock(&bproc_master_lock);
-	}
+	if (ch->dev->kind == BPROC_CHAN_MASTER)
+		bproc_req_set_master(ch);
 
 	bproc_chan_dbg(ch, "HELLO: daemon speaks protocol %u.%u\n",
 		       hello->major, hello->minor);
@@ -339,9 +161,7 @@ static int bproc_msg_nodes(struct bproc_chan *ch,
 				   m->master_addr);
 	if (!err && !master) {
 		/* This slave session now speaks for the node. */
-		mutex_lock(&bproc_master_lock);
-		bproc_slave_chan = ch;
-		mutex_unlock(&bproc_master_lock);
+		bproc_req_set_slave(ch);
 	}
 	if (!err)
 		bproc_chan_dbg(ch, "NODES: %d nodes, self %d\n", m->numnodes,
@@ -418,7 +238,7 @@ static int bproc_msg_exit(struct bproc_chan *ch,
 	if ((st & 0x7f) ? (st & ~0xff) || (st & 0x7f) == 0x7f || (st & 0x7f) > 64
 			: (st & ~0xff00))
 		return -EINVAL;
-	bproc_ghost_exit(m->pid, st);
+	bproc_ghost_remote_exited(m->pid, st);
 	return 0;
 }
 
@@ -429,7 +249,7 @@ static int bproc_msg_call(struct bproc_chan *ch, const struct bproc_msg_hdr *hdr
 
 	if (hdr->flags || !hdr->id || m->pid <= 0 || m->pid > BPROC_PID_MAX)
 		return -EINVAL;
-	return bproc_ghost_call(m->pid, hdr->id, m->nr, m->args, m->data,
+	return bproc_ghost_remote_call(m->pid, hdr->id, m->nr, m->args, m->data,
 				hdr->len - sizeof(*m));
 }
 
@@ -442,7 +262,7 @@ static int bproc_msg_where(struct bproc_chan *ch,
 	if (hdr->flags || m->reserved || m->pid <= 0 || m->pid > BPROC_PID_MAX ||
 	    bproc_node_status(m->node) < 0)
 		return -EINVAL;
-	bproc_ghost_where(m->pid, m->node);
+	bproc_ghost_remote_moved(m->pid, m->node);
 	return 0;
 }
 
@@ -454,7 +274,7 @@ static int bproc_msg_pstate(struct bproc_chan *ch,
 	if (hdr->flags || m->reserved[0] || m->reserved[1] ||
 	    m->pid <= 0 || m->pid > BPROC_PID_MAX || m->sig < 1 || m->sig > 64)
 		return -EINVAL;
-	bproc_ghost_stopped(m->pid, m->sig);
+	bproc_ghost_remote_stopped(m->pid, m->sig);
 	return 0;
 }
 
@@ -465,8 +285,8 @@ static int bproc_msg_io(struct bproc_chan *ch, const struct bproc_msg_hdr *hdr)
 	if (hdr->flags || m->reserved || m->pid <= 0 || m->pid > BPROC_PID_MAX ||
 	    (m->stream != 1 && m->stream != 2))
 		return -EINVAL;
-	return bproc_ghost_io(m->pid, m->stream, m->data,
-			      hdr->len - sizeof(*m));
+	return bproc_ghost_remote_output(m->pid, m->stream, m->data,
+					 hdr->len - sizeof(*m));
 }
 
 /* ------------------------------------------------------------------ */
@@ -625,7 +445,7 @@ static long bproc_ioc_return(struct bproc_chan *ch, void __user *uarg)
 		return -EBADF;
 	err = -EBADF;
 	if ((src->f_mode & FMODE_READ) && S_ISFIFO(file_inode(src)->i_mode))
-		err = bproc_ghost_return(req.pid, req.node, req.id, src);
+		err = bproc_ghost_remote_return(req.pid, req.node, req.id, src);
 	fput(src);
 	return err;
 }

@@ -62,6 +62,7 @@
 #include <linux/seq_file.h>
 
 #include "internal.h"
+#include "ghost_table.h"
 
 #define BPROC_FS_MAGIC		0x62707266	/* "bprf" */
 #define BPROC_FS_ROOT_INO	1

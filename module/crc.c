@@ -26,7 +26,7 @@
 #include <linux/types.h>
 
 #include "bproc_compat.h"
-#include "internal.h"
+#include "crc.h"
 
 #define BPROC_CRC_CAL_BYTES	(64 * 1024)
 #define BPROC_CRC_CAL_ROUNDS	5

@@ -17,7 +17,17 @@
 #include <linux/module.h>
 #include <linux/printk.h>
 
-#include "internal.h"
+#include "bprocfs.h"
+#include "control.h"
+#include "crc.h"
+#include "daemon.h"
+#include "execmove.h"
+#include "exit_notes.h"
+#include "ghost_loop.h"
+#include "ghost_table.h"
+#include "nodes.h"
+#include "stats.h"
+#include "sysfs.h"
 
 /* The ABI is pinned byte for byte: a size change is a protocol change. */
 static void __init bproc_check_abi(void)
@@ -62,19 +72,34 @@ static int __init bproc_init(void)
 	err = bproc_daemon_init();
 	if (err)
 		goto out_fs_exit;
-	err = bproc_ghost_init();
+	err = bproc_ghosts_init();
 	if (err)
 		goto out_daemon_exit;
+	err = bproc_ghost_reaper_init();
+	if (err)
+		goto out_ghosts_exit;
+	err = bproc_exit_notes_init();
+	if (err)
+		goto out_reaper_exit;
+	err = bproc_execmove_init();
+	if (err)
+		goto out_exit_notes_exit;
 	err = bproc_control_init();
 	if (err)
-		goto out_ghost_exit;
+		goto out_execmove_exit;
 
 	pr_info("version %s, protocol %u.%u\n", BPROC_VERSION_STRING,
 		BPROC_PROTO_MAJOR, BPROC_PROTO_MINOR);
 	return 0;
 
-out_ghost_exit:
-	bproc_ghost_exit_module();
+out_execmove_exit:
+	bproc_execmove_exit();
+out_exit_notes_exit:
+	bproc_exit_notes_exit();
+out_reaper_exit:
+	bproc_ghost_reaper_exit();
+out_ghosts_exit:
+	bproc_ghosts_exit();
 out_daemon_exit:
 	bproc_daemon_exit();
 out_fs_exit:
@@ -91,7 +116,10 @@ out_stats_exit:
 static void __exit bproc_exit(void)
 {
 	bproc_control_exit();
-	bproc_ghost_exit_module();
+	bproc_execmove_exit();
+	bproc_exit_notes_exit();
+	bproc_ghost_reaper_exit();
+	bproc_ghosts_exit();
 	bproc_daemon_exit();
 	bproc_fs_exit();
 	bproc_nodes_exit();

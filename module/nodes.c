@@ -38,7 +38,11 @@
 #include <linux/sysfs.h>
 #include <linux/uidgid.h>
 
-#include "internal.h"
+#include "nodes.h"
+#include "notify.h"
+#include "req.h"
+#include "stats.h"
+#include "sysfs.h"
 
 /**
  * struct bproc_node - one node of the table
@@ -133,8 +137,7 @@ static ssize_t status_store(struct kobject *kobj, struct kobj_attribute *attr,
 	err = bproc_nodes_writable();
 	if (err)
 		return err;
-	err = bproc_master_node_request(node->nr, BPROC_NODE_REQ_STATUS,
-					status);
+	err = bproc_req_node(node->nr, BPROC_NODE_REQ_STATUS, status);
 	return err ?: count;
 }
 
@@ -242,7 +245,7 @@ static ssize_t bproc_owner_store(struct bproc_node *node,
 	spin_unlock(&bproc_nodes_lock);
 
 	/* bpmaster passes the change on to the slaves' mirrors. */
-	bproc_master_notify_owner(&entry);
+	bproc_notify_node_owner(&entry);
 	return count;
 }
 
@@ -283,7 +286,7 @@ static ssize_t bproc_power_store(struct bproc_node *node, u32 what,
 	err = bproc_nodes_writable();
 	if (err)
 		return err;
-	err = bproc_master_node_request(node->nr, what, 0);
+	err = bproc_req_node(node->nr, what, 0);
 	return err ?: count;
 }
 

@@ -17,7 +17,7 @@
 #include <linux/printk.h>
 #include <linux/sysfs.h>
 
-#include "internal.h"
+#include "stats.h"
 
 atomic_long_t bproc_stats[BPROC_STAT_NR];
 

@@ -30,7 +30,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
-#include "internal.h"
+#include "vmad_libs.h"
 
 #define BPROC_LIBS_MAX	4096	/* entries */
 

@@ -25,7 +25,9 @@
 #include <linux/kobject.h>
 #include <linux/sysfs.h>
 
-#include "internal.h"
+#include "nodes.h"
+#include "stats.h"
+#include "sysfs.h"
 
 struct kobject *bproc_kobj;
 struct kset *bproc_nodes_kset;

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dev/req.c: the daemons' sessions as the rest of the module reaches them,
+ * and the requests the kernel makes of them and waits on.
+ */
+#ifndef BPROC_DEV_REQ_H
+#define BPROC_DEV_REQ_H
+
+#include <linux/completion.h>
+#include <linux/list.h>
+#include <linux/types.h>
+
+struct bproc_chan;
+
+/**
+ * struct bproc_req - a kernel->daemon request waiting for its reply
+ * @list:   in the pending list while unanswered; unlinked by whoever
+ *          finishes it.
+ * @id:     hdr.id of the request, unique for the module's life.
+ * @result: the reply's hdr.result once unlinked by an answer.
+ * @done:   completed by the answer.
+ *
+ * Lives on the waiter's stack: bproc_req_start() gives it an id and makes
+ * it pending (send the request with that id), bproc_req_wait() waits for
+ * the answer or gives up (-ETIMEDOUT, -EINTR; -ECONNRESET when the daemon
+ * goes away).
+ */
+struct bproc_req {
+	struct list_head list;
+	u64 id;
+	int result;
+	struct completion done;
+};
+
+void bproc_req_start(struct bproc_req *req);
+int bproc_req_wait(struct bproc_req *req, unsigned long timeout, bool killable);
+
+/* bpmaster's session, with a reference (bproc_master_put()), or NULL. */
+struct bproc_chan *bproc_master_get(void);
+void bproc_master_put(struct bproc_chan *ch);
+/*
+ * The session of this machine's daemon (bpmaster on the master, bpslave on
+ * a slave), with a reference (bproc_master_put()), or NULL.
+ */
+struct bproc_chan *bproc_daemon_get(void);
+
+/*
+ * Ask bpmaster to act on node @node (BPROC_NODE_REQ_* @what with @arg) and
+ * wait for its answer: 0 or a negative errno (-ENOTCONN: no bpmaster,
+ * -ETIMEDOUT, -EINTR, or bpmaster's own answer).
+ */
+int bproc_req_node(int node, u32 what, u32 arg);
+
+/* For dev/daemon.c, as sessions are greeted, answer and end. */
+
+/* @ch said HELLO on /dev/bproc/master: it is bpmaster's session now. */
+void bproc_req_set_master(struct bproc_chan *ch);
+/* @ch sized the node table on a slave: it speaks for the node now. */
+void bproc_req_set_slave(struct bproc_chan *ch);
+/* Finish request @id with @result; false if it is not pending. */
+bool bproc_req_complete(u64 id, int result);
+/*
+ * Session @ch ends: if it was bpmaster's or bpslave's, it is no more, and
+ * every pending request fails with -ECONNRESET.  True if it was bpmaster's.
+ */
+bool bproc_req_session_gone(struct bproc_chan *ch);
+
+#endif /* BPROC_DEV_REQ_H */

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * On a slave: ends of processes in a node's PID namespace.
+ *
+ * A child a moved process forks on a node is its child there, reaped by
+ * it there, not by bpnsinit: bpslave would never hear of its end, which
+ * the child's ghost on the master waits for.  A probe on the
+ * sched_process_exit tracepoint (found by name, like sched_process_exec:
+ * its symbol is not exported) tells bpslave of every process of a
+ * non-initial PID namespace that ends, with its exit code (BPROC_MSG_EXIT,
+ * kernel->bpslave; the PID as the namespace sees it).  The probe cannot
+ * sleep: the notes go through a lock-free list and a work item.
+ */
+#define pr_fmt(fmt) "bproc: " fmt
+
+#include <linux/atomic.h>
+#include <linux/bproc.h>
+#include <linux/llist.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/tracepoint.h>
+#include <linux/workqueue.h>
+
+#include "exit_notes.h"
+#include "ghost_table.h"
+#include "nodes.h"
+#include "notify.h"
+#include "req.h"
+
+struct exit_note {
+	struct llist_node node;
+	int pid;
+	int status;
+};
+
+/* Notes not yet sent: beyond this many, ends are dropped (and counted). */
+#define EXIT_NOTES_MAX	4096
+
+static struct tracepoint *exit_tp;
+static LLIST_HEAD(exit_notes);
+static atomic_t exit_notes_queued = ATOMIC_INIT(0);
+static void exit_notes_send(struct work_struct *work);
+static DECLARE_WORK(exit_work, exit_notes_send);
+
+static void exit_find_tp(struct tracepoint *tp, void *priv)
+{
+	if (!strcmp(tp->name, "sched_process_exit"))
+		*(struct tracepoint **)priv = tp;
+}
+
+static void exit_probe(void *data, struct task_struct *p)
+{
+	struct exit_note *n;
+
+	/*
+	 * Only the node's own namespace (a child of the initial one):
+	 * a PID in a namespace nested inside is not a master PID.
+	 */
+	if (bproc_nodes_self() == BPROC_NODE_MASTER || p != current ||
+	    !thread_group_leader(p) || atomic_read(&p->signal->live) ||
+	    task_active_pid_ns(p)->level != 1)
+		return;
+	if (atomic_inc_return(&exit_notes_queued) > EXIT_NOTES_MAX) {
+		atomic_dec(&exit_notes_queued);
+		pr_warn_ratelimited("bproc: too many process ends queued for bpslave: one dropped\n");
+		return;
+	}
+	n = kmalloc(sizeof(*n), GFP_ATOMIC);
+	if (!n) {
+		atomic_dec(&exit_notes_queued);
+		return;
+	}
+	n->pid = task_tgid_vnr(p);
+	n->status = p->exit_code;
+	llist_add(&n->node, &exit_notes);
+	queue_work(bproc_ghost_wq, &exit_work);
+}
+
+static void exit_notes_send(struct work_struct *work)
+{
+	struct llist_node *list = llist_reverse_order(llist_del_all(&exit_notes));
+	struct bproc_chan *ch = bproc_daemon_get();
+	struct exit_note *n, *next;
+
+	llist_for_each_entry_safe(n, next, list, node) {
+		if (ch && bproc_nodes_self() != BPROC_NODE_MASTER)
+			bproc_notify_exit(ch, n->pid, n->status);
+		kfree(n);
+		atomic_dec(&exit_notes_queued);
+	}
+	if (ch)
+		bproc_master_put(ch);
+}
+
+/* Without the tracepoint, forked children are not followed: no failure. */
+int __init bproc_exit_notes_init(void)
+{
+	for_each_kernel_tracepoint(exit_find_tp, &exit_tp);
+	if (exit_tp && tracepoint_probe_register(exit_tp, exit_probe, NULL)) {
+		pr_warn("cannot hook sched_process_exit: forked children on nodes are not followed\n");
+		exit_tp = NULL;
+	}
+	return 0;
+}
+
+void bproc_exit_notes_exit(void)
+{
+	if (exit_tp) {
+		tracepoint_probe_unregister(exit_tp, exit_probe, NULL);
+		tracepoint_synchronize_unregister();
+	}
+	flush_work(&exit_work);
+}

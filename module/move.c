@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Moving a process to a node.
+ *
+ * BPROC_IOC_MOVE, called by the process itself: it is dumped (VMADump,
+ * module/vmad_dump.c) into BPROC_MSG_IMAGE messages on bpmaster's session,
+ * after a BPROC_MSG_MOVE request; bpmaster sends the image to the node's
+ * bpslave, which restores it in the node's PID namespace at the same PID,
+ * and answers.  On success the restored process returns 0 from this very
+ * ioctl on the node, and the caller on the master becomes its ghost
+ * (module/ghost_loop.c): the same task, sleeping in the ioctl for the rest
+ * of its life.  On a slave, a process moves on (or back) through bpslave,
+ * and the copy left behind just ends.
+ */
+#define pr_fmt(fmt) "bproc: " fmt
+
+#include <linux/bproc.h>
+#include <linux/err.h>
+#include <linux/in.h>
+#include <linux/minmax.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "internal.h"
+#include "nodes.h"
+#include "ghost.h"
+#include "ghost_loop.h"
+#include "ghost_shrink.h"
+#include "ghost_table.h"
+#include "move.h"
+#include "notify.h"
+#include "req.h"
+
+/* How long a mover waits for the node's answer. */
+#define GHOST_MOVE_TIMEOUT	(300 * HZ)
+
+/*
+ * The mover's PID as the cluster knows it: on a slave, the one in the
+ * node's PID namespace (which is its master PID).
+ */
+static int move_pid(void)
+{
+	return bproc_nodes_self() == BPROC_NODE_MASTER ? task_tgid_nr(current) :
+							 task_tgid_vnr(current);
+}
+
+static bool all_zero(const void *p, size_t n)
+{
+	return !memchr_inv(p, 0, n);
+}
+
+/* One entry, as struct bproc_move_io documents it; @seen: fds so far. */
+static int move_io_check(const struct bproc_move_io *e, unsigned int *seen)
+{
+	struct sockaddr_in sin;
+	size_t len;
+
+	if (e->fd < 0 || e->fd > 2 || (*seen & (1u << e->fd)) || e->flags)
+		return -EINVAL;
+	*seen |= 1u << e->fd;
+	switch (e->type) {
+	case BPROC_MOVE_IO_FILE:
+		len = strnlen(e->name, sizeof(e->name));
+		if ((e->oflags & ~(u32)BPROC_MOVE_IO_OFLAGS) ||
+		    (e->oflags & O_ACCMODE) == O_ACCMODE ||
+		    e->mode > 07777 || (e->mode && !(e->oflags & O_CREAT)) ||
+		    e->offset < 0 || !all_zero(e->addr, sizeof(e->addr)) ||
+		    !len || len == sizeof(e->name) || e->name[0] != '/' ||
+		    !all_zero(e->name + len, sizeof(e->name) - len))
+			return -EINVAL;
+		return 0;
+	case BPROC_MOVE_IO_SOCKET:
+		BUILD_BUG_ON(sizeof(sin) != sizeof(e->addr));
+		memcpy(&sin, e->addr, sizeof(sin));
+		if (e->oflags || e->mode || e->offset || sin.sin_family != AF_INET ||
+		    !sin.sin_port || !all_zero(sin.__pad, sizeof(sin.__pad)) ||
+		    !all_zero(e->name, sizeof(e->name)))
+			return -EINVAL;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* Stream the dump @d as IMAGE messages.  Always ends with a "last" one. */
+static int move_stream(struct bproc_chan *ch, u64 id,
+		       struct bproc_vmad_dumper *d)
+{
+	const size_t max = BPROC_MSG_MAX - sizeof(struct bproc_msg_image);
+	int pid = move_pid();
+	u64 offset = 0;
+	const void *p;
+	ssize_t n;
+	int err = 0;
+
+	while (!err && (n = bproc_vmad_dumper_next(d, &p)) != 0) {
+		if (n < 0) {
+			err = n;
+			break;
+		}
+		while (n > 0 && !err) {
+			size_t k = min_t(size_t, n, max);
+
+			err = bproc_notify_image(ch, id, pid, offset, p, k, false);
+			p += k;
+			n -= k;
+			offset += k;
+		}
+	}
+	/* The end, even of an aborted image: the node stops waiting. */
+	bproc_notify_image(ch, id, pid, offset, NULL, 0, true);
+	return err;
+}
+
+int bproc_move_check(int node)
+{
+	int err, st;
+
+	st = bproc_node_status(node);
+	if (st < 0)
+		return -ENODEV;
+	err = bproc_node_access(node);
+	if (err)
+		return err;
+	if (st != BPROC_STATUS_UP)
+		return -EHOSTDOWN;
+	return 0;
+}
+
+long bproc_move_ghost(int node, u32 flags, struct bproc_move_ios *io,
+		      bool *back)
+{
+	struct bproc_vmad_dumper *d;
+	struct bproc_ghost *g;
+	struct bproc_chan *ch;
+	struct bproc_req r;
+	long code;
+	int err, st;
+
+	err = bproc_move_check(node);
+	if (err) {
+		kfree(io);
+		return err;
+	}
+	ch = bproc_master_get();
+	if (!ch) {
+		kfree(io);
+		return -ENOTCONN;
+	}
+	g = bproc_ghost_register(task_tgid_nr(current), task_tgid(current), node);
+	if (IS_ERR(g)) {
+		kfree(io);
+		bproc_master_put(ch);
+		return PTR_ERR(g);
+	}
+
+	/* What cannot be dumped (threads, ptrace) is refused here, locally. */
+	d = bproc_vmad_dumper_create(current, flags & VMAD_DUMP_ALL, true);
+	if (IS_ERR(d)) {
+		kfree(io);
+		err = PTR_ERR(d);
+		goto fail;
+	}
+	bproc_req_start(&r);
+	/* @io is appended: the node opens it in place of the forwarded fds. */
+	err = bproc_notify_move(ch, r.id, move_pid(), node, flags & VMAD_DUMP_ALL,
+				io ? io->e : NULL, io ? io->n : 0);
+	kfree(io);
+	if (err) {
+		bproc_req_wait(&r, 0, true);	/* withdraw it */
+		bproc_vmad_dumper_free(d);
+		goto fail;
+	}
+	err = move_stream(ch, r.id, d);
+	bproc_vmad_dumper_free(d);
+	bproc_master_put(ch);
+	/* Even after a broken dump: bpmaster answers every MOVE it got. */
+	st = bproc_req_wait(&r, GHOST_MOVE_TIMEOUT, true);
+	if (err || st) {
+		bproc_ghost_unregister(g);
+		return err ?: st;
+	}
+
+	/* The process runs on the node now: this is its ghost. */
+	WRITE_ONCE(g->moved, true);
+	bproc_ghost_close_fds();
+	code = bproc_ghost_shrink();
+	if (IS_ERR_VALUE(code)) {
+		pr_warn_ratelimited("ghost %d: cannot shrink: %ld\n", g->pid, code);
+		bproc_ghost_forward(g, SIGKILL);
+		bproc_ghost_unregister(g);
+		force_sig(SIGKILL);
+		return code;
+	}
+	return bproc_ghost_run(g, code, flags & BPROC_MOVE_STDIN, back);
+
+fail:
+	bproc_ghost_unregister(g);
+	bproc_master_put(ch);
+	return err;
+}
+
+/*
+ * On a slave: move the caller, a process the master placed here, on to
+ * @node or back to the master (BPROC_NODE_MASTER), through bpslave.  The
+ * same dump as on the master; but here, once it arrived, this copy just
+ * ends (bpslave expects that and says nothing of it): the process goes on
+ * at the destination, where the ioctl returns 0.  A negative errno: it did
+ * not move and goes on here.
+ */
+static long slave_move(int node, u32 flags)
+{
+	struct bproc_vmad_dumper *d;
+	struct bproc_chan *ch;
+	struct bproc_req r;
+	int err, st;
+
+	if (node != BPROC_NODE_MASTER) {
+		err = bproc_move_check(node);
+		if (err)
+			return err;
+	}
+	ch = bproc_daemon_get();
+	if (!ch)
+		return -ENOTCONN;
+	d = bproc_vmad_dumper_create(current, flags, true);
+	if (IS_ERR(d)) {
+		bproc_master_put(ch);
+		return PTR_ERR(d);
+	}
+	bproc_req_start(&r);
+	err = bproc_notify_move(ch, r.id, move_pid(), node, flags, NULL, 0);
+	if (err) {
+		bproc_req_wait(&r, 0, true);	/* withdraw it */
+		bproc_vmad_dumper_free(d);
+		bproc_master_put(ch);
+		return err;
+	}
+	err = move_stream(ch, r.id, d);
+	bproc_vmad_dumper_free(d);
+	bproc_master_put(ch);
+	st = bproc_req_wait(&r, GHOST_MOVE_TIMEOUT, true);
+	if (err || st)
+		return err ?: st;
+	force_sig(SIGKILL);
+	return -EINTR;
+}
+
+int bproc_move_req_get(struct bproc_move_req *req,
+		       struct bproc_move_req __user *ureq,
+		       struct bproc_move_ios **iop)
+{
+	unsigned int seen = 0, i;
+	struct bproc_move_ios *io;
+	int err;
+
+	*iop = NULL;
+	if (copy_from_user(req, ureq, sizeof(*req)))
+		return -EFAULT;
+	if ((req->flags & ~(VMAD_DUMP_ALL | BPROC_MOVE_STDIN)) || req->reserved ||
+	    req->nio > BPROC_MOVE_IO_MAX || (!req->nio && req->io))
+		return -EINVAL;
+	if (!req->nio)
+		return 0;
+	io = kzalloc(sizeof(*io), GFP_KERNEL);
+	if (!io)
+		return -ENOMEM;
+	io->n = req->nio;
+	if (copy_from_user(io->e, u64_to_user_ptr(req->io), io->n * sizeof(io->e[0]))) {
+		kfree(io);
+		return -EFAULT;
+	}
+	for (i = 0; i < io->n; i++) {
+		err = move_io_check(&io->e[i], &seen);
+		if (err) {
+			kfree(io);
+			return err;
+		}
+	}
+	*iop = io;
+	return 0;
+}
+
+long bproc_move_ioctl(struct file *file, struct bproc_move_req __user *ureq)
+{
+	struct bproc_move_req req;
+	struct bproc_move_ios *io;
+	int err = bproc_move_req_get(&req, ureq, &io);
+	bool back;
+
+	if (err)
+		return err;
+	if (req.node == BPROC_NODE_SELF || req.node == bproc_nodes_self()) {
+		err = io ? -EINVAL : 0;	/* no move: nothing to open */
+		kfree(io);
+		return err;
+	}
+	if (bproc_nodes_self() != BPROC_NODE_MASTER) {
+		/* Descriptors are opened for a move from the master only. */
+		err = io ? -EOPNOTSUPP : slave_move(req.node, req.flags & VMAD_DUMP_ALL);
+		kfree(io);
+		return err;
+	}
+	return bproc_move_ghost(req.node, req.flags, io, &back);
+}
