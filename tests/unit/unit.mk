@@ -38,8 +38,8 @@ UNIT_TESTS += bpconfig
 UNIT_OBJS_bpconfig := $(B)/common/bpconfig.o
 $(B)/tests/unit/test_bpconfig.o: ALL_CFLAGS += -Icommon
 
-# bpslave's PID-namespace init (cmd/bpnsinit.c), in real namespaces (root;
-# skipped without), with a fake undump (bproc.ko is not loaded here).
+# bpslave's PID-namespace init (cmd/bpslave/nsinit.c), in real namespaces
+# (root; skipped without), with a fake undump (bproc.ko is not loaded here).
 UNIT_TESTS += bpnsinit
-UNIT_OBJS_bpnsinit := $(B)/cmd/bpnsinit.o $(B)/lib/libbproc.a
-$(B)/tests/unit/test_bpnsinit.o: ALL_CFLAGS += -Icmd -Ilib
+UNIT_OBJS_bpnsinit := $(B)/cmd/bpslave/nsinit.o $(B)/lib/libbproc.a
+$(B)/tests/unit/test_bpnsinit.o: ALL_CFLAGS += -Icmd/bpslave -Ilib

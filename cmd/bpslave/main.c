@@ -45,7 +45,7 @@
 #include <unistd.h>
 
 #include "bpdaemon.h"
-#include "bpnsinit.h"
+#include "nsinit.h"
 #include "bpwire.h"
 
 #define SLAVE_DEV	"/dev/bproc/slave"
