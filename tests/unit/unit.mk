@@ -43,3 +43,11 @@ $(B)/tests/unit/test_bpconfig.o: ALL_CFLAGS += -Icommon
 UNIT_TESTS += bpnsinit
 UNIT_OBJS_bpnsinit := $(B)/cmd/bpslave/nsinit.o $(B)/lib/libbproc.a
 $(B)/tests/unit/test_bpnsinit.o: ALL_CFLAGS += -Icmd/bpslave -Ilib
+
+# bpslave's decisions on PID-space calls (cmd/bpslave/callrules.c), on a
+# fake namespace, and its process table (cmd/bpslave/proc.c).
+UNIT_TESTS += bpslave_calls bpslave_proc
+UNIT_OBJS_bpslave_calls := $(B)/cmd/bpslave/callrules.o
+UNIT_OBJS_bpslave_proc := $(B)/cmd/bpslave/proc.o
+$(B)/tests/unit/test_bpslave_calls.o $(B)/tests/unit/test_bpslave_proc.o: \
+	ALL_CFLAGS += -Icmd/bpslave -Icmd -Icommon
