@@ -92,7 +92,7 @@ static int session_turn(struct session *s)
 {
 	uint64_t now = bpd_now_ms();
 	long wait_ms = s->ping_ms / 4;
-	bool busy = s->c.out_len >= OUT_BUSY, held;
+	bool busy, held;
 	struct bpwire_msg m;
 	struct timespec ts;
 	struct sproc *sp;
@@ -116,6 +116,8 @@ static int session_turn(struct session *s)
 	}
 	if (held)
 		wait_ms = 20;
+	/* While the master's link is this full, sources wait. */
+	busy = s->c.out_len >= OUT_BUSY;
 	poll_room(3 + 2 * sproc_count() + calls_nlisteners());
 	ts.tv_sec = wait_ms / 1000;
 	ts.tv_nsec = (wait_ms % 1000) * 1000000L;

@@ -24,7 +24,9 @@ static struct {
 
 static size_t pid_slot(int pid, size_t nb)
 {
-	return ((uint32_t)pid * 2654435761u) & (nb - 1);
+	uint32_t h = (uint32_t)pid * 2654435761u;
+
+	return (h ^ (h >> 15)) & (nb - 1);
 }
 
 static size_t tid_slot(uint64_t id, size_t nb)
