@@ -3,8 +3,8 @@
 # Commands and daemons.  Each cmd/<name>.c, or without one the objects in
 # OBJS_<name> (a directory cmd/<name>/ of files), becomes build/bin/<name>,
 # linked against libbproc; add <name> to COMMANDS (daemons to DAEMONS,
-# installed in sbin).  bpmaster, bpslave, bpsh, bpstat, bpctl and bpcp arrive with the
-# issues that build them.
+# installed in sbin).  bpmaster, bpslave, bpsh, bpstat, bpctl and bpcp
+# arrive with the issues that build them.
 
 COMMANDS := bpcheckpoint bprestart bpstat bpctl bplib bpsh
 DAEMONS := bpmaster bpslave
