@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Commands and daemons.  Each cmd/<name>.c becomes build/bin/<name>, linked
-# against libbproc; add <name> to COMMANDS (daemons to DAEMONS, installed in
-# sbin).  bpmaster, bpslave, bpsh, bpstat, bpctl and bpcp arrive with the
-# issues that build them.
+# Commands and daemons.  Each cmd/<name>.c, or without one the objects in
+# OBJS_<name> (a directory cmd/<name>/ of files), becomes build/bin/<name>,
+# linked against libbproc; add <name> to COMMANDS (daemons to DAEMONS,
+# installed in sbin).  bpmaster, bpslave, bpsh, bpstat, bpctl and bpcp
+# arrive with the issues that build them.
 
 COMMANDS := bpcheckpoint bprestart bpstat bpctl bplib bpsh
 DAEMONS := bpmaster bpslave
@@ -11,11 +12,11 @@ DAEMONS := bpmaster bpslave
 # Extra objects a command links besides libbproc (OBJS_<name>).
 BPD_OBJS := $(B)/cmd/bpdaemon.o $(B)/common/bpwire.o
 OBJS_bpmaster := $(BPD_OBJS) $(B)/common/bpconfig.o
-# bpslave's PID namespace and its init (cmd/bpnsinit.c) use libbproc's
-# internal restore call (lib/internal.h).
-OBJS_bpslave := $(BPD_OBJS) $(B)/cmd/bpnsinit.o
-$(B)/cmd/bpnsinit.o: ALL_CFLAGS += -Ilib
-$(B)/cmd/bpmaster.o $(B)/cmd/bpslave.o $(B)/cmd/bpdaemon.o: ALL_CFLAGS += -Icommon
+# bpslave is cmd/bpslave/; its PID namespace's init (nsinit.c) uses
+# libbproc's internal restore call (lib/internal.h).
+OBJS_bpslave := $(patsubst %.c,$(B)/%.o,$(wildcard cmd/bpslave/*.c)) $(BPD_OBJS)
+$(B)/cmd/bpslave/%.o: ALL_CFLAGS += -Icmd -Icommon -Ilib
+$(B)/cmd/bpmaster.o $(B)/cmd/bpdaemon.o: ALL_CFLAGS += -Icommon
 
 # Tools the tests run on diskless slaves (no libc there) are static.
 LIBS_bprestart := -static
@@ -29,9 +30,9 @@ LIBS_bpslave := -static
 LIBS_bpsh := -static
 
 define cmd_rule
-$(B)/bin/$(1): $(B)/cmd/$(1).o $$(OBJS_$(1)) $(B)/lib/libbproc.a
+$(B)/bin/$(1): $(if $(wildcard cmd/$(1).c),$(B)/cmd/$(1).o) $$(OBJS_$(1)) $(B)/lib/libbproc.a
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(ALL_CFLAGS) -o $$@ $$< $$(OBJS_$(1)) $(B)/lib/libbproc.a $$(LIBS_$(1))
+	$$(CC) $$(ALL_CFLAGS) -o $$@ $$(filter %.o,$$^) $(B)/lib/libbproc.a $$(LIBS_$(1))
 endef
 $(foreach c,$(COMMANDS) $(DAEMONS),$(eval $(call cmd_rule,$(c))))
 

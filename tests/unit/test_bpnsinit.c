@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bpslave's PID-namespace init (cmd/bpnsinit.c), for real: each test starts
+ * bpslave's PID-namespace init (cmd/bpslave/nsinit.c), for real: each test starts
  * an init in a new PID namespace (root, or CAP_SYS_ADMIN; skipped without)
  * and restores "images" at chosen PIDs.
  *
@@ -35,7 +35,7 @@
 
 #include <linux/bproc.h>
 
-#include "bpnsinit.h"
+#include "nsinit.h"
 #include "internal.h"
 
 #define TIMEOUT_MS	10000

@@ -38,8 +38,16 @@ UNIT_TESTS += bpconfig
 UNIT_OBJS_bpconfig := $(B)/common/bpconfig.o
 $(B)/tests/unit/test_bpconfig.o: ALL_CFLAGS += -Icommon
 
-# bpslave's PID-namespace init (cmd/bpnsinit.c), in real namespaces (root;
-# skipped without), with a fake undump (bproc.ko is not loaded here).
+# bpslave's PID-namespace init (cmd/bpslave/nsinit.c), in real namespaces
+# (root; skipped without), with a fake undump (bproc.ko is not loaded here).
 UNIT_TESTS += bpnsinit
-UNIT_OBJS_bpnsinit := $(B)/cmd/bpnsinit.o $(B)/lib/libbproc.a
-$(B)/tests/unit/test_bpnsinit.o: ALL_CFLAGS += -Icmd -Ilib
+UNIT_OBJS_bpnsinit := $(B)/cmd/bpslave/nsinit.o $(B)/lib/libbproc.a
+$(B)/tests/unit/test_bpnsinit.o: ALL_CFLAGS += -Icmd/bpslave -Ilib
+
+# bpslave's decisions on PID-space calls (cmd/bpslave/callrules.c), on a
+# fake namespace, and its process table (cmd/bpslave/proc.c).
+UNIT_TESTS += bpslave_calls bpslave_proc
+UNIT_OBJS_bpslave_calls := $(B)/cmd/bpslave/callrules.o
+UNIT_OBJS_bpslave_proc := $(B)/cmd/bpslave/proc.o
+$(B)/tests/unit/test_bpslave_calls.o $(B)/tests/unit/test_bpslave_proc.o: \
+	ALL_CFLAGS += -Icmd/bpslave -Icmd -Icommon

@@ -55,7 +55,7 @@
 #include <linux/types.h>
 
 #include "internal.h"
-#include "bpnsinit.h"
+#include "nsinit.h"
 
 #define PID_MAX_FILE	"/proc/sys/kernel/pid_max"
 #define SIG_LIMIT	64		/* the highest signal number */

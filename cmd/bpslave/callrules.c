@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Which PID-space call runs here and which on the master (callrules.h).
+ *
+ * Answered here: anything aimed at a process of this node (the kernel runs
+ * it as asked), and every call of a process the master did not place here
+ * (it has no ghost to ask).  The rest goes to the master.  The list of
+ * calls intercepted at all is nsinit.c's pidspace_calls; call_decide() is
+ * the one place that says what happens to each.
+ */
+#include <sched.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "callrules.h"
+
+bool call_is_fork(const struct call_notif *n)
+{
+	switch (n->nr) {
+	case SYS_fork:
+	case SYS_vfork:
+		return true;
+	case SYS_clone:
+		return !(n->args[0] & CLONE_THREAD);
+	case SYS_clone3:
+		/* Unreadable flags: not a fork (the kernel will say EFAULT). */
+		return n->clone3_flags_ok && !(n->clone3_flags & CLONE_THREAD);
+	}
+	return false;
+}
+
+bool wait_is_local(const struct call_ns *ns, int caller, int idtype, long id)
+{
+	int kids[256], n = ns->children(ns->ctx, caller, kids, 256), i;
+
+	for (i = 0; i < n; i++) {
+		if (idtype == P_ALL)
+			return true;
+		if (idtype == P_PID && kids[i] == id)
+			return true;
+		if (idtype == P_PGID &&
+		    ns->pgid(ns->ctx, kids[i]) ==
+		    (id ? id : ns->pgid(ns->ctx, caller)))
+			return true;
+	}
+	return false;
+}
+
+/* wait4's pid argument as waitid's (idtype, id). */
+static bool wait4_is_local(const struct call_ns *ns, int caller, long pid)
+{
+	if (pid < -1)
+		return wait_is_local(ns, caller, P_PGID, -pid);
+	if (pid == -1)
+		return wait_is_local(ns, caller, P_ALL, pid);
+	if (pid == 0)
+		return wait_is_local(ns, caller, P_PGID, 0);
+	return wait_is_local(ns, caller, P_PID, pid);
+}
+
+enum call_verdict call_decide(const struct call_notif *n, const struct call_ns *ns)
+{
+	/* PIDs, idtypes and ids are ints: the upper half is not theirs. */
+	long a0 = (int)n->args[0], a1 = (int)n->args[1];
+	int caller = n->caller;
+	bool local;
+
+	/* Only processes the master placed have a ghost to ask. */
+	if (caller < 2 || !n->caller_has_ghost)
+		return CALL_RUN_HERE;
+	switch (n->nr) {
+	case SYS_fork:
+	case SYS_vfork:
+	case SYS_clone:
+	case SYS_clone3:
+		/* A thread stays the process's own business. */
+		local = !call_is_fork(n);
+		break;
+	case SYS_kill:
+	case SYS_rt_sigqueueinfo:
+	case SYS_tkill:
+	case SYS_tgkill:
+	case SYS_rt_tgsigqueueinfo:
+		local = a0 > 0 && ns->has(ns->ctx, (int)a0);
+		break;
+	case SYS_wait4:
+		local = wait4_is_local(ns, caller, a0);
+		break;
+	case SYS_waitid:
+		/* P_PIDFD (and anything new): a descriptor of this node. */
+		local = (a0 != P_ALL && a0 != P_PID && a0 != P_PGID) ||
+			wait_is_local(ns, caller, (int)a0, a1);
+		break;
+	case SYS_getpgid:
+	case SYS_getsid:
+	case SYS_setpgid:
+		/* Of a process of ours that the master does not know. */
+		local = a0 > 0 && a0 != caller && ns->has(ns->ctx, (int)a0) &&
+			!ns->known(ns->ctx, (int)a0);
+		break;
+	default:		/* getppid, getpgrp, setsid */
+		local = false;
+	}
+	/* Without a master, everything runs here. */
+	if (local || !n->connected)
+		return CALL_RUN_HERE;
+	return call_is_fork(n) ? CALL_FORK_TO_MASTER : CALL_TO_MASTER;
+}
