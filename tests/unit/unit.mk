@@ -43,3 +43,11 @@ $(B)/tests/unit/test_bpconfig.o: ALL_CFLAGS += -Icommon
 UNIT_TESTS += bpnsinit
 UNIT_OBJS_bpnsinit := $(B)/cmd/bpnsinit.o $(B)/lib/libbproc.a
 $(B)/tests/unit/test_bpnsinit.o: ALL_CFLAGS += -Icmd -Ilib
+
+# bpmaster's process table, routing and moves (cmd/bpmaster/{proc,route,
+# transit,call}.c), with the kernel device and the slaves faked in the test.
+UNIT_TESTS += bpmaster_route
+UNIT_OBJS_bpmaster_route := $(B)/cmd/bpmaster/proc.o $(B)/cmd/bpmaster/route.o \
+			    $(B)/cmd/bpmaster/transit.o $(B)/cmd/bpmaster/call.o \
+			    $(B)/cmd/bpdaemon.o $(B)/common/bpwire.o
+$(B)/tests/unit/test_bpmaster_route.o: ALL_CFLAGS += -Icmd -Icommon
