@@ -181,12 +181,16 @@ struct proc {
 	struct proc *prev, *next;	/* in the list of its state */
 };
 
-#define PROC_HASH	1024
-
+/*
+ * The table: all zero is an empty one.  The three hashes have @nbuckets
+ * chains each (a power of two, allocated at the first record, doubled
+ * whenever there are twice as many records).
+ */
 struct proctab {
-	struct proc *by_pid[PROC_HASH];
-	struct proc *by_id[PROC_HASH];
-	struct proc *by_out[PROC_HASH];
+	struct proc **by_pid;
+	struct proc **by_id;
+	struct proc **by_out;
+	size_t nbuckets;
 	struct proc *list[PROC_NSTATES];
 	size_t count[PROC_NSTATES];
 };

@@ -3,11 +3,12 @@
  * The process table: one record per process bpmaster routes for, with its
  * state (enum proc_state, bpmaster.h) and the move it is in, hashed by PID,
  * by the id its current move is answered by, and by the MOVE id of the
- * node it leaves.  Each state keeps its records in a list of its own, so a
+ * node it leaves (chained hashes that double as the table grows).  Each state keeps its records in a list of its own, so a
  * walk over "every process leaving a node" sees only those.
  *
  * Nothing here talks to the kernel or a slave.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -29,24 +30,31 @@ const char *proc_state_name(enum proc_state st)
 	return st < PROC_NSTATES ? state_names[st] : "?";
 }
 
-static unsigned int hash_u64(uint64_t v)
+static size_t hash_u64(const struct proctab *t, uint64_t v)
 {
 	v ^= v >> 33;
 	v *= 0xff51afd7ed558ccdull;
 	v ^= v >> 33;
-	return (unsigned int)(v & (PROC_HASH - 1));
+	return (size_t)v & (t->nbuckets - 1);
 }
 
-static unsigned int hash_out(int node, uint64_t id)
+static size_t hash_pid(const struct proctab *t, int pid)
 {
-	return hash_u64(id * 31 + (uint32_t)node);
+	return hash_u64(t, (uint32_t)pid);
+}
+
+static size_t hash_out(const struct proctab *t, int node, uint64_t id)
+{
+	return hash_u64(t, id * 31 + (uint32_t)node);
 }
 
 struct proc *proc_find(struct proctab *t, int pid)
 {
 	struct proc *p;
 
-	for (p = t->by_pid[hash_u64((uint32_t)pid)]; p; p = p->pid_next)
+	if (!t->nbuckets)
+		return NULL;
+	for (p = t->by_pid[hash_pid(t, pid)]; p; p = p->pid_next)
 		if (p->pid == pid)
 			return p;
 	return NULL;
@@ -74,13 +82,61 @@ static void list_del(struct proctab *t, struct proc *p)
 	t->count[p->state]--;
 }
 
+static void hash_add(struct proctab *t, struct proc *p)
+{
+	size_t h = hash_pid(t, p->pid);
+
+	p->pid_next = t->by_pid[h];
+	t->by_pid[h] = p;
+	if (p->t.id) {
+		h = hash_u64(t, p->t.id);
+		p->id_next = t->by_id[h];
+		t->by_id[h] = p;
+	}
+	if (p->t.out_id) {
+		h = hash_out(t, p->node, p->t.out_id);
+		p->out_next = t->by_out[h];
+		t->by_out[h] = p;
+	}
+}
+
+/* Twice the chains (the first 256), every record hashed anew. */
+static int proctab_grow(struct proctab *t)
+{
+	size_t n = t->nbuckets ? 2 * t->nbuckets : 256;
+	struct proc **pid = calloc(n, sizeof(*pid));
+	struct proc **id = calloc(n, sizeof(*id));
+	struct proc **out = calloc(n, sizeof(*out));
+
+	if (!pid || !id || !out) {
+		free(pid);
+		free(id);
+		free(out);
+		return -ENOMEM;
+	}
+	free(t->by_pid);
+	free(t->by_id);
+	free(t->by_out);
+	t->by_pid = pid;
+	t->by_id = id;
+	t->by_out = out;
+	t->nbuckets = n;
+	for (int st = 0; st < PROC_NSTATES; st++)
+		for (struct proc *p = t->list[st]; p; p = p->next)
+			hash_add(t, p);
+	return 0;
+}
+
 struct proc *proc_get(struct proctab *t, int pid)
 {
 	struct proc *p = proc_find(t, pid);
-	unsigned int h;
 
 	if (p)
 		return p;
+	/* A table that cannot grow still works, with longer chains. */
+	if ((!t->nbuckets || proc_count(t) >= 2 * t->nbuckets) &&
+	    proctab_grow(t) && !t->nbuckets)
+		return NULL;
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
@@ -88,9 +144,7 @@ struct proc *proc_get(struct proctab *t, int pid)
 	p->state = PROC_ON_MASTER;
 	p->node = BPROC_NODE_MASTER;
 	p->t.pipe = -1;
-	h = hash_u64((uint32_t)pid);
-	p->pid_next = t->by_pid[h];
-	t->by_pid[h] = p;
+	hash_add(t, p);
 	list_add(t, p);
 	return p;
 }
@@ -119,16 +173,16 @@ static void chain_del(struct proc **head, struct proc *p, size_t off)
 
 void proc_set_id(struct proctab *t, struct proc *p, uint64_t id)
 {
-	unsigned int h;
+	size_t h;
 
 	if (p->t.id)
-		chain_del(&t->by_id[hash_u64(p->t.id)], p,
+		chain_del(&t->by_id[hash_u64(t, p->t.id)], p,
 			  offsetof(struct proc, id_next));
 	p->t.id = id;
 	p->id_next = NULL;
 	if (!id)
 		return;
-	h = hash_u64(id);
+	h = hash_u64(t, id);
 	p->id_next = t->by_id[h];
 	t->by_id[h] = p;
 }
@@ -137,9 +191,9 @@ struct proc *proc_by_id(struct proctab *t, uint64_t id)
 {
 	struct proc *p;
 
-	if (!id)
+	if (!id || !t->nbuckets)
 		return NULL;
-	for (p = t->by_id[hash_u64(id)]; p; p = p->id_next)
+	for (p = t->by_id[hash_u64(t, id)]; p; p = p->id_next)
 		if (p->t.id == id)
 			return p;
 	return NULL;
@@ -147,16 +201,16 @@ struct proc *proc_by_id(struct proctab *t, uint64_t id)
 
 void proc_set_out(struct proctab *t, struct proc *p, uint64_t id)
 {
-	unsigned int h;
+	size_t h;
 
 	if (p->t.out_id)
-		chain_del(&t->by_out[hash_out(p->node, p->t.out_id)], p,
+		chain_del(&t->by_out[hash_out(t, p->node, p->t.out_id)], p,
 			  offsetof(struct proc, out_next));
 	p->t.out_id = id;
 	p->out_next = NULL;
 	if (!id)
 		return;
-	h = hash_out(p->node, id);
+	h = hash_out(t, p->node, id);
 	p->out_next = t->by_out[h];
 	t->by_out[h] = p;
 }
@@ -165,9 +219,9 @@ struct proc *proc_by_out(struct proctab *t, int node, uint64_t id)
 {
 	struct proc *p;
 
-	if (!id)
+	if (!id || !t->nbuckets)
 		return NULL;
-	for (p = t->by_out[hash_out(node, id)]; p; p = p->out_next)
+	for (p = t->by_out[hash_out(t, node, id)]; p; p = p->out_next)
 		if (p->t.out_id == id && p->node == node)
 			return p;
 	return NULL;
@@ -189,7 +243,7 @@ void proc_free(struct proctab *t, struct proc *p)
 	struct proc_left *l, *next;
 
 	proc_transit_clear(t, p);
-	chain_del(&t->by_pid[hash_u64((uint32_t)p->pid)], p,
+	chain_del(&t->by_pid[hash_pid(t, p->pid)], p,
 		  offsetof(struct proc, pid_next));
 	list_del(t, p);
 	for (l = p->left; l; l = next) {
@@ -278,6 +332,10 @@ void proctab_free(struct proctab *t)
 	for (int st = 0; st < PROC_NSTATES; st++)
 		while (t->list[st])
 			proc_free(t, t->list[st]);
+	free(t->by_pid);
+	free(t->by_id);
+	free(t->by_out);
+	memset(t, 0, sizeof(*t));
 }
 
 size_t proc_count(const struct proctab *t)
