@@ -51,3 +51,10 @@ UNIT_OBJS_bpmaster_route := $(B)/cmd/bpmaster/proc.o $(B)/cmd/bpmaster/route.o \
 			    $(B)/cmd/bpmaster/transit.o $(B)/cmd/bpmaster/call.o \
 			    $(B)/cmd/bpdaemon.o $(B)/common/bpwire.o
 $(B)/tests/unit/test_bpmaster_route.o: ALL_CFLAGS += -Icmd -Icommon
+
+# bpmaster's dispatch of a slave's frames (cmd/bpmaster/frame.c): the
+# session states each is legal in; the handlers are fakes.
+UNIT_TESTS += bpmaster_frame
+UNIT_OBJS_bpmaster_frame := $(B)/cmd/bpmaster/frame.o $(B)/cmd/bpdaemon.o \
+			    $(B)/common/bpwire.o
+$(B)/tests/unit/test_bpmaster_frame.o: ALL_CFLAGS += -Icmd -Icommon
