@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Commands and daemons.  Each cmd/<name>.c, or without one the objects in
-# OBJS_<name> (a directory cmd/<name>/ of files), becomes build/bin/<name>,
-# linked against libbproc; add <name> to COMMANDS (daemons to DAEMONS,
-# installed in sbin).  bpmaster, bpslave, bpsh, bpstat, bpctl and bpcp
-# arrive with the issues that build them.
+# Commands and daemons.  Each cmd/<name>.c becomes build/bin/<name>, linked
+# against libbproc; add <name> to COMMANDS (daemons to DAEMONS, installed in
+# sbin).  A program too big for one file is a directory, cmd/<name>/*.c:
+# list it in DIR_PROGRAMS too.  bpmaster, bpslave, bpsh, bpstat, bpctl and
+# bpcp arrive with the issues that build them.
 
 COMMANDS := bpcheckpoint bprestart bpstat bpctl bplib bpsh
 DAEMONS := bpmaster bpslave
@@ -12,11 +12,17 @@ DAEMONS := bpmaster bpslave
 # Extra objects a command links besides libbproc (OBJS_<name>).
 BPD_OBJS := $(B)/cmd/bpdaemon.o $(B)/common/bpwire.o
 OBJS_bpmaster := $(BPD_OBJS) $(B)/common/bpconfig.o
-# bpslave is cmd/bpslave/; its PID namespace's init (nsinit.c) uses
-# libbproc's internal restore call (lib/internal.h).
-OBJS_bpslave := $(patsubst %.c,$(B)/%.o,$(wildcard cmd/bpslave/*.c)) $(BPD_OBJS)
-$(B)/cmd/bpslave/%.o: ALL_CFLAGS += -Icmd -Icommon -Ilib
-$(B)/cmd/bpmaster.o $(B)/cmd/bpdaemon.o: ALL_CFLAGS += -Icommon
+# bpslave's PID namespace's init (cmd/bpslave/nsinit.c) uses libbproc's
+# internal restore call (lib/internal.h).
+OBJS_bpslave := $(BPD_OBJS)
+$(B)/cmd/bpslave/%.o: ALL_CFLAGS += -Ilib
+$(B)/cmd/bpdaemon.o: ALL_CFLAGS += -Icommon
+
+# Programs made of a directory: cmd/<name>/*.c, linked in place of
+# cmd/<name>.o, each object built with -Icommon -Icmd (bpdaemon.h, bpwire.h).
+DIR_PROGRAMS := bpmaster bpslave
+DIR_OBJS = $(patsubst %.c,$(B)/%.o,$(wildcard cmd/$(1)/*.c))
+$(foreach p,$(DIR_PROGRAMS),$(call DIR_OBJS,$(p))): ALL_CFLAGS += -Icommon -Icmd
 
 # Tools the tests run on diskless slaves (no libc there) are static.
 LIBS_bprestart := -static
@@ -29,10 +35,13 @@ LIBS_bpslave := -static
 # 592-668 ms dynamic, per start.
 LIBS_bpsh := -static
 
+# A program's own objects: cmd/<name>.o, or its directory's.
+CMD_OBJS = $(if $(filter $(1),$(DIR_PROGRAMS)),$(call DIR_OBJS,$(1)),$(B)/cmd/$(1).o)
+
 define cmd_rule
-$(B)/bin/$(1): $(if $(wildcard cmd/$(1).c),$(B)/cmd/$(1).o) $$(OBJS_$(1)) $(B)/lib/libbproc.a
+$(B)/bin/$(1): $(call CMD_OBJS,$(1)) $$(OBJS_$(1)) $(B)/lib/libbproc.a
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(ALL_CFLAGS) -o $$@ $$(filter %.o,$$^) $(B)/lib/libbproc.a $$(LIBS_$(1))
+	$$(CC) $$(ALL_CFLAGS) -o $$@ $(call CMD_OBJS,$(1)) $$(OBJS_$(1)) $(B)/lib/libbproc.a $$(LIBS_$(1))
 endef
 $(foreach c,$(COMMANDS) $(DAEMONS),$(eval $(call cmd_rule,$(c))))
 

@@ -51,3 +51,18 @@ UNIT_OBJS_bpslave_calls := $(B)/cmd/bpslave/callrules.o
 UNIT_OBJS_bpslave_proc := $(B)/cmd/bpslave/proc.o
 $(B)/tests/unit/test_bpslave_calls.o $(B)/tests/unit/test_bpslave_proc.o: \
 	ALL_CFLAGS += -Icmd/bpslave -Icmd -Icommon
+
+# bpmaster's process table, routing and moves (cmd/bpmaster/{proc,route,
+# transit,call}.c), with the kernel device and the slaves faked in the test.
+UNIT_TESTS += bpmaster_route
+UNIT_OBJS_bpmaster_route := $(B)/cmd/bpmaster/proc.o $(B)/cmd/bpmaster/route.o \
+			    $(B)/cmd/bpmaster/transit.o $(B)/cmd/bpmaster/call.o \
+			    $(B)/cmd/bpdaemon.o $(B)/common/bpwire.o
+$(B)/tests/unit/test_bpmaster_route.o: ALL_CFLAGS += -Icmd -Icommon
+
+# bpmaster's dispatch of a slave's frames (cmd/bpmaster/frame.c): the
+# session states each is legal in; the handlers are fakes.
+UNIT_TESTS += bpmaster_frame
+UNIT_OBJS_bpmaster_frame := $(B)/cmd/bpmaster/frame.o $(B)/cmd/bpdaemon.o \
+			    $(B)/common/bpwire.o
+$(B)/tests/unit/test_bpmaster_frame.o: ALL_CFLAGS += -Icmd -Icommon
