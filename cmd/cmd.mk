@@ -20,7 +20,7 @@ $(B)/cmd/bpdaemon.o: ALL_CFLAGS += -Icommon
 
 # Programs made of a directory: cmd/<name>/*.c, linked in place of
 # cmd/<name>.o, each object built with -Icommon -Icmd (bpdaemon.h, bpwire.h).
-DIR_PROGRAMS := bpmaster bpslave
+DIR_PROGRAMS := bpmaster bpslave bpsh
 DIR_OBJS = $(patsubst %.c,$(B)/%.o,$(wildcard cmd/$(1)/*.c))
 $(foreach p,$(DIR_PROGRAMS),$(call DIR_OBJS,$(p))): ALL_CFLAGS += -Icommon -Icmd
 
