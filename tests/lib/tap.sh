@@ -10,14 +10,16 @@
 #   '
 #
 # The body is eval'd in the test's own shell (variables it sets stay set),
-# its output is kept and shown as "#" lines only when it fails.  Chain its
-# commands with && : its status is the test's.
+# with stdin from /dev/null; its output is kept and shown as "#" lines only
+# when it fails (its `say` lines always).  Chain its commands with && : its
+# status is the test's.
 #
 #   test_expect_success DESC BODY   one test: ok if BODY succeeds
 #   test_skip DESC REASON           one test, skipped ("ok N - DESC # SKIP")
 #   test_relay PREFIX OUTPUT        the TAP lines of a helper program, each
-#                                   one of our tests ("PREFIX: its name");
-#                                   returns 1 if one failed or none came
+#                                   one of our tests ("PREFIX: its name"),
+#                                   a failed one more if none came or the
+#                                   count is not the plan; 1 on a failure
 #   test_done                       the plan; exit 1 if anything failed
 #
 # Inside a body (each prints what it saw and returns 1 on a mismatch):
@@ -45,7 +47,7 @@ test_atexit() { _tap_atexit="$1; $_tap_atexit"; }
 
 say() { echo "# $*"; }
 
-# Show a failing body's output under its "not ok" line.
+# One TAP line, numbered.
 _tap_result() {	# _tap_result STATUS DESC [DIRECTIVE]
 	_tap_n=$((_tap_n + 1))
 	if [ "$1" = 0 ]; then
@@ -64,6 +66,8 @@ test_expect_success() {
 	if [ $_rc != 0 ]; then
 		[ -s "$_tap_out" ] && sed 's/^/#   /' "$_tap_out"
 		echo "#   (exit $_rc)"
+	else
+		grep '^# ' "$_tap_out"	# what the body said (say)
 	fi
 	return 0
 }
@@ -71,17 +75,25 @@ test_expect_success() {
 test_skip() { _tap_result 0 "$1" "SKIP $2"; }
 
 test_relay() {
-	local _prefix=$1 _line _bad=0 _seen=0
+	local _prefix=$1 _line _bad=0 _seen=0 _plan=
 	while IFS= read -r _line; do
 		case $_line in
-		"ok "*) _tap_result 0 "$_prefix: ${_line#ok * - }"; _seen=1 ;;
+		"ok "*"# SKIP"*)
+			_tap_result 0 "$_prefix: ${_line#ok * - }"; _seen=$((_seen + 1)) ;;
+		"ok "*) _tap_result 0 "$_prefix: ${_line#ok * - }"; _seen=$((_seen + 1)) ;;
 		"not ok "*)
 			_tap_result 1 "$_prefix: ${_line#not ok * - }"
-			_bad=1 _seen=1 ;;
+			_bad=1 _seen=$((_seen + 1)) ;;
+		"1.."[0-9]*) _plan=${_line#1..} ;;
 		"#"*) echo "$_line" ;;
 		esac
 	done <<< "$2"
-	[ $_bad = 0 ] && [ $_seen = 1 ]
+	if [ $_seen = 0 ] || { [ -n "$_plan" ] && [ "$_plan" != $_seen ]; }; then
+		_tap_result 1 "$_prefix: its TAP is complete (${_plan:-no} plan, $_seen tests)"
+		printf '%s\n' "$2" | tail -n 5 | sed 's/^/#   /'
+		_bad=1
+	fi
+	[ $_bad = 0 ]
 }
 
 test_done() {
@@ -94,7 +106,8 @@ bail_out() {
 	exit 1
 }
 
-is() {
+is() { _tap_is "$@"; }
+_tap_is() {
 	[ "$1" = "$2" ] && return 0
 	printf "got:  '%s'\nwant: '%s'\n" "$1" "$2"
 	return 1
