@@ -30,7 +30,7 @@ $(B)/tests/unit/test_nodes.o: ALL_CFLAGS += -Ilib
 
 # The daemon<->daemon protocol codec (common/bpwire.c).
 UNIT_TESTS += bpwire
-UNIT_OBJS_bpwire := $(B)/common/bpwire.o
+UNIT_OBJS_bpwire := $(B)/common/bpwire.o $(B)/common/moveio_check.o
 $(B)/tests/unit/test_bpwire.o: ALL_CFLAGS += -Icommon
 
 # bpmaster's configuration file parser (common/bpconfig.c).
@@ -43,3 +43,9 @@ $(B)/tests/unit/test_bpconfig.o: ALL_CFLAGS += -Icommon
 UNIT_TESTS += bpnsinit
 UNIT_OBJS_bpnsinit := $(B)/cmd/bpnsinit.o $(B)/lib/libbproc.a
 $(B)/tests/unit/test_bpnsinit.o: ALL_CFLAGS += -Icmd -Ilib
+
+# The rules of a move's descriptor entries (common/moveio_check.c), shared
+# by the kernel, the wire codec and libbproc.
+UNIT_TESTS += moveio
+UNIT_OBJS_moveio := $(B)/common/moveio_check.o
+$(B)/tests/unit/test_moveio.o: ALL_CFLAGS += -Icommon

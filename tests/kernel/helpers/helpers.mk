@@ -9,9 +9,11 @@ KTEST_HELPERS += bphello
 KTEST_HELPERS += bpnodes
 
 # fakeslave: a hostile slave daemon for bpmaster (links the bpwire codec).
-$(B)/tests/helpers/fakeslave: tests/kernel/fakeslave.c common/bpwire.c common/bpwire.h
+$(B)/tests/helpers/fakeslave: tests/kernel/fakeslave.c common/bpwire.c common/bpwire.h \
+		common/moveio_check.c common/moveio_check.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Icommon -static -o $@ tests/kernel/fakeslave.c common/bpwire.c
+	$(CC) $(ALL_CFLAGS) -Icommon -static -o $@ tests/kernel/fakeslave.c common/bpwire.c \
+		common/moveio_check.c
 KTEST_HELPERS_EXTRA += $(B)/tests/helpers/fakeslave
 
 # movetest: moves itself (bproc_move, bproc_rfork) for the process tests.
