@@ -146,6 +146,42 @@ struct bproc_msg_hdr {
 #define BPROC_MSGF_ALL		(BPROC_MSGF_REPLY)
 
 /*
+ * bproc_msg_hdr_init() - fill in every field of a message's header
+ * @hdr:  the header (the message's first bytes).
+ * @type: BPROC_MSG_*.
+ * @len:  the whole message's length, header included.
+ * @id:   the request's id; 0 for an unsolicited message.
+ * @src:  the node the message comes from.
+ * @dst:  the node it goes to.
+ *
+ * flags, result and pad become 0: a request.  bproc_msg_hdr_reply() makes
+ * the header of the reply to request @id instead.  For the kernel and the
+ * daemons alike.
+ */
+static __inline__ void bproc_msg_hdr_init(struct bproc_msg_hdr *hdr, __u16 type,
+					  __u32 len, __u64 id, __s32 src, __s32 dst)
+{
+	hdr->len = len;
+	hdr->type = type;
+	hdr->flags = 0;
+	hdr->id = id;
+	hdr->result = 0;
+	hdr->src = src;
+	hdr->dst = dst;
+	hdr->pad = 0;
+}
+
+/* The same for a reply: BPROC_MSGF_REPLY, and @result (0 or -errno). */
+static __inline__ void bproc_msg_hdr_reply(struct bproc_msg_hdr *hdr, __u16 type,
+					   __u32 len, __u64 id, __s32 result,
+					   __s32 src, __s32 dst)
+{
+	bproc_msg_hdr_init(hdr, type, len, id, src, dst);
+	hdr->flags = BPROC_MSGF_REPLY;
+	hdr->result = result;
+}
+
+/*
  * struct bproc_msg_hello - BPROC_MSG_HELLO
  * @hdr:      type BPROC_MSG_HELLO, len sizeof(struct bproc_msg_hello).
  * @major:    protocol major the sender speaks (BPROC_PROTO_MAJOR).
@@ -562,8 +598,9 @@ struct bproc_msg_where {
  *         changed state; a new request for the same process replaces one
  *         still waiting (that one is never answered).
  * @pid:   the process (its master PID).
- * @nr:    the x86-64 system call number: one of BPROC_CALL_NRS (else
- *         -EINVAL, at once).
+ * @nr:    the x86-64 system call number of a call the ghost makes (else
+ *         -EINVAL, at once): one of the BPROC_CALL_* below, i.e. an entry
+ *         of BPROC_CALLS whose @ghost is its own @nr.
  * @args:  its arguments.  Pointer arguments only say whether the caller
  *         passed one (0: NULL): the ghost uses buffers of its own.
  * @data:  request: the siginfo of rt_sigqueueinfo / rt_tgsigqueueinfo
@@ -596,6 +633,114 @@ struct bproc_msg_call {
 
 #define BPROC_SIGINFO_SIZE	128
 #define BPROC_RUSAGE_SIZE	144
+
+/*
+ * BPROC_CALLS(X) - the PID-space calls, the one list of them
+ *
+ * Every system call a moved process's node intercepts (bpslave's seccomp
+ * filter sends it to bpslave), with what is done with it: one
+ * X(name, nr, ghost, kind, info) per call.
+ *
+ * @name:  the call's name (SYS_name, __NR_name).
+ * @nr:    its x86-64 number.
+ * @ghost: the call the ghost makes on the master when the call is not
+ *         answered on the node: @nr itself, or BPROC_CALL_FORK for every
+ *         way of forking.  The kernel accepts in BPROC_MSG_CALL exactly the
+ *         @nr of the entries whose @ghost is @nr (the BPROC_CALL_* above).
+ * @kind:  BPROC_CALLK_*, which says when bpslave answers the call on the
+ *         node instead ("local"), and how the ghost makes it:
+ *   BPROC_CALLK_MASTER  never local: the master's process tree answers
+ *                       (getppid, getpgrp, setsid);
+ *   BPROC_CALLK_FORK    a fork: local only for a thread (CLONE_THREAD,
+ *                       in clone's flags or clone3's struct clone_args);
+ *                       else the ghost forks and the node's child gets the
+ *                       ghost's child's PID;
+ *   BPROC_CALLK_WAIT    a wait: local when the caller has children on the
+ *                       node that it may concern (waitid's P_PIDFD and
+ *                       unknown idtypes too); else the ghost waits (with
+ *                       WNOHANG, again at each SIGCHLD), and the reply
+ *                       carries struct bproc_call_out;
+ *   BPROC_CALLK_SIGNAL  local when the target PID (args[0] > 0) is a
+ *                       process of the node; else the ghost sends it (a
+ *                       process group, -1, a process elsewhere);
+ *   BPROC_CALLK_GROUP   local when args[0] names another process of the
+ *                       node that the master does not know (no ghost);
+ *                       else the ghost's process groups and sessions.
+ * @info:  the argument that points to a siginfo (the CALL carries its
+ *         BPROC_SIGINFO_SIZE bytes in @data), or -1.
+ *
+ * Every other call is the node's own business (threads get node-local
+ * thread IDs).  Sorted by @nr.
+ */
+#define BPROC_CALLK_MASTER	0
+#define BPROC_CALLK_FORK	1
+#define BPROC_CALLK_WAIT	2
+#define BPROC_CALLK_SIGNAL	3
+#define BPROC_CALLK_GROUP	4
+
+#define BPROC_CALLS(X)								\
+	X(clone,		56,	BPROC_CALL_FORK,	BPROC_CALLK_FORK,	-1)	\
+	X(fork,			57,	BPROC_CALL_FORK,	BPROC_CALLK_FORK,	-1)	\
+	X(vfork,		58,	BPROC_CALL_FORK,	BPROC_CALLK_FORK,	-1)	\
+	X(wait4,		61,	BPROC_CALL_WAIT4,	BPROC_CALLK_WAIT,	-1)	\
+	X(kill,			62,	BPROC_CALL_KILL,	BPROC_CALLK_SIGNAL,	-1)	\
+	X(setpgid,		109,	BPROC_CALL_SETPGID,	BPROC_CALLK_GROUP,	-1)	\
+	X(getppid,		110,	BPROC_CALL_GETPPID,	BPROC_CALLK_MASTER,	-1)	\
+	X(getpgrp,		111,	BPROC_CALL_GETPGRP,	BPROC_CALLK_MASTER,	-1)	\
+	X(setsid,		112,	BPROC_CALL_SETSID,	BPROC_CALLK_MASTER,	-1)	\
+	X(getpgid,		121,	BPROC_CALL_GETPGID,	BPROC_CALLK_GROUP,	-1)	\
+	X(getsid,		124,	BPROC_CALL_GETSID,	BPROC_CALLK_GROUP,	-1)	\
+	X(rt_sigqueueinfo,	129,	BPROC_CALL_RT_SIGQUEUEINFO, BPROC_CALLK_SIGNAL,	2)	\
+	X(tkill,		200,	BPROC_CALL_TKILL,	BPROC_CALLK_SIGNAL,	-1)	\
+	X(tgkill,		234,	BPROC_CALL_TGKILL,	BPROC_CALLK_SIGNAL,	-1)	\
+	X(waitid,		247,	BPROC_CALL_WAITID,	BPROC_CALLK_WAIT,	-1)	\
+	X(rt_tgsigqueueinfo,	297,	BPROC_CALL_RT_TGSIGQUEUEINFO, BPROC_CALLK_SIGNAL, 3)	\
+	X(clone3,		435,	BPROC_CALL_FORK,	BPROC_CALLK_FORK,	-1)
+
+/* How many entries BPROC_CALLS has (a seccomp filter's size). */
+#define BPROC_CALLS_NR		17
+
+/*
+ * The table's columns as functions of the call number: what a call @nr is,
+ * or -1 when BPROC_CALLS does not list it.
+ */
+static __inline__ int bproc_call_kind(__u32 nr)
+{
+	switch (nr) {
+#define BPROC_CALL_KIND_CASE(name, nr_, ghost, kind, info) case nr_: return kind;
+	BPROC_CALLS(BPROC_CALL_KIND_CASE)
+#undef BPROC_CALL_KIND_CASE
+	}
+	return -1;
+}
+
+/* The call the ghost makes for call @nr (BPROC_CALLS' @ghost), or -1. */
+static __inline__ int bproc_call_ghost(__u32 nr)
+{
+	switch (nr) {
+#define BPROC_CALL_GHOST_CASE(name, nr_, ghost, kind, info) case nr_: return ghost;
+	BPROC_CALLS(BPROC_CALL_GHOST_CASE)
+#undef BPROC_CALL_GHOST_CASE
+	}
+	return -1;
+}
+
+/* The siginfo argument of call @nr (BPROC_CALLS' @info), or -1. */
+static __inline__ int bproc_call_info_arg(__u32 nr)
+{
+	switch (nr) {
+#define BPROC_CALL_INFO_CASE(name, nr_, ghost, kind, info) case nr_: return info;
+	BPROC_CALLS(BPROC_CALL_INFO_CASE)
+#undef BPROC_CALL_INFO_CASE
+	}
+	return -1;
+}
+
+/* Does a ghost make call @nr (may a BPROC_MSG_CALL ask for it)? */
+static __inline__ int bproc_call_ghost_makes(__u32 nr)
+{
+	return bproc_call_ghost(nr) == (int)nr;
+}
 
 /*
  * struct bproc_call_out - a CALL reply's data for wait4 and waitid
@@ -857,6 +1002,14 @@ _Static_assert(sizeof(struct bproc_msg_call) == BPROC_MSG_CALL_SIZE,
 	       "bproc_msg_call size");
 _Static_assert(sizeof(struct bproc_call_out) == BPROC_CALL_OUT_SIZE,
 	       "bproc_call_out size");
+#define BPROC_CALL_ONE(name, nr_, ghost, kind, info) +1
+_Static_assert(0 BPROC_CALLS(BPROC_CALL_ONE) == BPROC_CALLS_NR, "BPROC_CALLS_NR");
+#undef BPROC_CALL_ONE
+#define BPROC_CALL_GHOST_OK(name, nr_, ghost, kind, info)			\
+	_Static_assert((kind == BPROC_CALLK_FORK) == (ghost == BPROC_CALL_FORK) &&	\
+		       (ghost == nr_ || ghost == BPROC_CALL_FORK), #name);
+BPROC_CALLS(BPROC_CALL_GHOST_OK)
+#undef BPROC_CALL_GHOST_OK
 #endif
 
 #endif /* _UAPI_LINUX_BPROC_H */
