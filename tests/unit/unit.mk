@@ -49,3 +49,8 @@ $(B)/tests/unit/test_bpnsinit.o: ALL_CFLAGS += -Icmd -Ilib
 UNIT_TESTS += moveio
 UNIT_OBJS_moveio := $(B)/common/moveio_check.o
 $(B)/tests/unit/test_moveio.o: ALL_CFLAGS += -Icommon
+
+# The PID-space call table of <linux/bproc.h> (bproc_call()) against this
+# machine's system call numbers.
+UNIT_TESTS += calls
+UNIT_OBJS_calls :=
