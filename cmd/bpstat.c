@@ -10,7 +10,7 @@
  * column to ps(1) output, -A HOST names the node with that address.
  *
  * Everything comes from libbproc (bproc_nodelist(), bproc_nodefilter()),
- * which reads /sys/bproc; -p and -P read /proc/bproc/processes.
+ * which reads /sys/bproc; -p and -P: bproc_proclist(), /proc/bproc/processes.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -404,67 +404,27 @@ static int update_loop(print_fn *print, enum sort_order order, char **specs,
 }
 
 /* ------------------------------------------------------------------ */
-/* Processes (-p, -P): /proc/bproc/processes, "PID NODE" per line      */
+/* Processes (-p, -P): bproc_proclist(), from /proc/bproc/processes   */
 /* ------------------------------------------------------------------ */
 
-struct proc_entry {
-	int pid;
-	int node;
-};
-
 /*
- * Read the process table into *list (*n entries).  A missing file is an
- * empty table (the file arrives with remote processes).  Returns 0, or -1
- * with errno.
+ * The process table (bproc_proclist()) into *@list, its length into *@n.  A
+ * missing file is an empty table (the file arrives with remote processes).
+ * Returns 0, or -1 with errno.
  */
-static int read_procs(struct proc_entry **list, int *n)
+static int read_procs(struct bproc_proc_info_t **list, int *n)
 {
-	const char *dir = getenv("BPROC_PROCFS");
-	struct proc_entry *tab = NULL, *tmp;
-	char *path, *line = NULL;
-	size_t cap = 0;
-	int pid, node, len = 0, alloc = 0;
-	FILE *f;
-
+	*n = bproc_proclist(BPROC_NODE_ANY, list);
+	if (*n >= 0)
+		return 0;
 	*list = NULL;
 	*n = 0;
-	if (!dir || !*dir)
-		dir = "/proc/bproc";
-	if (asprintf(&path, "%s/processes", dir) < 0)
-		return -1;
-	f = fopen(path, "re");
-	free(path);
-	if (!f)
-		return errno == ENOENT ? 0 : -1;
-	while (getline(&line, &cap, f) > 0) {
-		if (sscanf(line, "%d %d", &pid, &node) != 2)
-			continue; /* a header, or a blank line */
-		if (len == alloc) {
-			alloc = alloc ? 2 * alloc : 64;
-			tmp = realloc(tab, alloc * sizeof(*tab));
-			if (!tmp) {
-				free(tab);
-				free(line);
-				fclose(f);
-				errno = ENOMEM;
-				return -1;
-			}
-			tab = tmp;
-		}
-		tab[len].pid = pid;
-		tab[len].node = node;
-		len++;
-	}
-	free(line);
-	fclose(f);
-	*list = tab;
-	*n = len;
-	return 0;
+	return errno == ENOSYS ? 0 : -1;
 }
 
 static int print_procs(void)
 {
-	struct proc_entry *tab;
+	struct bproc_proc_info_t *tab;
 	int i, n;
 
 	if (read_procs(&tab, &n) < 0) {
@@ -523,7 +483,7 @@ static int pid_field(const char *header)
 /* -P: copy ps(1) output from stdin with a NODE column in front. */
 static int augment_ps(void)
 {
-	struct proc_entry *tab;
+	struct bproc_proc_info_t *tab;
 	char *line = NULL;
 	size_t cap = 0;
 	int i, n, col, pid, rc = 0;

@@ -6,8 +6,9 @@
  * and into user-space programs and libraries (C11).  It includes this header
  * and nothing else from either side, so it can only use: the kernel's
  * fixed-width types (u8 .. u64, s32, s64, bool, size_t), offsetof,
- * static_assert, ARRAY_SIZE, memcpy, memset, memcmp, strlen, the errno
- * values, and bproc_crc32c().
+ * static_assert, ARRAY_SIZE, memcpy, memset, memcmp, strlen, strnlen, the
+ * errno values, the open flags O_* (<linux/bproc.h>'s BPROC_MOVE_IO_OFLAGS
+ * is made of them), AF_INET, and bproc_crc32c().
  *
  * bproc_crc32c(crc, p, len) has the kernel's crc32c() semantics: it
  * continues a raw CRC-32C register (no initial or final inversion), so
@@ -25,7 +26,9 @@
 #include <linux/build_bug.h>
 #include <linux/crc32c.h>
 #include <linux/errno.h>
+#include <linux/fcntl.h>
 #include <linux/kernel.h>
+#include <linux/socket.h>
 #include <linux/stddef.h>
 #include <linux/string.h>
 #include <linux/types.h>
@@ -41,10 +44,12 @@ u32 bproc_kcrc32c(u32 crc, const void *p, size_t len);
 
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <linux/types.h>
 

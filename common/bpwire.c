@@ -10,18 +10,23 @@
  * the decoder over it, so both sides apply one set of rules.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <netinet/in.h>
 #include <unistd.h>
 
 #include "bpwire.h"
+#include "moveio_check.h"
 
 _Static_assert(sizeof(struct bproc_msg_hdr) == BPWIRE_HDR_SIZE,
 	       "the wire header mirrors struct bproc_msg_hdr");
 _Static_assert(sizeof(struct bproc_node_entry) == BPWIRE_NODE_SIZE,
 	       "a NODES entry mirrors struct bproc_node_entry");
 _Static_assert(BPWIRE_MAX == BPROC_MSG_MAX, "same frame limit as the kernel's");
+_Static_assert(BPWIRE_MOVE_IO_MAX == BPROC_MOVE_IO_MAX &&
+	       sizeof(((struct bpwire_move_io *)0)->addr) ==
+	       sizeof(((struct bproc_move_io *)0)->addr) &&
+	       sizeof(((struct bpwire_move_io *)0)->name) ==
+	       sizeof(((struct bproc_move_io *)0)->name),
+	       "a MOVE's descriptors are struct bproc_move_io");
 
 /* Payload sizes of the fixed parts. */
 #define HELLO_SIZE	24
@@ -467,19 +472,14 @@ static bool comm_ok(const unsigned char *c)
 	return true;
 }
 
-static bool zero_bytes(const unsigned char *p, size_t n)
-{
-	while (n--)
-		if (*p++)
-			return false;
-	return true;
-}
-
-/* One descriptor of a MOVE (struct bproc_move_io); @seen: fds so far. */
+/*
+ * One descriptor of a MOVE (struct bproc_move_io's layout); @seen: fds so
+ * far.  The rules are the kernel's own (common/moveio_check.c).
+ */
 static int decode_move_io(const unsigned char *p, struct bpwire_move_io *e,
 			  unsigned int *seen, const char **why)
 {
-	size_t len;
+	struct bproc_move_io k;
 
 	e->fd = (int32_t)get32(p);
 	e->type = get16(p + 4);
@@ -489,36 +489,15 @@ static int decode_move_io(const unsigned char *p, struct bpwire_move_io *e,
 	e->offset = (int64_t)get64(p + 16);
 	memcpy(e->addr, p + 24, sizeof(e->addr));
 	memcpy(e->name, p + 40, sizeof(e->name));
-	if (e->fd < 0 || e->fd > 2 || (*seen & (1u << e->fd)))
-		return fail(why, "MOVE: descriptor not 0..2 or given twice", -EINVAL);
-	*seen |= 1u << e->fd;
-	if (e->flags)
-		return fail(why, "MOVE: descriptor flags not zero", -EINVAL);
-	if (e->type == BPROC_MOVE_IO_FILE) {
-		len = strnlen(e->name, sizeof(e->name));
-		if ((e->oflags & ~(uint32_t)BPROC_MOVE_IO_OFLAGS) ||
-		    (e->oflags & O_ACCMODE) == O_ACCMODE)
-			return fail(why, "MOVE: bad open flags", -EINVAL);
-		if (e->mode > 07777 || (e->mode && !(e->oflags & O_CREAT)))
-			return fail(why, "MOVE: bad file mode", -EINVAL);
-		if (e->offset < 0 || !zero_bytes(e->addr, sizeof(e->addr)))
-			return fail(why, "MOVE: bad file offset or address", -EINVAL);
-		if (!len || len == sizeof(e->name) || e->name[0] != '/' ||
-		    !zero_bytes(p + 40 + len, sizeof(e->name) - len))
-			return fail(why, "MOVE: file name not absolute, NUL-padded", -EINVAL);
-		return 0;
-	}
-	if (e->type == BPROC_MOVE_IO_SOCKET) {
-		struct sockaddr_in sin;
-
-		memcpy(&sin, e->addr, sizeof(sin));
-		if (e->oflags || e->mode || e->offset || sin.sin_family != AF_INET ||
-		    !sin.sin_port || !zero_bytes(sin.sin_zero, sizeof(sin.sin_zero)) ||
-		    !zero_bytes(p + 40, sizeof(e->name)))
-			return fail(why, "MOVE: bad socket descriptor", -EINVAL);
-		return 0;
-	}
-	return fail(why, "MOVE: unknown descriptor type", -EINVAL);
+	k.fd = e->fd;
+	k.type = e->type;
+	k.flags = e->flags;
+	k.oflags = e->oflags;
+	k.mode = e->mode;
+	k.offset = e->offset;
+	memcpy(k.addr, e->addr, sizeof(k.addr));
+	memcpy(k.name, e->name, sizeof(k.name));
+	return bproc_move_io_check(&k, seen, why);
 }
 
 static int decode_move(const unsigned char *p, size_t n,

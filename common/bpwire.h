@@ -46,10 +46,16 @@
 
 #include <linux/bproc.h>
 
-/* Protocol version, in HELLO and WELCOME.  Peers must agree on the major. */
+/*
+ * Protocol version, in HELLO and WELCOME.  Peers must agree on the major
+ * (else REFUSE, whose text names both versions).  The minor is only
+ * informational: nothing else reads it and no frame depends on it, so
+ * master and slaves must run the same build (the slave image carries the
+ * master's bpslave).  Minors: 1, the process frames (MOVE .. IO); 2,
+ * moving on, CALL; 3, MOVE with descriptors to open (MOVE_IO).
+ */
 #define BPWIRE_MAJOR		1
-#define BPWIRE_MINOR		3	/* 1: the process frames (MOVE .. IO); 2: moving on, CALL;
-				   3: MOVE with descriptors to open (MOVE_IO) */
+#define BPWIRE_MINOR		3
 
 /* HELLO's magic: the bytes "BPRC" read as a little-endian u32. */
 #define BPWIRE_MAGIC		0x43525042u
@@ -67,7 +73,7 @@
 #define BPWIRE_PING		0x106	/* either way: heartbeat request */
 #define BPWIRE_PONG		0x107	/* either way: reply to PING */
 #define BPWIRE_BYE		0x108	/* either way: closing (and what to do) */
-/* Minor 1: processes.  A sender uses them only with a peer of minor >= 1. */
+/* Minor 1: processes. */
 #define BPWIRE_MOVE		0x110	/* master->slave: run this image (id != 0) */
 #define BPWIRE_IMAGE		0x111	/* master->slave: a piece of MOVE's image */
 #define BPWIRE_MOVE_RESULT	0x112	/* slave->master, reply to MOVE */

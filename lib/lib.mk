@@ -8,6 +8,9 @@ LIB_SRCS    := lib/control.c lib/vmadump.c
 # The node calls; the nodespec parser reads no file (unit tests, fuzzing).
 LIB_SRCS    += lib/files.c lib/nodes.c lib/nodeset.c lib/nodespec.c lib/libs.c lib/strerror.c
 LIB_SRCS    += lib/move.c
+# A move's descriptor entries are checked by the kernel's own rules
+# (common/moveio_check.c).
+LIB_SRCS    += common/moveio_check.c
 # The restore stub parses and validates the image's prefix itself
 # (common/ code; its symbols stay local through libbproc.sym).
 LIB_SRCS    += lib/vmaundump.c common/vmad_check.c common/crc32c.c

@@ -23,6 +23,7 @@
 #include <sys/bproc.h>
 
 #include "internal.h"
+#include "../common/moveio_check.h"
 
 /* Flags of the calls that take none (as the original). */
 #define BPROC_DEFAULT_FLAGS	(BPROC_DUMP_EXEC | BPROC_DUMP_OTHER)
@@ -34,7 +35,10 @@ struct io_set {
 	struct bproc_move_io e[BPROC_MOVE_IO_MAX];
 };
 
-/* Check @io and turn it into @set; -1 with errno if it cannot be done. */
+/*
+ * Turn @io into @set and check it by the kernel's rules
+ * (common/moveio_check.c); -1 with errno if it cannot be done.
+ */
 static int io_set_make(const struct bproc_io_t *io, int iolen, struct io_set *set)
 {
 	memset(set, 0, sizeof(*set));
@@ -46,12 +50,8 @@ static int io_set_make(const struct bproc_io_t *io, int iolen, struct io_set *se
 		struct bproc_move_io *e = &set->e[i];
 		const struct bproc_io_t *d = &io[i];
 
-		if (d->fd < 0 || d->fd > 2 || d->flags)
-			goto inval;
-		for (int j = 0; j < i; j++)
-			if (io[j].fd == d->fd)
-				goto inval;
 		e->fd = d->fd;
+		e->flags = (unsigned short)d->flags;
 		if (d->fd == 0)
 			set->in = true;
 		if (d->type == BPROC_IO_FILE) {
@@ -59,7 +59,8 @@ static int io_set_make(const struct bproc_io_t *io, int iolen, struct io_set *se
 			char cwd[PATH_MAX];
 			int n;
 
-			if (!len || len == sizeof(d->d.file.name) || d->d.file.offset < 0)
+			/* (An empty name would become the working directory.) */
+			if (!len || len == sizeof(d->d.file.name))
 				goto inval;
 			e->type = BPROC_MOVE_IO_FILE;
 			e->oflags = (unsigned int)d->d.file.flags;
@@ -94,6 +95,8 @@ static int io_set_make(const struct bproc_io_t *io, int iolen, struct io_set *se
 			goto inval;
 		}
 	}
+	if (bproc_move_io_check_all(set->e, (unsigned int)iolen, NULL))
+		goto inval;
 	set->n = (unsigned int)iolen;
 	return 0;
 inval:

@@ -33,7 +33,7 @@ FUZZ_CFLAGS_nodespec := -Ilib
 # The daemon<->daemon protocol codec (common/bpwire.c): single frames and
 # the same bytes as a stream.
 FUZZ_TARGETS += bpwire
-FUZZ_SRCS_bpwire := common/bpwire.c
+FUZZ_SRCS_bpwire := common/bpwire.c common/moveio_check.c
 FUZZ_CFLAGS_bpwire := -Icommon
 
 # bpmaster's configuration file parser (common/bpconfig.c).

@@ -19,10 +19,12 @@
  *    first bad one with the same error.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "bpwire.h"
 
@@ -164,14 +166,27 @@ static void check_decoded(const struct bpwire_msg *m, const uint8_t *buf,
 			check(e->fd >= 0 && e->fd <= 2 && !(seen & (1u << e->fd)));
 			seen |= 1u << e->fd;
 			check(!e->flags);
+			/*
+			 * The rules of struct bproc_move_io, restated here
+			 * (the codec has them from common/moveio_check.c).
+			 */
 			if (e->type == BPROC_MOVE_IO_FILE) {
 				size_t l = strnlen(e->name, sizeof(e->name));
 
 				check(l > 0 && l < sizeof(e->name) && e->name[0] == '/');
-				check((e->oflags & 3) != 3 && e->offset >= 0 && e->mode <= 07777);
+				check((e->oflags & O_ACCMODE) != O_ACCMODE && e->offset >= 0 &&
+				      e->mode <= 07777);
+				check(!(e->oflags & ~(uint32_t)BPROC_MOVE_IO_OFLAGS));
+				check(!e->mode || (e->oflags & O_CREAT));
+				for (size_t b = 0; b < sizeof(e->addr); b++)
+					check(!e->addr[b]);
 			} else {
+				uint16_t family;
+
 				check(e->type == BPROC_MOVE_IO_SOCKET);
 				check(!e->name[0] && !e->oflags && !e->mode && !e->offset);
+				memcpy(&family, e->addr, sizeof(family));
+				check(family == AF_INET && (e->addr[2] || e->addr[3]));
 			}
 		}
 		break;

@@ -30,7 +30,7 @@ $(B)/tests/unit/test_nodes.o: ALL_CFLAGS += -Ilib
 
 # The daemon<->daemon protocol codec (common/bpwire.c).
 UNIT_TESTS += bpwire
-UNIT_OBJS_bpwire := $(B)/common/bpwire.o
+UNIT_OBJS_bpwire := $(B)/common/bpwire.o $(B)/common/moveio_check.o
 $(B)/tests/unit/test_bpwire.o: ALL_CFLAGS += -Icommon
 
 # bpmaster's configuration file parser (common/bpconfig.c).
@@ -57,12 +57,22 @@ $(B)/tests/unit/test_bpslave_calls.o $(B)/tests/unit/test_bpslave_proc.o: \
 UNIT_TESTS += bpmaster_route
 UNIT_OBJS_bpmaster_route := $(B)/cmd/bpmaster/proc.o $(B)/cmd/bpmaster/route.o \
 			    $(B)/cmd/bpmaster/transit.o $(B)/cmd/bpmaster/call.o \
-			    $(B)/cmd/bpdaemon.o $(B)/common/bpwire.o
+			    $(B)/cmd/bpdaemon.o $(B)/common/bpwire.o $(B)/common/moveio_check.o
 $(B)/tests/unit/test_bpmaster_route.o: ALL_CFLAGS += -Icmd -Icommon
 
 # bpmaster's dispatch of a slave's frames (cmd/bpmaster/frame.c): the
 # session states each is legal in; the handlers are fakes.
 UNIT_TESTS += bpmaster_frame
 UNIT_OBJS_bpmaster_frame := $(B)/cmd/bpmaster/frame.o $(B)/cmd/bpdaemon.o \
-			    $(B)/common/bpwire.o
+			    $(B)/common/bpwire.o $(B)/common/moveio_check.o
 $(B)/tests/unit/test_bpmaster_frame.o: ALL_CFLAGS += -Icmd -Icommon
+# The rules of a move's descriptor entries (common/moveio_check.c), shared
+# by the kernel, the wire codec and libbproc.
+UNIT_TESTS += moveio
+UNIT_OBJS_moveio := $(B)/common/moveio_check.o
+$(B)/tests/unit/test_moveio.o: ALL_CFLAGS += -Icommon
+
+# The PID-space call table of <linux/bproc.h> (bproc_call()) against this
+# machine's system call numbers.
+UNIT_TESTS += calls
+UNIT_OBJS_calls :=

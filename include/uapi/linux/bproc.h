@@ -146,6 +146,42 @@ struct bproc_msg_hdr {
 #define BPROC_MSGF_ALL		(BPROC_MSGF_REPLY)
 
 /*
+ * bproc_msg_hdr_init() - fill in every field of a message's header
+ * @hdr:  the header (the message's first bytes).
+ * @type: BPROC_MSG_*.
+ * @len:  the whole message's length, header included.
+ * @id:   the request's id; 0 for an unsolicited message.
+ * @src:  the node the message comes from.
+ * @dst:  the node it goes to.
+ *
+ * flags, result and pad become 0: a request.  bproc_msg_hdr_reply() makes
+ * the header of the reply to request @id instead.  For the kernel and the
+ * daemons alike.
+ */
+static __inline__ void bproc_msg_hdr_init(struct bproc_msg_hdr *hdr, __u16 type,
+					  __u32 len, __u64 id, __s32 src, __s32 dst)
+{
+	hdr->len = len;
+	hdr->type = type;
+	hdr->flags = 0;
+	hdr->id = id;
+	hdr->result = 0;
+	hdr->src = src;
+	hdr->dst = dst;
+	hdr->pad = 0;
+}
+
+/* The same for a reply: BPROC_MSGF_REPLY, and @result (0 or -errno). */
+static __inline__ void bproc_msg_hdr_reply(struct bproc_msg_hdr *hdr, __u16 type,
+					   __u32 len, __u64 id, __s32 result,
+					   __s32 src, __s32 dst)
+{
+	bproc_msg_hdr_init(hdr, type, len, id, src, dst);
+	hdr->flags = BPROC_MSGF_REPLY;
+	hdr->result = result;
+}
+
+/*
  * struct bproc_msg_hello - BPROC_MSG_HELLO
  * @hdr:      type BPROC_MSG_HELLO, len sizeof(struct bproc_msg_hello).
  * @major:    protocol major the sender speaks (BPROC_PROTO_MAJOR).
@@ -562,8 +598,9 @@ struct bproc_msg_where {
  *         changed state; a new request for the same process replaces one
  *         still waiting (that one is never answered).
  * @pid:   the process (its master PID).
- * @nr:    the x86-64 system call number: one of BPROC_CALL_NRS (else
- *         -EINVAL, at once).
+ * @nr:    the x86-64 system call number of a call the ghost makes (else
+ *         -EINVAL, at once): one of the BPROC_CALL_* below, i.e. a call
+ *         that bproc_call() makes the ghost make as itself.
  * @args:  its arguments.  Pointer arguments only say whether the caller
  *         passed one (0: NULL): the ghost uses buffers of its own.
  * @data:  request: the siginfo of rt_sigqueueinfo / rt_tgsigqueueinfo
@@ -596,6 +633,124 @@ struct bproc_msg_call {
 
 #define BPROC_SIGINFO_SIZE	128
 #define BPROC_RUSAGE_SIZE	144
+
+/*
+ * The PID-space calls, the one list of them: bproc_call() below.
+ *
+ * Every system call of a moved process that its node intercepts
+ * (bpslave's seccomp filter sends it to bpslave), with what is done with
+ * it.  For each call number @nr, bproc_call(@nr) is 0 (not such a call: the
+ * node's own business; threads get node-local thread IDs) or
+ * BPROC_CALL_ENTRY(ghost, kind, info):
+ *
+ * @ghost: the call the ghost makes on the master when the call is not
+ *         answered on the node: @nr itself, or BPROC_CALL_FORK for every
+ *         way of forking.  The kernel accepts in BPROC_MSG_CALL exactly the
+ *         @nr whose @ghost is @nr (the BPROC_CALL_* above).
+ * @kind:  BPROC_CALLK_*: when bpslave answers the call on the node instead
+ *         ("local"), and how the ghost makes it:
+ *   BPROC_CALLK_MASTER  never local: the master's process tree answers
+ *                       (getppid, getpgrp, setsid);
+ *   BPROC_CALLK_FORK    a fork: local only for a thread (CLONE_THREAD,
+ *                       in clone's flags or clone3's struct clone_args);
+ *                       else the ghost forks and the node's child gets the
+ *                       ghost's child's PID;
+ *   BPROC_CALLK_WAIT    a wait: local when the caller has children on the
+ *                       node that it may concern (waitid's P_PIDFD and
+ *                       unknown idtypes too); else the ghost waits (with
+ *                       WNOHANG, again at each SIGCHLD), and the reply
+ *                       carries struct bproc_call_out;
+ *   BPROC_CALLK_SIGNAL  local when the target PID (args[0] > 0) is a
+ *                       process of the node; else the ghost sends it (a
+ *                       process group, -1, a process elsewhere);
+ *   BPROC_CALLK_GROUP   local when args[0] names another process of the
+ *                       node that the master does not know (no ghost);
+ *                       else the ghost's process groups and sessions.
+ * @info:  the argument that points to a siginfo (the CALL carries its
+ *         BPROC_SIGINFO_SIZE bytes in @data), or -1.
+ *
+ * bproc_call_ghost(), bproc_call_kind() and bproc_call_info_arg() take an
+ * entry apart.  Call numbers are x86-64's, all below BPROC_CALL_NR_LIMIT;
+ * BPROC_CALLS_NR calls are listed.  (One switch rather than an X-macro:
+ * the kernel's checkpatch refuses macros made of statements.)
+ */
+#define BPROC_CALLK_MASTER	0
+#define BPROC_CALLK_FORK	1
+#define BPROC_CALLK_WAIT	2
+#define BPROC_CALLK_SIGNAL	3
+#define BPROC_CALLK_GROUP	4
+
+/* The forks that are not BPROC_CALL_FORK (the ghost makes a fork()). */
+#define BPROC_NR_CLONE		56
+#define BPROC_NR_VFORK		58
+#define BPROC_NR_CLONE3		435
+
+#define BPROC_CALLS_NR		17
+#define BPROC_CALL_NR_LIMIT	512
+
+#define BPROC_CALL_ENTRY(ghost, kind, info) \
+	((__u32)(ghost) | (__u32)(kind) << 16 | (__u32)((info) + 1) << 24 | 0x80000000u)
+
+static __inline__ __u32 bproc_call(__u32 nr)
+{
+	switch (nr) {
+	case BPROC_NR_CLONE:
+	case BPROC_CALL_FORK:
+	case BPROC_NR_VFORK:
+	case BPROC_NR_CLONE3:
+		return BPROC_CALL_ENTRY(BPROC_CALL_FORK, BPROC_CALLK_FORK, -1);
+	case BPROC_CALL_WAIT4:
+	case BPROC_CALL_WAITID:
+		return BPROC_CALL_ENTRY(nr, BPROC_CALLK_WAIT, -1);
+	case BPROC_CALL_KILL:
+	case BPROC_CALL_TKILL:
+	case BPROC_CALL_TGKILL:
+		return BPROC_CALL_ENTRY(nr, BPROC_CALLK_SIGNAL, -1);
+	case BPROC_CALL_RT_SIGQUEUEINFO:
+		return BPROC_CALL_ENTRY(nr, BPROC_CALLK_SIGNAL, 2);
+	case BPROC_CALL_RT_TGSIGQUEUEINFO:
+		return BPROC_CALL_ENTRY(nr, BPROC_CALLK_SIGNAL, 3);
+	case BPROC_CALL_SETPGID:
+	case BPROC_CALL_GETPGID:
+	case BPROC_CALL_GETSID:
+		return BPROC_CALL_ENTRY(nr, BPROC_CALLK_GROUP, -1);
+	case BPROC_CALL_GETPPID:
+	case BPROC_CALL_GETPGRP:
+	case BPROC_CALL_SETSID:
+		return BPROC_CALL_ENTRY(nr, BPROC_CALLK_MASTER, -1);
+	}
+	return 0;
+}
+
+/* The call the ghost makes for call @nr, or -1 if @nr is not listed. */
+static __inline__ int bproc_call_ghost(__u32 nr)
+{
+	__u32 e = bproc_call(nr);
+
+	return e ? (int)(e & 0xffff) : -1;
+}
+
+/* The BPROC_CALLK_* of call @nr, or -1 if @nr is not listed. */
+static __inline__ int bproc_call_kind(__u32 nr)
+{
+	__u32 e = bproc_call(nr);
+
+	return e ? (int)(e >> 16 & 0xff) : -1;
+}
+
+/* The siginfo argument of call @nr, or -1 (none, or not listed). */
+static __inline__ int bproc_call_info_arg(__u32 nr)
+{
+	__u32 e = bproc_call(nr);
+
+	return e ? (int)(e >> 24 & 0x7f) - 1 : -1;
+}
+
+/* Does a ghost make call @nr (may a BPROC_MSG_CALL ask for it)? */
+static __inline__ int bproc_call_ghost_makes(__u32 nr)
+{
+	return bproc_call_ghost(nr) == (int)nr;
+}
 
 /*
  * struct bproc_call_out - a CALL reply's data for wait4 and waitid

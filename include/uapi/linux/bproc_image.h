@@ -201,8 +201,9 @@ struct vmad_record {
  * The layout of x86-64's struct user_regs_struct (<sys/user.h>, the
  * NT_PRSTATUS regset), every field 64 bits, as the task will resume.  For a
  * task stopped in a system call the dumper has already applied the restart
- * rules (KERNEL-NOTES.md); @ax is what the restored task sees as the result
- * of its last system call, @orig_ax is informational (the restore sets -1).
+ * rules (Documentation/kernel-notes.md); @ax is what the restored task sees
+ * as the result of its last system call, @orig_ax is informational (the
+ * restore sets -1).
  * @fs_base and @gs_base are the thread's TLS bases (ARCH_SET_FS/GS).
  * Checked: @ip, @fs_base, @gs_base < VMAD_TASK_SIZE_MAX; @cs == 0x33
  * (__USER_CS) and @ss == 0x2b (__USER_DS), i.e. a 64-bit task; @ds, @es,

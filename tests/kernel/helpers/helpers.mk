@@ -13,9 +13,11 @@ H := tests/kernel/helpers
 HELPER_DEPS := $(H)/tap.h $(wildcard include/uapi/linux/*.h)
 
 # fakeslave: a hostile slave daemon for bpmaster (links the bpwire codec).
-$(B)/tests/helpers/fakeslave: $(H)/fakeslave.c common/bpwire.c common/bpwire.h $(HELPER_DEPS)
+$(B)/tests/helpers/fakeslave: $(H)/fakeslave.c common/bpwire.c common/bpwire.h \
+		common/moveio_check.c common/moveio_check.h $(HELPER_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Icommon -static -o $@ $(H)/fakeslave.c common/bpwire.c
+	$(CC) $(ALL_CFLAGS) -Icommon -static -o $@ $(H)/fakeslave.c common/bpwire.c \
+		common/moveio_check.c
 KTEST_HELPERS_EXTRA += $(B)/tests/helpers/fakeslave
 
 # movetest: moves itself (bproc_move, bproc_rfork) for the process tests.
