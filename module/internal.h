@@ -108,6 +108,15 @@ void bproc_nodes_exit(void);
 
 int bproc_fs_init(void);
 void bproc_fs_exit(void);
+struct pid;
+struct seq_file;
+/*
+ * For a show function of /proc/bproc/processes (opened by bprocfs.c): may
+ * the reader see process @pid, and under which number (*@nr, its PID in the
+ * reader's PID namespace)?  Follows the reader's /proc hidepid= and gid=.
+ * Does not sleep (may be called under a spinlock).
+ */
+bool bproc_fs_process_visible(struct seq_file *m, struct pid *pid, pid_t *nr);
 
 /* ------------------------------------------------------------------ */
 /* dev/daemon.c: /dev/bproc/master and /dev/bproc/slave               */
@@ -191,6 +200,13 @@ struct task_struct;
 struct bproc_vmad_dumper *bproc_vmad_dumper_create(struct task_struct *task,
 						   u32 flags, bool self);
 ssize_t bproc_vmad_dumper_next(struct bproc_vmad_dumper *d, const void **p);
+/*
+ * A dump of another task (not @self) pins that task's mm and credentials
+ * when it is created: 0 while the task still has both (and the same
+ * dumpability), -EACCES once it exec'd or changed credentials, -ESRCH once
+ * it exited.  bproc_vmad_dumper_next() checks this itself before any piece.
+ */
+int bproc_vmad_dumper_check(struct bproc_vmad_dumper *d);
 void bproc_vmad_dumper_free(struct bproc_vmad_dumper *d);
 
 /* ------------------------------------------------------------------ */
