@@ -167,11 +167,12 @@ static bool bproc_fs_is_descendant(struct task_struct *task)
 	struct task_struct *me, *walker = task;
 	bool found = false;
 
+	/* group_leader is not __rcu: tasks are freed after a grace period */
 	rcu_read_lock();
-	me = rcu_dereference(current->group_leader);
+	me = READ_ONCE(current->group_leader);
 	while (walker->pid > 0) {
 		if (!thread_group_leader(walker))
-			walker = rcu_dereference(walker->group_leader);
+			walker = READ_ONCE(walker->group_leader);
 		if (walker == me) {
 			found = true;
 			break;
