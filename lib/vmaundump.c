@@ -4,10 +4,11 @@
  * restore (Documentation/vmaundump.md).
  *
  * The kernel cannot move a vDSO, and glibc keeps pointers into it, so this
- * stub reads and validates the image's prefix, changes to the image's
- * working directory, moves this process's [vvar] and [vdso] to the image's
- * addresses, and only then asks the kernel (BPROC_IOC_VMAUNDUMP) to replace
- * the process.  From the vDSO move to the ioctl it makes no call that could
+ * stub reads and validates the image's prefix, takes the image's user's ids
+ * (when root restores another user's image), changes to the image's working
+ * directory with those ids, moves this process's [vvar] and [vdso] to the
+ * image's addresses, and only then asks the kernel (BPROC_IOC_VMAUNDUMP) to
+ * replace the process.  From the vDSO move to the ioctl it makes no call that could
  * go through the vDSO (clock_gettime, gettimeofday, time, getcpu).  If the
  * kernel refuses the image, everything is put back and -1 returned.
  */
@@ -288,6 +289,18 @@ static int caps_set(const struct __user_cap_data_struct d[2])
 }
 
 /*
+ * The working directory: the image's, or / where it does not exist or may
+ * not be entered.  Always entered with the ids the process will run with
+ * (Documentation/security.md): never as root for another user's image.
+ */
+static int enter_cwd(const char *cwd)
+{
+	if (cwd && !chdir(cwd))
+		return 0;
+	return chdir("/");
+}
+
+/*
  * As root, restoring another user's image: become that user first, with the
  * system calls (groups, then gids, then uids), so that the kernel counts
  * the process against that user's process limit from the start.  The
@@ -298,10 +311,14 @@ static int caps_set(const struct __user_cap_data_struct d[2])
  * the restore goes on exactly as root's would (the executable link, the
  * image's hard limits and nice value, its ids and groups); the kernel
  * drops them as setuid() does when it commits the image's credentials.
- * Returns 1 if the ids were switched, 0 if nothing was needed, -1 with
- * errno (the ids may be partly changed).
+ * The working directory @cwd is entered in between, with the user's ids
+ * and no effective capability, so that root's DAC override cannot put the
+ * process in a directory its user may not enter.
+ * Returns 1 if the ids were switched, 0 if nothing was needed (the caller
+ * enters @cwd), -1 with errno (the ids may be partly changed).
  */
-static int become_image_user(const struct bproc_vmad_image *img)
+static int become_image_user(const struct bproc_vmad_image *img,
+			     const char *cwd)
 {
 	struct __user_cap_data_struct caps[2];
 	struct vmad_cred c;
@@ -329,6 +346,9 @@ static int become_image_user(const struct bproc_vmad_image *img)
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) || setresuid(c.uid, c.euid, c.suid))
 		return -1;
 	setfsuid(c.fsuid);
+	/* The effective set is empty now: the user's own rights only. */
+	if (enter_cwd(cwd))
+		return -1;
 	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
 	/* setresuid() cleared the effective set; the permitted one stayed. */
 	caps[0].effective = caps[0].permitted;
@@ -391,26 +411,23 @@ int bproc_vmaundump_flags(int fd, int flags)
 		goto fail;
 	}
 
-	/* The working directory: the image's, or / where it does not exist. */
 	bproc_vmad_read(&img, VMAD_REC_PROC, 0, &proc, sizeof(proc));
 	cwd = bproc_vmad_get_string(&img, proc.cwd, NULL);
 	oldcwd = getcwd(NULL, 0);
 	if (!oldcwd)
 		goto fail;
-	if (!cwd || chdir(cwd) < 0) {
-		if (chdir("/") < 0)
-			goto fail;
-	}
-
 	if (plan_vdso(&img, &mv))
-		goto fail_cwd;
-	switched = become_image_user(&img);
+		goto fail;
+	/* The ids first, then the working directory with those ids. */
+	switched = become_image_user(&img, cwd);
 	if (switched < 0) {
 		err = errno;
 		drop_caps();
 		errno = err;
 		goto fail_cwd;
 	}
+	if (!switched && enter_cwd(cwd))
+		goto fail_cwd;
 
 	memset(&req, 0, sizeof(req));
 	req.fd = fd;

@@ -42,6 +42,8 @@
 #include <linux/errno.h>
 #include <linux/fs.h>
 #include <linux/fs_context.h>
+#include <linux/kstrtox.h>
+#include <linux/magic.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -54,6 +56,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/statfs.h>
 #include <linux/threads.h>
 #include <linux/uaccess.h>
@@ -88,35 +91,163 @@ struct bproc_image_file {
 	bool eof;
 };
 
+/* ------------------------------------------------------------------ */
+/* ptrace's access rule, re-created (Documentation/security.md)        */
+/* ------------------------------------------------------------------ */
+
 /*
- * May the caller read @task's image?  CAP_SYS_PTRACE, or the rule of
- * /proc/<pid>/mem without the LSM hooks (ptrace_may_access() is not
- * exported, so Yama and other LSMs are not consulted): the caller's fsuid
- * equals the target's uid, euid and suid, its fsgid the target's gid, egid
- * and sgid, and the target is dumpable (SUID_DUMP_USER).
+ * ptrace_may_access() and security_ptrace_access_check() are not exported
+ * on 6.1, so the rule of /proc/<pid>/mem (PTRACE_MODE_ATTACH_FSCREDS) is
+ * re-created here from what is: __ptrace_may_access() (kernel/ptrace.c),
+ * the capability-subset rule of cap_ptrace_access_check()
+ * (security/commoncap.c) and, for attach, Yama's ptrace_scope
+ * (security/yama/yama_lsm.c).  What cannot be re-created is stricter:
+ * Yama's PR_SET_PTRACER exceptions are not seen (scope 1 allows only
+ * descendants and CAP_SYS_PTRACE).  Other LSMs (AppArmor, SELinux) are not
+ * consulted.
+ */
+#define BPROC_YAMA_SCOPE_NO_ATTACH	3
+
+/*
+ * Yama's ptrace_scope is a static variable of Yama, only visible as the
+ * sysctl kernel.yama.ptrace_scope: read it through a procfs mounted by the
+ * module (kern_mount(), never seen by user space), so that no reader's
+ * root or mount namespace can hide the file.
+ */
+static struct vfsmount *bproc_fs_procfs;
+
+static int bproc_fs_yama_scope(void)
+{
+	struct file *f;
+	char buf[12];
+	loff_t pos = 0;
+	ssize_t n;
+	int scope;
+
+	if (!IS_ENABLED(CONFIG_SECURITY_YAMA))
+		return 0;
+	if (!bproc_fs_procfs)
+		return BPROC_YAMA_SCOPE_NO_ATTACH;	/* unknown: the strictest */
+	f = file_open_root_mnt(bproc_fs_procfs, "sys/kernel/yama/ptrace_scope",
+			       O_RDONLY, 0);
+	if (IS_ERR(f))	/* no such file: Yama is built in but not enabled */
+		return PTR_ERR(f) == -ENOENT ? 0 : BPROC_YAMA_SCOPE_NO_ATTACH;
+	n = kernel_read(f, buf, sizeof(buf) - 1, &pos);
+	fput(f);
+	if (n <= 0)
+		return BPROC_YAMA_SCOPE_NO_ATTACH;
+	buf[n] = '\0';
+	if (kstrtoint(strim(buf), 10, &scope) || scope < 0 ||
+	    scope > BPROC_YAMA_SCOPE_NO_ATTACH)
+		return BPROC_YAMA_SCOPE_NO_ATTACH;
+	return scope;
+}
+
+static void bproc_fs_procfs_init(void)
+{
+	struct file_system_type *proc = get_fs_type("proc");
+
+	/* proc is built in: get_fs_type() took no module reference */
+	bproc_fs_procfs = proc ? kern_mount(proc) : NULL;
+	if (IS_ERR_OR_NULL(bproc_fs_procfs)) {
+		pr_warn("no procfs for kernel.yama.ptrace_scope: images are readable by no one\n");
+		bproc_fs_procfs = NULL;
+	}
+}
+
+static void bproc_fs_procfs_exit(void)
+{
+	if (bproc_fs_procfs)
+		kern_unmount(bproc_fs_procfs);
+	bproc_fs_procfs = NULL;
+}
+
+/* Yama's task_is_descendant(): is @task current's process or below it? */
+static bool bproc_fs_is_descendant(struct task_struct *task)
+{
+	struct task_struct *me, *walker = task;
+	bool found = false;
+
+	/* group_leader is not __rcu: tasks are freed after a grace period */
+	rcu_read_lock();
+	me = READ_ONCE(current->group_leader);
+	while (walker->pid > 0) {
+		if (!thread_group_leader(walker))
+			walker = READ_ONCE(walker->group_leader);
+		if (walker == me) {
+			found = true;
+			break;
+		}
+		walker = rcu_dereference(walker->real_parent);
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+static bool bproc_fs_has_ptrace_cap(struct user_namespace *ns, bool audit)
+{
+	return audit ? ns_capable(ns, CAP_SYS_PTRACE) :
+		       ns_capable_noaudit(ns, CAP_SYS_PTRACE);
+}
+
+/*
+ * May current (its fs ids, as for a file) inspect @task?  @scope is Yama's
+ * ptrace_scope for an attach (the image), -1 for a mere look (hidepid).
+ * @audit: capability checks are audited (not for listings, nor under
+ * spinlocks, where audit could allocate).  Does not sleep.
+ */
+static bool bproc_fs_ptrace_ok(struct task_struct *task, int scope,
+			       bool audit)
+{
+	const struct cred *cred = current_cred(), *tcred;
+	struct mm_struct *mm;
+	bool ok;
+
+	if (same_thread_group(task, current))
+		return true;
+	rcu_read_lock();
+	tcred = __task_cred(task);
+	/* __ptrace_may_access(): the same ids, or CAP_SYS_PTRACE over it */
+	ok = (uid_eq(cred->fsuid, tcred->uid) &&
+	      uid_eq(cred->fsuid, tcred->euid) &&
+	      uid_eq(cred->fsuid, tcred->suid) &&
+	      gid_eq(cred->fsgid, tcred->gid) &&
+	      gid_eq(cred->fsgid, tcred->egid) &&
+	      gid_eq(cred->fsgid, tcred->sgid)) ||
+	     bproc_fs_has_ptrace_cap(tcred->user_ns, audit);
+	/* cap_ptrace_access_check(): no capability the reader lacks */
+	if (ok && !(cred->user_ns == tcred->user_ns &&
+		    cap_issubset(tcred->cap_permitted, cred->cap_effective)))
+		ok = bproc_fs_has_ptrace_cap(tcred->user_ns, audit);
+	/* yama_ptrace_access_check() */
+	if (ok && scope == 1)
+		ok = bproc_fs_is_descendant(task) ||
+		     bproc_fs_has_ptrace_cap(tcred->user_ns, audit);
+	else if (ok && scope == 2)
+		ok = bproc_fs_has_ptrace_cap(tcred->user_ns, audit);
+	else if (scope >= BPROC_YAMA_SCOPE_NO_ATTACH)
+		ok = false;
+	rcu_read_unlock();
+	if (!ok)
+		return false;
+	/* the dumpability, read after the credentials (as ptrace does) */
+	smp_rmb();
+	task_lock(task);
+	mm = task->mm;
+	if (mm && get_dumpable(mm) != SUID_DUMP_USER)
+		ok = bproc_fs_has_ptrace_cap(mm->user_ns, audit);
+	task_unlock(task);
+	return ok;
+}
+
+/*
+ * May the caller read @task's image?  What a ptrace attach of it needs
+ * (the rule above, with Yama's current ptrace_scope).
  */
 static int bproc_image_may_read(struct task_struct *task)
 {
-	const struct cred *cred = current_cred(), *tcred;
-	bool same;
-	int dumpable = 0;
-
-	if (capable(CAP_SYS_PTRACE))
-		return 0;
-	rcu_read_lock();
-	tcred = __task_cred(task);
-	same = uid_eq(cred->fsuid, tcred->uid) &&
-	       uid_eq(cred->fsuid, tcred->euid) &&
-	       uid_eq(cred->fsuid, tcred->suid) &&
-	       gid_eq(cred->fsgid, tcred->gid) &&
-	       gid_eq(cred->fsgid, tcred->egid) &&
-	       gid_eq(cred->fsgid, tcred->sgid);
-	rcu_read_unlock();
-	task_lock(task);
-	if (task->mm)
-		dumpable = get_dumpable(task->mm);
-	task_unlock(task);
-	return same && dumpable == SUID_DUMP_USER ? 0 : -EACCES;
+	return bproc_fs_ptrace_ok(task, bproc_fs_yama_scope(), true) ?
+	       0 : -EACCES;
 }
 
 static int bproc_image_open(struct inode *inode, struct file *file)
@@ -147,6 +278,19 @@ static int bproc_image_open(struct inode *inode, struct file *file)
 	img->d = bproc_vmad_dumper_create(task, VMAD_DUMP_ALL, false);
 	if (IS_ERR(img->d)) {
 		err = PTR_ERR(img->d);
+		kfree(img);
+		goto out_put_task;
+	}
+	/*
+	 * The dumper pinned the task's mm and credentials; they must be the
+	 * ones the caller may read (the task may have exec'd since the check
+	 * above).  Every read checks that they are still the task's.
+	 */
+	err = bproc_image_may_read(task);
+	if (!err)
+		err = bproc_vmad_dumper_check(img->d);
+	if (err) {
+		bproc_vmad_dumper_free(img->d);
 		kfree(img);
 		goto out_put_task;
 	}
@@ -241,16 +385,88 @@ static const struct file_operations bproc_node_fops = {
 	.release = single_release,
 };
 
+/*
+ * /proc/bproc/processes shows a reader what its /proc would: the PIDs of
+ * its own PID namespace only, and under hidepid= (of the procfs on its
+ * /proc, found at open) only the processes it may look at.  The show
+ * function (ghost.c) asks bproc_fs_process_visible() for each entry.
+ */
+struct bproc_fs_reader {
+	struct pid_namespace *ns;	/* the reader's, a reference */
+	int hide_pid;			/* enum proc_hidepid */
+	kgid_t pid_gid;			/* gid=: this group sees everything */
+};
+
+/* The hidepid= and gid= of the procfs on the caller's /proc. */
+static void bproc_fs_reader_hidepid(struct bproc_fs_reader *r)
+{
+	struct path path;
+
+	/* no procfs on /proc: as strict as hidepid=invisible */
+	r->hide_pid = HIDEPID_INVISIBLE;
+	r->pid_gid = INVALID_GID;
+	if (kern_path("/proc", LOOKUP_FOLLOW, &path))
+		return;
+	if (path.dentry->d_sb->s_magic == PROC_SUPER_MAGIC) {
+		const struct proc_fs_info *fs_info = proc_sb_info(path.dentry->d_sb);
+
+		r->hide_pid = fs_info->hide_pid;
+		r->pid_gid = fs_info->pid_gid;
+	}
+	path_put(&path);
+}
+
+bool bproc_fs_process_visible(struct seq_file *m, struct pid *pid, pid_t *nr)
+{
+	const struct bproc_fs_reader *r = m->private;
+	struct task_struct *task;
+	bool ok;
+
+	*nr = pid_nr_ns(pid, r->ns);
+	if (!*nr)
+		return false;	/* not in the reader's PID namespace */
+	/* procfs's has_pid_permissions(pid, HIDEPID_INVISIBLE) */
+	if (r->hide_pid != HIDEPID_NOT_PTRACEABLE &&
+	    (r->hide_pid < HIDEPID_INVISIBLE || in_group_p(r->pid_gid)))
+		return true;
+	rcu_read_lock();
+	task = pid_task(pid, PIDTYPE_TGID);
+	ok = task && bproc_fs_ptrace_ok(task, -1, false);
+	rcu_read_unlock();
+	return ok;
+}
+
 static int bproc_processes_open(struct inode *inode, struct file *file)
 {
-	return single_open(file, bproc_ghosts_show, NULL);
+	struct bproc_fs_reader *r = kzalloc(sizeof(*r), GFP_KERNEL);
+	int err;
+
+	if (!r)
+		return -ENOMEM;
+	bproc_fs_reader_hidepid(r);
+	r->ns = get_pid_ns(task_active_pid_ns(current));
+	err = single_open(file, bproc_ghosts_show, r);
+	if (err) {
+		put_pid_ns(r->ns);
+		kfree(r);
+	}
+	return err;
+}
+
+static int bproc_processes_release(struct inode *inode, struct file *file)
+{
+	struct bproc_fs_reader *r = ((struct seq_file *)file->private_data)->private;
+
+	put_pid_ns(r->ns);
+	kfree(r);
+	return single_release(inode, file);
 }
 
 static const struct file_operations bproc_processes_fops = {
 	.open = bproc_processes_open,
 	.read = seq_read,
 	.llseek = seq_lseek,
-	.release = single_release,
+	.release = bproc_processes_release,
 };
 
 /* ------------------------------------------------------------------ */
@@ -582,6 +798,7 @@ int __init bproc_fs_init(void)
 	err = register_filesystem(&bproc_fs_type);
 	if (err)
 		goto out_remove_mount_point;
+	bproc_fs_procfs_init();
 	return 0;
 
 out_remove_mount_point:
@@ -595,6 +812,7 @@ out_libs_exit:
 /* Only when nothing is mounted: a mounted superblock pins the module. */
 void bproc_fs_exit(void)
 {
+	bproc_fs_procfs_exit();
 	unregister_filesystem(&bproc_fs_type);
 	proc_remove(bproc_fs_mount_point);
 	bproc_fs_mount_point = NULL;

@@ -53,6 +53,13 @@ struct task_struct;
 struct bproc_vmad_dumper *bproc_vmad_dumper_create(struct task_struct *task,
 						   u32 flags, bool self);
 ssize_t bproc_vmad_dumper_next(struct bproc_vmad_dumper *d, const void **p);
+/*
+ * A dump of another task (not @self) pins that task's mm and credentials
+ * when it is created: 0 while the task still has both (and the same
+ * dumpability), -EACCES once it exec'd or changed credentials, -ESRCH once
+ * it exited.  bproc_vmad_dumper_next() checks this itself before any piece.
+ */
+int bproc_vmad_dumper_check(struct bproc_vmad_dumper *d);
 void bproc_vmad_dumper_free(struct bproc_vmad_dumper *d);
 
 #endif /* BPROC_INTERNAL_H */

@@ -17,6 +17,18 @@
  * temporary array (each file pinned with get_file()); memory is read after
  * the unlock with access_process_vm(), which takes the lock itself.
  *
+ * A dump of another task (/proc/bproc/<pid>/image) is read long after its
+ * reader's rights were checked, so the dumper pins what those rights were
+ * about, as /proc/<pid>/mem does: the task's mm (mmgrab(): the struct stays,
+ * so no new mm can ever have its address) and its credentials.  Before the
+ * prefix and after every window of pages (bproc_vmad_dumper_check()) the
+ * task must still have both, and the same dumpability; otherwise the read
+ * ends with -EACCES (-ESRCH once the task exited), and the window is
+ * dropped.  access_process_vm() reads the task's mm of the moment; since a
+ * task's mm never comes back once replaced, "still the pinned mm after the
+ * read" proves the pages came from it.  (access_remote_vm(), which would
+ * read the pinned mm directly, is not exported.)
+ *
  * Documentation/vmadump.md describes what is captured and what is refused.
  */
 #define pr_fmt(fmt) "bproc: " fmt
@@ -88,6 +100,12 @@ struct bproc_vmad_dumper {
 	struct task_struct *task;
 	u32 flags;
 	bool self;
+
+	/* not @self: what the reader's rights were checked against */
+	struct mm_struct *mm;		/* mmgrab()bed */
+	const struct cred *cred;	/* the task's real_cred, a reference */
+	int dumpable;
+	int err;			/* sticky: the owner changed */
 
 	struct bproc_vmad_vma *vmas;
 	u32 nr_vmas;
@@ -890,6 +908,10 @@ void bproc_vmad_dumper_free(struct bproc_vmad_dumper *d)
 	kvfree(d->stroff);
 	kvfree(d->prefix);
 	vfree(d->win);
+	if (d->mm)
+		mmdrop(d->mm);
+	if (d->cred)
+		put_cred(d->cred);
 	put_task_struct(d->task);
 	kfree(d);
 	bproc_stat_dec(BPROC_STAT_DUMPS);
@@ -920,6 +942,12 @@ struct bproc_vmad_dumper *bproc_vmad_dumper_create(struct task_struct *task,
 	d->task = task;
 	d->flags = flags;
 	d->self = self;
+	if (!self) {
+		mmgrab(mm);
+		d->mm = mm;
+		d->cred = get_task_cred(task);
+		d->dumpable = get_dumpable(mm);
+	}
 	d->win = vmalloc(VMAD_CHUNK_PAGES_MAX * PAGE_SIZE);
 	if (!d->win)
 		goto out_free;
@@ -935,6 +963,24 @@ out_free:
 out_mmput:
 	mmput(mm);
 	return ERR_PTR(err);
+}
+
+int bproc_vmad_dumper_check(struct bproc_vmad_dumper *d)
+{
+	struct task_struct *t = d->task;
+	struct mm_struct *mm;
+
+	if (!d->mm)
+		return 0;	/* a self-dump: nothing changes under it */
+	task_lock(t);
+	mm = t->mm;
+	task_unlock(t);
+	if (!mm)
+		return -ESRCH;
+	if (mm != d->mm || rcu_access_pointer(t->real_cred) != d->cred ||
+	    get_dumpable(d->mm) != d->dumpable)
+		return -EACCES;
+	return 0;
 }
 
 /* Fill the window with the next pages of DATA areas; false at the end. */
@@ -989,8 +1035,13 @@ ssize_t bproc_vmad_dumper_next(struct bproc_vmad_dumper *d, const void **p)
 	u32 start, run;
 	int ret;
 
+	if (d->err)
+		return d->err;	/* the window read last is never handed out */
 	switch (d->state) {
 	case BPROC_VMAD_S_PREFIX:
+		d->err = bproc_vmad_dumper_check(d);
+		if (d->err)
+			return d->err;
 		d->state = BPROC_VMAD_S_CHUNKS;
 		d->area = 0;
 		d->next = d->nr_vmas ? d->vmas[0].start : 0;
@@ -1013,6 +1064,10 @@ ssize_t bproc_vmad_dumper_next(struct bproc_vmad_dumper *d, const void **p)
 		if (d->win_pos >= d->win_pages) {
 			cond_resched();
 			ret = bproc_vmad_fill(d);
+			/* the pages just read, or the end: still the same owner? */
+			d->err = bproc_vmad_dumper_check(d);
+			if (d->err)
+				return d->err;
 			if (!ret) {
 				bproc_vmad_build_trailer(&d->end, d->seal,
 							 d->nr_chunks,

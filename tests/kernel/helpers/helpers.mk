@@ -61,3 +61,10 @@ $(B)/tests/helpers/tcpblast: tests/bench/tcpblast.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -static -o $@ $<
 KTEST_HELPERS_EXTRA += $(B)/tests/helpers/tcpblast
+
+# sectest: attacks on the image file and the restorer (t0400-sec-*; static,
+# non-PIE: a copy of it has its .bss at the same address).
+$(B)/tests/helpers/sectest: tests/kernel/helpers/sectest.c $(B)/lib/libbproc.a $(wildcard include/uapi/linux/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -static -no-pie -o $@ tests/kernel/helpers/sectest.c $(B)/lib/libbproc.a
+KTEST_HELPERS_EXTRA += $(B)/tests/helpers/sectest
