@@ -38,6 +38,16 @@ is "$(on master $user cat /proc/bproc/processes)" "$pid 1" "uid 1000 sees it too
 out=$(on master unshare --pid --fork cat /proc/bproc/processes)
 fixed "$out" "" "a reader in a new PID namespace does not see it (no global PIDs)"
 
+# The same for an unprivileged user in a user and PID namespace of its own.
+userns=$(on master cat /proc/sys/kernel/unprivileged_userns_clone 2>/dev/null)
+echo "# kernel.unprivileged_userns_clone is '${userns:-absent}'"
+if [ "${userns:-1}" = 1 ]; then
+	out=$(on master $user unshare --user --map-root-user --pid --fork cat /proc/bproc/processes 2>&1)
+	fixed "$out" "" "uid 1000 in its own user and PID namespace does not see it"
+else
+	_n=$((_n + 1)); echo "ok $_n - user and PID namespace # SKIP no unprivileged user namespaces"
+fi
+
 on master mount -o remount,hidepid=invisible /proc
 ok $? "root remounts /proc with hidepid=invisible"
 fixed "$(on master $user cat /proc/bproc/processes)" "" \
