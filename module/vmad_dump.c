@@ -49,7 +49,6 @@
 #include <linux/mman.h>
 #include <linux/personality.h>
 #include <linux/ptrace.h>
-#include <linux/regset.h>
 #include <linux/sched.h>
 #include <linux/sched/coredump.h>
 #include <linux/sched/mm.h>
@@ -61,8 +60,6 @@
 #include <linux/uidgid.h>
 #include <linux/user_namespace.h>
 #include <linux/vmalloc.h>
-#include <linux/elf.h>
-#include <asm/user.h>
 #include "internal.h"
 #include "vmad_build.h"
 #include "vmad_check.h"

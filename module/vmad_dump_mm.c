@@ -18,7 +18,6 @@
 #include <linux/mman.h>
 #include <linux/personality.h>
 #include <linux/ptrace.h>
-#include <linux/regset.h>
 #include <linux/sched.h>
 #include <linux/sched/coredump.h>
 #include <linux/sched/mm.h>
@@ -30,8 +29,6 @@
 #include <linux/uidgid.h>
 #include <linux/user_namespace.h>
 #include <linux/vmalloc.h>
-#include <linux/elf.h>
-#include <asm/user.h>
 
 #include "internal.h"
 #include "vmad_check.h"

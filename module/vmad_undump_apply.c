@@ -32,12 +32,7 @@
 #include <linux/uidgid.h>
 #include <linux/vmalloc.h>
 
-#include <asm/fpu/api.h>
-#include <asm/fpu/types.h>
-#include <asm/fsgsbase.h>
-#include <asm/msr.h>
 #include <asm/processor.h>
-#include <asm/segment.h>
 
 #include "internal.h"
 #include "vmad_check.h"
