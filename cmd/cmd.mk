@@ -10,7 +10,8 @@ COMMANDS := bpcheckpoint bprestart bpstat bpctl bplib bpsh
 DAEMONS := bpmaster bpslave
 
 # Extra objects a command links besides libbproc (OBJS_<name>).
-BPD_OBJS := $(B)/cmd/bpdaemon.o $(B)/common/bpwire.o $(B)/common/moveio_check.o
+BPD_OBJS := $(B)/cmd/bpdaemon.o $(B)/common/bpwire.o $(B)/common/bpwire_decode.o \
+	    $(B)/common/bpwire_encode.o $(B)/common/moveio_check.o
 OBJS_bpmaster := $(BPD_OBJS) $(B)/common/bpconfig.o
 # bpslave's PID namespace's init (cmd/bpslave/nsinit.c) uses libbproc's
 # internal restore call (lib/internal.h).

@@ -13,7 +13,8 @@ LIB_SRCS    += lib/move.c
 LIB_SRCS    += common/moveio_check.c
 # The restore stub parses and validates the image's prefix itself
 # (common/ code; its symbols stay local through libbproc.sym).
-LIB_SRCS    += lib/vmaundump.c common/vmad_check.c common/crc32c.c
+LIB_SRCS    += lib/vmaundump.c common/vmad_check.c common/vmad_check_rec.c \
+	       common/crc32c.c
 LIB_SRCS    := $(sort $(LIB_SRCS))
 LIB_OBJS    := $(LIB_SRCS:%.c=$(B)/%.o)
 LIB_PIC     := $(LIB_SRCS:%.c=$(B)/pic/%.o)

@@ -9,9 +9,10 @@ FUZZ_TARGETS += cmdline
 FUZZ_SRCS_cmdline := initramfs/cmdline.c
 FUZZ_CFLAGS_cmdline := -Iinitramfs
 
-# VMADump images (common/vmad_check.c): raw, streamed and re-sealed inputs.
+# VMADump images (common/vmad_check*.c): raw, streamed and re-sealed inputs.
 FUZZ_TARGETS += vmad
-FUZZ_SRCS_vmad := common/vmad_check.c common/vmad_build.c common/crc32c.c \
+FUZZ_SRCS_vmad := common/vmad_check.c common/vmad_check_rec.c \
+		  common/vmad_build.c common/crc32c.c \
 		  tests/unit/vmad_sample.c
 
 # Its seed corpus, tests/fuzz/corpus/vmad/: `make fuzz-seeds-vmad` rewrites
@@ -30,10 +31,11 @@ FUZZ_TARGETS += nodespec
 FUZZ_SRCS_nodespec := lib/nodespec.c lib/nodeset.c
 FUZZ_CFLAGS_nodespec := -Ilib
 
-# The daemon<->daemon protocol codec (common/bpwire.c): single frames and
+# The daemon<->daemon protocol codec (common/bpwire*.c): single frames and
 # the same bytes as a stream.
 FUZZ_TARGETS += bpwire
-FUZZ_SRCS_bpwire := common/bpwire.c common/moveio_check.c
+FUZZ_SRCS_bpwire := common/bpwire.c common/bpwire_decode.c \
+		    common/bpwire_encode.c common/moveio_check.c
 FUZZ_CFLAGS_bpwire := -Icommon
 
 # bpmaster's configuration file parser (common/bpconfig.c).

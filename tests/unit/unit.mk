@@ -12,7 +12,8 @@ $(B)/tests/unit/test_cmdline.o: ALL_CFLAGS += -Iinitramfs
 # VMADump images: the validator and writer (common/), tested through a
 # sample image (tests/unit/vmad_sample.c, shared with the fuzz target).
 UNIT_TESTS += vmad
-UNIT_OBJS_vmad := $(B)/common/vmad_check.o $(B)/common/vmad_build.o \
+UNIT_OBJS_vmad := $(B)/common/vmad_check.o $(B)/common/vmad_check_rec.o \
+		  $(B)/common/vmad_build.o \
 		  $(B)/common/crc32c.o $(B)/tests/unit/vmad_sample.o
 
 # libbproc's node sets and nodespec parser (lib/nodeset.c, lib/nodespec.c),
@@ -28,9 +29,11 @@ UNIT_OBJS_nodes := $(B)/lib/libbproc.a
 UNIT_LIBS_nodes := -pthread
 $(B)/tests/unit/test_nodes.o: ALL_CFLAGS += -Ilib
 
-# The daemon<->daemon protocol codec (common/bpwire.c).
+# The daemon<->daemon protocol codec (common/bpwire*.c).
+UNIT_BPWIRE_OBJS := $(B)/common/bpwire.o $(B)/common/bpwire_decode.o \
+		    $(B)/common/bpwire_encode.o
 UNIT_TESTS += bpwire
-UNIT_OBJS_bpwire := $(B)/common/bpwire.o $(B)/common/moveio_check.o
+UNIT_OBJS_bpwire := $(UNIT_BPWIRE_OBJS) $(B)/common/moveio_check.o
 $(B)/tests/unit/test_bpwire.o: ALL_CFLAGS += -Icommon
 
 # bpmaster's configuration file parser (common/bpconfig.c).
@@ -57,14 +60,14 @@ $(B)/tests/unit/test_bpslave_calls.o $(B)/tests/unit/test_bpslave_proc.o: \
 UNIT_TESTS += bpmaster_route
 UNIT_OBJS_bpmaster_route := $(B)/cmd/bpmaster/proc.o $(B)/cmd/bpmaster/route.o \
 			    $(B)/cmd/bpmaster/transit.o $(B)/cmd/bpmaster/call.o \
-			    $(B)/cmd/bpdaemon.o $(B)/common/bpwire.o $(B)/common/moveio_check.o
+			    $(B)/cmd/bpdaemon.o $(UNIT_BPWIRE_OBJS) $(B)/common/moveio_check.o
 $(B)/tests/unit/test_bpmaster_route.o: ALL_CFLAGS += -Icmd -Icommon
 
 # bpmaster's dispatch of a slave's frames (cmd/bpmaster/frame.c): the
 # session states each is legal in; the handlers are fakes.
 UNIT_TESTS += bpmaster_frame
 UNIT_OBJS_bpmaster_frame := $(B)/cmd/bpmaster/frame.o $(B)/cmd/bpdaemon.o \
-			    $(B)/common/bpwire.o $(B)/common/moveio_check.o
+			    $(UNIT_BPWIRE_OBJS) $(B)/common/moveio_check.o
 $(B)/tests/unit/test_bpmaster_frame.o: ALL_CFLAGS += -Icmd -Icommon
 # The rules of a move's descriptor entries (common/moveio_check.c), shared
 # by the kernel, the wire codec and libbproc.

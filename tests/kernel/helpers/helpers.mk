@@ -13,10 +13,12 @@ H := tests/kernel/helpers
 HELPER_DEPS := $(H)/tap.h $(wildcard include/uapi/linux/*.h)
 
 # fakeslave: a hostile slave daemon for bpmaster (links the bpwire codec).
-$(B)/tests/helpers/fakeslave: $(H)/fakeslave.c common/bpwire.c common/bpwire.h \
+BPWIRE_SRCS := common/bpwire.c common/bpwire_decode.c common/bpwire_encode.c
+$(B)/tests/helpers/fakeslave: $(H)/fakeslave.c $(BPWIRE_SRCS) common/bpwire.h \
+		common/bpwire_msg.h \
 		common/moveio_check.c common/moveio_check.h $(HELPER_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Icommon -static -o $@ $(H)/fakeslave.c common/bpwire.c \
+	$(CC) $(ALL_CFLAGS) -Icommon -static -o $@ $(H)/fakeslave.c $(BPWIRE_SRCS) \
 		common/moveio_check.c
 KTEST_HELPERS_EXTRA += $(B)/tests/helpers/fakeslave
 
@@ -51,6 +53,7 @@ KTEST_HOST_TARGETS += $(B)/tests/progs/vmadtest-dyn
 # vmadmutate (host side): a corpus of damaged and hostile images made from
 # a real one (t0100).
 $(B)/tests/host/vmadmutate: $(H)/vmadmutate.c $(B)/common/vmad_check.o \
+		$(B)/common/vmad_check_rec.o \
 		$(B)/common/vmad_build.o $(B)/common/crc32c.o $(B)/tests/unit/vmad_sample.o
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $^

@@ -1,0 +1,575 @@
+// SPDX-License-Identifier: GPL-2.0-only OR LGPL-2.1-only
+/*
+ * bpwire - the payload decoders, one per message type, and the accessors of
+ * a decoded NODES and LIBS.  bpwire_decode() (bpwire.c) checks the header
+ * and calls bpwire_decode_payload().  A field's bytes are checked present
+ * before they are read; see the top of bpwire.c.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "bpwire_msg.h"
+#include "moveio_check.h"
+
+/* ---- decoding ------------------------------------------------------- */
+/*
+ * Text for a log line: well-formed UTF-8 (shortest form, no surrogates, at
+ * most U+10FFFF) without C0 or C1 control characters, DEL or NUL.
+ */
+static bool text_ok(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = s[i];
+		uint32_t cp, min;
+		size_t k, len;
+
+		if (c < 0x80) {
+			if (c < 0x20 || c == 0x7f)
+				return false;
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			len = 2;
+		else if (c >= 0xe0 && c <= 0xef)
+			len = 3;
+		else if (c >= 0xf0 && c <= 0xf4)
+			len = 4;
+		else
+			return false;
+		cp = c & (0x7f >> len);
+		min = len == 2 ? 0x80 : len == 3 ? 0x800 : 0x10000;
+		if (n - i < len)
+			return false;
+		for (k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff) || cp <= 0x9f)
+			return false;
+		i += len;
+	}
+	return true;
+}
+
+/* u16 len + text, which must end the payload exactly. */
+static int decode_text(const unsigned char *p, size_t n,
+		       struct bpwire_text *t, const char **why)
+{
+	uint16_t len;
+
+	if (n < TEXT_FIXED)
+		return fail(why, "reason: payload too short", -EPROTO);
+	len = get16(p);
+	if (len > BPWIRE_TEXT_MAX)
+		return fail(why, "reason: longer than BPWIRE_TEXT_MAX", -EPROTO);
+	if (n - TEXT_FIXED != len)
+		return fail(why, "reason: length does not match the frame", -EPROTO);
+	if (!text_ok(p + TEXT_FIXED, len))
+		return fail(why, "reason: not printable UTF-8", -EPROTO);
+	t->str = len ? (const char *)p + TEXT_FIXED : "";
+	t->len = len;
+	return 0;
+}
+
+static int decode_hello(const unsigned char *p, size_t n,
+			struct bpwire_hello *h, const char **why)
+{
+	if (n < 8)
+		return fail(why, "HELLO: payload too short", -EPROTO);
+	if (get32(p) != BPWIRE_MAGIC)
+		return fail(why, "HELLO: bad magic", -EPROTO);
+	h->major = get16(p + 4);
+	h->minor = get16(p + 6);
+	if (h->major != BPWIRE_MAJOR)
+		return fail(why, "HELLO: unsupported protocol major",
+			    -EPROTONOSUPPORT);
+	if (n != HELLO_SIZE)
+		return fail(why, "HELLO: bad payload length", -EPROTO);
+	h->want_node = (int32_t)get32(p + 8);
+	h->flags = get32(p + 12);
+	h->boot_id = get64(p + 16);
+	if (h->flags)
+		return fail(why, "HELLO: unknown flags", -EINVAL);
+	if (h->want_node != BPROC_NODE_NONE &&
+	    (h->want_node < 0 || h->want_node >= BPROC_NODES_MAX))
+		return fail(why, "HELLO: want_node out of range", -EINVAL);
+	return 0;
+}
+
+static int decode_welcome(const unsigned char *p, size_t n,
+			  struct bpwire_welcome *w, const char **why)
+{
+	if (n < 4)
+		return fail(why, "WELCOME: payload too short", -EPROTO);
+	w->major = get16(p);
+	w->minor = get16(p + 2);
+	if (w->major != BPWIRE_MAJOR)
+		return fail(why, "WELCOME: unsupported protocol major",
+			    -EPROTONOSUPPORT);
+	if (n != WELCOME_SIZE)
+		return fail(why, "WELCOME: bad payload length", -EPROTO);
+	w->node = (int32_t)get32(p + 4);
+	w->numnodes = (int32_t)get32(p + 8);
+	w->ping_ms = get32(p + 12);
+	w->master_addr = get_addr(p + 16);
+	if (get32(p + 20))
+		return fail(why, "WELCOME: reserved not zero", -EINVAL);
+	if (w->numnodes < 1 || w->numnodes > BPROC_NODES_MAX)
+		return fail(why, "WELCOME: numnodes out of range", -EINVAL);
+	if (w->node < 0 || w->node >= w->numnodes)
+		return fail(why, "WELCOME: node out of range", -EINVAL);
+	if (w->ping_ms < 1 || w->ping_ms > BPWIRE_PING_MS_MAX)
+		return fail(why, "WELCOME: ping_ms out of range", -EINVAL);
+	return 0;
+}
+
+static void get_entry(const unsigned char *p, struct bproc_node_entry *e)
+{
+	e->node = (int32_t)get32(p);
+	e->valid = get32(p + 4);
+	e->status = get32(p + 8);
+	e->addr = get_addr(p + 12);
+	e->uid = get32(p + 16);
+	e->gid = get32(p + 20);
+	e->mode = get32(p + 24);
+	e->reserved = get32(p + 28);
+}
+
+static int check_entry(const struct bproc_node_entry *e, int32_t node,
+		       const char **why)
+{
+	if (e->node != node)
+		return fail(why, "NODES: entry's node is not first + index", -EINVAL);
+	if (e->valid & ~BPROC_NODE_F_ALL)
+		return fail(why, "NODES: entry has unknown valid bits", -EINVAL);
+	if (e->reserved)
+		return fail(why, "NODES: entry's reserved not zero", -EINVAL);
+	if (e->valid & BPROC_NODE_F_STATUS) {
+		if (e->status >= BPROC_STATUS_NR)
+			return fail(why, "NODES: entry's status out of range", -EINVAL);
+	} else if (e->status) {
+		return fail(why, "NODES: entry's status set but not valid", -EINVAL);
+	}
+	if (!(e->valid & BPROC_NODE_F_ADDR) && e->addr)
+		return fail(why, "NODES: entry's addr set but not valid", -EINVAL);
+	if (e->valid & BPROC_NODE_F_OWNER) {
+		if (e->mode & ~BPROC_NODE_MODE_MASK)
+			return fail(why, "NODES: entry's mode has bits beyond 0111",
+				    -EINVAL);
+	} else if (e->uid || e->gid || e->mode) {
+		return fail(why, "NODES: entry's owner set but not valid", -EINVAL);
+	}
+	return 0;
+}
+
+static int decode_nodes(const unsigned char *p, size_t n,
+			struct bpwire_nodes *nd, const char **why)
+{
+	uint32_t i;
+	int r;
+
+	if (n < NODES_FIXED)
+		return fail(why, "NODES: payload too short", -EPROTO);
+	nd->numnodes = (int32_t)get32(p);
+	nd->first = get32(p + 4);
+	nd->count = get32(p + 8);
+	if (nd->count > BPWIRE_NODES_PER_FRAME ||
+	    n != NODES_FIXED + (size_t)nd->count * BPWIRE_NODE_SIZE)
+		return fail(why, "NODES: length does not match count", -EPROTO);
+	if (nd->numnodes < 0 || nd->numnodes > BPROC_NODES_MAX)
+		return fail(why, "NODES: numnodes out of range", -EINVAL);
+	if (nd->first > (uint32_t)nd->numnodes ||
+	    nd->count > (uint32_t)nd->numnodes - nd->first)
+		return fail(why, "NODES: entries beyond numnodes", -EINVAL);
+	nd->wire = p + NODES_FIXED;
+	for (i = 0; i < nd->count; i++) {
+		struct bproc_node_entry e;
+
+		get_entry(nd->wire + (size_t)i * BPWIRE_NODE_SIZE, &e);
+		r = check_entry(&e, (int32_t)(nd->first + i), why);
+		if (r)
+			return r;
+	}
+	if (!nd->count)
+		nd->wire = NULL;
+	return 0;
+}
+
+static int decode_libs(const unsigned char *p, size_t n,
+		       struct bpwire_libs *l, const char **why)
+{
+	const unsigned char *s, *end = p + n;
+	uint32_t i;
+
+	if (n < LIBS_FIXED)
+		return fail(why, "LIBS: payload too short", -EPROTO);
+	l->count = get32(p);
+	s = p + LIBS_FIXED;
+	/* Each path takes at least 2 bytes ("/" and its NUL). */
+	if (l->count > (size_t)(end - s) / 2)
+		return fail(why, "LIBS: count larger than the frame", -EPROTO);
+	for (i = 0; i < l->count; i++) {
+		const unsigned char *nul = memchr(s, '\0', end - s);
+		size_t len;
+
+		if (!nul)
+			return fail(why, "LIBS: path not NUL-terminated", -EPROTO);
+		len = nul - s;
+		if (!len)
+			return fail(why, "LIBS: empty path", -EINVAL);
+		if (len > BPWIRE_PATH_MAX)
+			return fail(why, "LIBS: path longer than BPWIRE_PATH_MAX",
+				    -EINVAL);
+		if (s[0] != '/')
+			return fail(why, "LIBS: path not absolute", -EINVAL);
+		if (memchr(s, '\n', len))
+			return fail(why, "LIBS: newline in a path", -EINVAL);
+		s = nul + 1;
+	}
+	if (s != end)
+		return fail(why, "LIBS: bytes after the last path", -EPROTO);
+	l->wire = l->count ? (const char *)p + LIBS_FIXED : NULL;
+	return 0;
+}
+
+/* ---- process frames (minor 1) ---- */
+
+static bool pid_ok(int32_t pid)
+{
+	return pid >= 1 && pid <= BPWIRE_PID_MAX;
+}
+
+static bool pid_or_0_ok(int32_t pid)
+{
+	return pid >= 0 && pid <= BPWIRE_PID_MAX;
+}
+
+static bool sig_ok(int32_t sig)
+{
+	return sig >= 1 && sig <= BPWIRE_SIG_MAX;
+}
+
+/* A wait(2) status of an ended process: exited, or killed by a signal. */
+static bool exit_status_ok(int32_t status)
+{
+	uint32_t s = (uint32_t)status;
+
+	if (!(s & ~0xff00u))
+		return true;			/* exited, code s >> 8 */
+	return !(s & ~0xffu) && sig_ok((int32_t)(s & 0x7f));	/* (core 0x80) */
+}
+
+/* NUL-padded printable ASCII with at least one NUL. */
+static bool comm_ok(const unsigned char *c)
+{
+	size_t i = 0;
+
+	while (i < BPWIRE_COMM_LEN && c[i] >= 0x20 && c[i] <= 0x7e)
+		i++;
+	if (i == BPWIRE_COMM_LEN)
+		return false;
+	for (; i < BPWIRE_COMM_LEN; i++)
+		if (c[i])
+			return false;
+	return true;
+}
+
+/*
+ * One descriptor of a MOVE (struct bproc_move_io's layout); @seen: fds so
+ * far.  The rules are the kernel's own (common/moveio_check.c).
+ */
+static int decode_move_io(const unsigned char *p, struct bpwire_move_io *e,
+			  unsigned int *seen, const char **why)
+{
+	struct bproc_move_io k;
+
+	e->fd = (int32_t)get32(p);
+	e->type = get16(p + 4);
+	e->flags = get16(p + 6);
+	e->oflags = get32(p + 8);
+	e->mode = get32(p + 12);
+	e->offset = (int64_t)get64(p + 16);
+	memcpy(e->addr, p + 24, sizeof(e->addr));
+	memcpy(e->name, p + 40, sizeof(e->name));
+	k.fd = e->fd;
+	k.type = e->type;
+	k.flags = e->flags;
+	k.oflags = e->oflags;
+	k.mode = e->mode;
+	k.offset = e->offset;
+	memcpy(k.addr, e->addr, sizeof(k.addr));
+	memcpy(k.name, e->name, sizeof(k.name));
+	return bproc_move_io_check(&k, seen, why);
+}
+
+static int decode_move(const unsigned char *p, size_t n,
+		       struct bpwire_move *mv, const char **why)
+{
+	unsigned int seen = 0;
+
+	if (n < MOVE_SIZE)
+		return fail(why, "MOVE: bad payload length", -EPROTO);
+	mv->nio = get32(p + 28);
+	if (mv->nio > BPWIRE_MOVE_IO_MAX)
+		return fail(why, "MOVE: too many descriptors", -EINVAL);
+	if (n != MOVE_SIZE + (size_t)mv->nio * MOVE_IO_SIZE)
+		return fail(why, "MOVE: bad payload length", -EPROTO);
+	for (uint32_t i = 0; i < mv->nio; i++) {
+		int err = decode_move_io(p + MOVE_SIZE + i * MOVE_IO_SIZE, &mv->io[i],
+					 &seen, why);
+
+		if (err)
+			return err;
+	}
+	mv->pid = (int32_t)get32(p);
+	mv->flags = get32(p + 4);
+	mv->uid = get32(p + 8);
+	mv->gid = get32(p + 12);
+	mv->ppid = (int32_t)get32(p + 16);
+	mv->pgid = (int32_t)get32(p + 20);
+	mv->sid = (int32_t)get32(p + 24);
+	mv->image_len = get64(p + 32);
+	memcpy(mv->comm, p + 40, BPWIRE_COMM_LEN);
+	if (!pid_ok(mv->pid))
+		return fail(why, "MOVE: pid out of range", -EINVAL);
+	if (mv->flags & ~(uint32_t)BPWIRE_MOVE_FLAGS)
+		return fail(why, "MOVE: unknown flags", -EINVAL);
+	if (mv->uid == UINT32_MAX)
+		return fail(why, "MOVE: uid -1", -EINVAL);
+	if (mv->gid == UINT32_MAX)
+		return fail(why, "MOVE: gid -1", -EINVAL);
+	if (!pid_or_0_ok(mv->ppid))
+		return fail(why, "MOVE: ppid out of range", -EINVAL);
+	if (!pid_or_0_ok(mv->pgid))
+		return fail(why, "MOVE: pgid out of range", -EINVAL);
+	if (!pid_or_0_ok(mv->sid))
+		return fail(why, "MOVE: sid out of range", -EINVAL);
+	if (mv->image_len > BPWIRE_IMAGE_MAX)
+		return fail(why, "MOVE: image_len out of range", -EINVAL);
+	if (!comm_ok(p + 40))
+		return fail(why, "MOVE: comm not printable NUL-padded ASCII",
+			    -EINVAL);
+	return 0;
+}
+
+static int decode_image(const unsigned char *p, size_t n,
+			struct bpwire_image *im, const char **why)
+{
+	if (n < DATA_FIXED)
+		return fail(why, "IMAGE: payload too short", -EPROTO);
+	im->offset = get64(p);
+	im->data = p + DATA_FIXED;
+	im->len = (uint32_t)(n - DATA_FIXED);
+	if (im->offset > BPWIRE_IMAGE_MAX - im->len)
+		return fail(why, "IMAGE: data beyond BPWIRE_IMAGE_MAX", -EINVAL);
+	return 0;
+}
+
+static int decode_move_result(const unsigned char *p, size_t n,
+			      struct bpwire_move_result *mr, const char **why)
+{
+	if (n != MOVE_RESULT_SIZE)
+		return fail(why, "MOVE_RESULT: bad payload length", -EPROTO);
+	mr->pid = (int32_t)get32(p);
+	if (!pid_ok(mr->pid))
+		return fail(why, "MOVE_RESULT: pid out of range", -EINVAL);
+	if (get32(p + 4))
+		return fail(why, "MOVE_RESULT: reserved not zero", -EINVAL);
+	return 0;
+}
+
+static int decode_signal(const unsigned char *p, size_t n,
+			 struct bpwire_signal *sg, const char **why)
+{
+	if (n != SIGNAL_SIZE)
+		return fail(why, "SIGNAL: bad payload length", -EPROTO);
+	sg->pid = (int32_t)get32(p);
+	sg->sig = (int32_t)get32(p + 4);
+	if (!pid_ok(sg->pid))
+		return fail(why, "SIGNAL: pid out of range", -EINVAL);
+	if (!sig_ok(sg->sig))
+		return fail(why, "SIGNAL: sig out of range", -EINVAL);
+	if (get32(p + 8) || get32(p + 12))
+		return fail(why, "SIGNAL: reserved not zero", -EINVAL);
+	return 0;
+}
+
+static int decode_call(const unsigned char *p, size_t n,
+		       struct bpwire_call *c, const char **why)
+{
+	int i;
+
+	if (n < BPWIRE_CALL_FIXED)
+		return fail(why, "CALL: payload too short", -EPROTO);
+	if (n > BPWIRE_CALL_FIXED + BPWIRE_CALL_DATA_MAX)
+		return fail(why, "CALL: more data than a siginfo", -EINVAL);
+	c->pid = (int32_t)get32(p);
+	c->nr = get32(p + 4);
+	for (i = 0; i < 6; i++)
+		c->args[i] = get64(p + 8 + 8 * i);
+	c->data = p + BPWIRE_CALL_FIXED;
+	c->len = (uint32_t)(n - BPWIRE_CALL_FIXED);
+	if (!pid_ok(c->pid))
+		return fail(why, "CALL: pid out of range", -EINVAL);
+	if (c->nr > BPWIRE_CALL_NR_MAX)
+		return fail(why, "CALL: nr out of range", -EINVAL);
+	return 0;
+}
+
+static int decode_call_result(const unsigned char *p, size_t n,
+			      struct bpwire_call_result *c, const char **why)
+{
+	if (n < BPWIRE_CALL_RESULT_FIXED)
+		return fail(why, "CALL_RESULT: payload too short", -EPROTO);
+	if (n > BPWIRE_CALL_RESULT_FIXED + BPWIRE_CALL_OUT_MAX)
+		return fail(why, "CALL_RESULT: more data than a wait writes",
+			    -EINVAL);
+	c->pid = (int32_t)get32(p);
+	c->nr = get32(p + 4);
+	c->data = p + BPWIRE_CALL_RESULT_FIXED;
+	c->len = (uint32_t)(n - BPWIRE_CALL_RESULT_FIXED);
+	if (!pid_ok(c->pid))
+		return fail(why, "CALL_RESULT: pid out of range", -EINVAL);
+	if (c->nr > BPWIRE_CALL_NR_MAX)
+		return fail(why, "CALL_RESULT: nr out of range", -EINVAL);
+	return 0;
+}
+
+static int decode_exit(const unsigned char *p, size_t n,
+		       struct bpwire_exit *ex, const char **why)
+{
+	if (n != EXIT_SIZE)
+		return fail(why, "EXIT: bad payload length", -EPROTO);
+	ex->pid = (int32_t)get32(p);
+	ex->status = (int32_t)get32(p + 4);
+	if (!pid_ok(ex->pid))
+		return fail(why, "EXIT: pid out of range", -EINVAL);
+	if (!exit_status_ok(ex->status))
+		return fail(why, "EXIT: status neither exited nor killed", -EINVAL);
+	if (get32(p + 8) || get32(p + 12))
+		return fail(why, "EXIT: reserved not zero", -EINVAL);
+	return 0;
+}
+
+static int decode_pstate(const unsigned char *p, size_t n,
+			 struct bpwire_pstate *ps, const char **why)
+{
+	if (n != PSTATE_SIZE)
+		return fail(why, "PSTATE: bad payload length", -EPROTO);
+	ps->pid = (int32_t)get32(p);
+	ps->state = get32(p + 4);
+	ps->sig = (int32_t)get32(p + 8);
+	if (!pid_ok(ps->pid))
+		return fail(why, "PSTATE: pid out of range", -EINVAL);
+	if (ps->state == BPWIRE_PSTATE_STOPPED) {
+		if (!sig_ok(ps->sig))
+			return fail(why, "PSTATE: stopped without a signal 1..64",
+				    -EINVAL);
+	} else if (ps->state == BPWIRE_PSTATE_CONTINUED) {
+		if (ps->sig)
+			return fail(why, "PSTATE: continued with a signal", -EINVAL);
+	} else {
+		return fail(why, "PSTATE: unknown state", -EINVAL);
+	}
+	if (get32(p + 12))
+		return fail(why, "PSTATE: reserved not zero", -EINVAL);
+	return 0;
+}
+
+static int decode_io(const unsigned char *p, size_t n, struct bpwire_io *io,
+		     const char **why)
+{
+	if (n < DATA_FIXED)
+		return fail(why, "IO: payload too short", -EPROTO);
+	io->pid = (int32_t)get32(p);
+	io->stream = get32(p + 4);
+	io->data = p + DATA_FIXED;
+	io->len = (uint32_t)(n - DATA_FIXED);
+	if (!pid_ok(io->pid))
+		return fail(why, "IO: pid out of range", -EINVAL);
+	if (io->stream >= BPWIRE_IO_NR)
+		return fail(why, "IO: unknown stream", -EINVAL);
+	return 0;
+}
+
+int bpwire_decode_payload(const unsigned char *p, size_t n,
+			  struct bpwire_msg *m, const char **why)
+{
+	switch (m->hdr.type) {
+	case BPWIRE_HELLO:
+		return decode_hello(p, n, &m->u.hello, why);
+	case BPWIRE_WELCOME:
+		return decode_welcome(p, n, &m->u.welcome, why);
+	case BPWIRE_REFUSE:
+		return decode_text(p, n, &m->u.refuse.reason, why);
+	case BPWIRE_NODES:
+		return decode_nodes(p, n, &m->u.nodes, why);
+	case BPWIRE_LIBS:
+		return decode_libs(p, n, &m->u.libs, why);
+	case BPWIRE_READY:
+		if (n)
+			return fail(why, "READY: payload not empty", -EPROTO);
+		return 0;
+	case BPWIRE_PING:
+	case BPWIRE_PONG:
+		if (n != PING_SIZE)
+			return fail(why, "PING/PONG: bad payload length", -EPROTO);
+		m->u.ping.timestamp = get64(p);
+		return 0;
+	case BPWIRE_BYE:
+		if (n < BYE_FIXED)
+			return fail(why, "BYE: payload too short", -EPROTO);
+		m->u.bye.action = get32(p);
+		if (m->u.bye.action >= BPWIRE_BYE_NR)
+			return fail(why, "BYE: unknown action", -EINVAL);
+		return decode_text(p + BYE_FIXED, n - BYE_FIXED,
+				   &m->u.bye.reason, why);
+	case BPWIRE_MOVE:
+		return decode_move(p, n, &m->u.move, why);
+	case BPWIRE_IMAGE:
+		return decode_image(p, n, &m->u.image, why);
+	case BPWIRE_MOVE_RESULT:
+		return decode_move_result(p, n, &m->u.move_result, why);
+	case BPWIRE_SIGNAL:
+		return decode_signal(p, n, &m->u.signal, why);
+	case BPWIRE_EXIT:
+		return decode_exit(p, n, &m->u.exit, why);
+	case BPWIRE_PSTATE:
+		return decode_pstate(p, n, &m->u.pstate, why);
+	case BPWIRE_IO:
+		return decode_io(p, n, &m->u.io, why);
+	case BPWIRE_CALL:
+		return decode_call(p, n, &m->u.call, why);
+	case BPWIRE_CALL_RESULT:
+		return decode_call_result(p, n, &m->u.call_result, why);
+	}
+	return fail(why, "unknown message type", -EPROTO);
+}
+
+void bpwire_nodes_get(const struct bpwire_msg *m, uint32_t i,
+		      struct bproc_node_entry *e)
+{
+	if (m->u.nodes.entries)
+		*e = m->u.nodes.entries[i];
+	else
+		get_entry(m->u.nodes.wire + (size_t)i * BPWIRE_NODE_SIZE, e);
+}
+
+const char *bpwire_libs_next(const struct bpwire_msg *m, const char *prev)
+{
+	/* The paths fill the frame: it ends hdr.len - header - count after them. */
+	const char *end;
+
+	if (!m->u.libs.wire)
+		return NULL;
+	if (!prev)
+		return m->u.libs.wire;
+	end = m->u.libs.wire - LIBS_FIXED - BPWIRE_HDR_SIZE + m->hdr.len;
+	prev += strlen(prev) + 1;
+	return prev < end ? prev : NULL;
+}
