@@ -59,3 +59,9 @@ $(B)/tests/helpers/tcpblast: tests/bench/tcpblast.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -static -o $@ $<
 KTEST_HELPERS_EXTRA += $(B)/tests/helpers/tcpblast
+
+# ghostattack: a ghost's owner, or a stranger, attacks the ghost (t0410, t0411).
+$(B)/tests/helpers/ghostattack: $(H)/ghostattack.c $(B)/lib/libbproc.a $(HELPER_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -static -o $@ $< $(B)/lib/libbproc.a
+KTEST_HELPERS_EXTRA += $(B)/tests/helpers/ghostattack
