@@ -212,6 +212,7 @@ void bproc_ghost_call_done(struct bproc_ghost *g, long result)
 	struct bproc_call_out out = {};
 	struct bproc_ghost_call *c, *ic;
 	unsigned long d = g->data;
+	long reaped;
 	bool wait;
 
 	spin_lock(&g->lock);
@@ -223,7 +224,7 @@ void bproc_ghost_call_done(struct bproc_ghost *g, long result)
 	if (ic) {
 		/* Our own reap of a forked child's ghost. */
 		if (result == (long)ic->args[0] || result == -ECHILD)
-			bproc_ghost_forked_take(g, (int)ic->args[0]);
+			bproc_ghost_forked_take(g, ic->reap_pid);
 		kfree(ic);
 		return;
 	}
@@ -239,11 +240,10 @@ void bproc_ghost_call_done(struct bproc_ghost *g, long result)
 				   sizeof(out.rusage)))
 			result = -EFAULT;
 	}
-	if (wait && ((c->nr == BPROC_CALL_WAIT4 && result > 0 &&
-		      bproc_ghost_forked_take(g, (int)result)) ||
-		     (c->nr == BPROC_CALL_WAITID && result == 0 &&
-		      ((siginfo_t *)out.info)->si_pid &&
-		      bproc_ghost_forked_take(g, ((siginfo_t *)out.info)->si_pid)))) {
+	reaped = c->nr == BPROC_CALL_WAIT4 ? result :
+		 result == 0 ? ((siginfo_t *)out.info)->si_pid : 0;
+	if (wait && reaped > 0 &&
+	    bproc_ghost_forked_take(g, bproc_ghost_global_pid(reaped))) {
 		/*
 		 * The ghost of a child its parent reaped on the node: not news
 		 * for the parent.  Make the call again.

@@ -216,20 +216,44 @@ bool bproc_ghost_forked_settled(struct bproc_ghost *g)
 	return settled;
 }
 
+int bproc_ghost_global_pid(int vnr)
+{
+	int nr = 0;
+
+	/* (After a wait reaped it, the number alone is left: the same.) */
+	if (vnr <= 0 || task_active_pid_ns(current) == &init_pid_ns)
+		return vnr;
+	rcu_read_lock();
+	nr = pid_nr(find_vpid(vnr));
+	rcu_read_unlock();
+	return nr;
+}
+
 /*
  * The child ended on the node (its parent reaped it there):
  * wait4(pid, NULL, WNOHANG | __WALL) through the call snippet, as an
- * internal call nobody is answered for.
+ * internal call nobody is answered for; @pid is global, the wait4() is in
+ * the ghost's PID namespace.
  */
 long bproc_ghost_reap_forked(struct bproc_ghost *g, int pid)
 {
-	struct bproc_ghost_call *c = kzalloc(sizeof(*c), GFP_KERNEL);
+	struct bproc_ghost_call *c;
+	int vnr;
 
+	rcu_read_lock();
+	vnr = pid_vnr(find_pid_ns(pid, &init_pid_ns));
+	rcu_read_unlock();
+	if (!vnr) {
+		bproc_ghost_forked_take(g, pid);	/* not ours to see */
+		return 0;
+	}
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
 	if (!c)
 		return 0;
 	c->nr = BPROC_CALL_WAIT4;
-	c->args[0] = pid;
+	c->args[0] = vnr;
 	c->args[2] = WNOHANG | __WALL;
+	c->reap_pid = pid;
 	spin_lock(&g->lock);
 	g->icall = c;
 	spin_unlock(&g->lock);

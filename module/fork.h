@@ -25,6 +25,13 @@ struct bproc_ghost *bproc_ghost_fork_child(void);
  * fails on the node with the errno.
  */
 int bproc_ghost_forked_register(struct bproc_ghost *g, int vnr);
+/*
+ * The global PID of process @vnr of the caller's PID namespace (what its
+ * calls return), 0 if there is none (in another namespace than the
+ * initial one: a reaped process's number is no more); @vnr itself if it
+ * is not positive.
+ */
+int bproc_ghost_global_pid(int vnr);
 /* Take @pid off the forked list; true if it was there. */
 bool bproc_ghost_forked_take(struct bproc_ghost *g, int pid);
 /* Is @pid a child forked on the node? */

@@ -357,7 +357,8 @@ static long ghost_loop(struct bproc_ghost *g, bool *back)
 			 * The end of a child forked on the node: its parent
 			 * there had its own SIGCHLD already.
 			 */
-			if (sig != SIGCHLD || !bproc_ghost_is_forked(g, info.si_pid))
+			if (sig != SIGCHLD ||
+			    !bproc_ghost_is_forked(g, bproc_ghost_global_pid(info.si_pid)))
 				bproc_ghost_forward(g, sig);
 			/* A waiting wait looks again (SIGCHLD, or whatever). */
 			spin_lock(&g->lock);

@@ -29,9 +29,9 @@ attack_sh="sleep 1000 & v=\$!
 $nobody $ga mem 0 \$v
 kill -0 \$v 2>/dev/null && echo \"victim alive\" || echo \"victim dead\"
 kill \$v 2>/dev/null; exit 0"
-test_expect_success "nobody cannot open its ghost's memory; the fork results it would forge leave root's sleep alive" '
+test_expect_success "nobody cannot open its ghost's memory map (EACCES); the fork results it would forge leave root's sleep alive" '
 	out=$(timeout 60 on master sh -c "$attack_sh") &&
-	is "$out" "mem: EACCES
+	is "$out" "maps: EACCES
 fork 1: ok
 fork 2: ok
 child exit 0
