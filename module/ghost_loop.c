@@ -208,7 +208,20 @@ static int ghost_child_own_fd(struct bproc_ghost *cg, struct file *file)
 	return 0;
 }
 
-/* The ghost the caller may run through @file, with a reference; or NULL. */
+static bool ghost_registered(struct bproc_ghost *g)
+{
+	bool on;
+
+	spin_lock(&bproc_ghosts_lock);
+	on = bproc_ghost_find_locked(g->pid) == g;
+	spin_unlock(&bproc_ghosts_lock);
+	return on;
+}
+
+/*
+ * The ghost the caller may run through @file, with a reference; NULL if
+ * none; an ERR_PTR if it is the caller's but cannot go on.
+ */
 static struct bproc_ghost *ghost_resume_whose(struct file *file,
 					      unsigned int cmd,
 					      unsigned long arg)
@@ -216,6 +229,9 @@ static struct bproc_ghost *ghost_resume_whose(struct file *file,
 	struct bproc_ghost *g = file->private_data, *cg;
 
 	if (g->tgid == task_tgid(current)) {
+		/* (Not one that ended, or whose process came back.) */
+		if (!ghost_registered(g))
+			return ERR_PTR(-ESRCH);
 		bproc_ghost_get(g);
 		return g;
 	}
