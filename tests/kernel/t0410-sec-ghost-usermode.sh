@@ -30,7 +30,7 @@ $nobody $ga mem 0 \$v
 kill -0 \$v 2>/dev/null && echo \"victim alive\" || echo \"victim dead\"
 kill \$v 2>/dev/null; exit 0"
 test_expect_success "nobody cannot open its ghost's memory map (EACCES); the fork results it would forge leave root's sleep alive" '
-	out=$(timeout 60 on master sh -c "$attack_sh") &&
+	out=$(timeout 90 "$vcluster" run --on master -- sh -c "$attack_sh") &&
 	is "$out" "maps: EACCES
 fork 1: ok
 fork 2: ok
@@ -39,7 +39,7 @@ victim alive"
 '
 
 test_expect_success "nobody cannot ptrace its ghost (EPERM), the ghost goes on" '
-	is "$(timeout 60 on master $nobody $ga ptrace 0)" "ptrace: EPERM
+	is "$(timeout 90 "$vcluster" run --on master -- $nobody $ga ptrace 0)" "ptrace: EPERM
 fork 1: ok
 fork 2: ok
 child exit 0"

@@ -19,14 +19,14 @@ nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
 cluster_reset
 
 test_expect_success "a stranger with a ghost's resume descriptor: EPERM, not served, not killed" '
-	is "$(timeout 60 on master $ga getfd 0)" "stranger ioctl: EPERM
+	is "$(timeout 90 "$vcluster" run --on master -- $ga getfd 0)" "stranger ioctl: EPERM
 fork 1: ok
 fork 2: ok
 child exit 0"
 '
 
 test_expect_success "in nobody's own user and PID namespace: the same, and forks on the node work" '
-	is "$(timeout 60 on master $nobody unshare -Urpf --mount-proc $ga getfd 0)" "stranger ioctl: EPERM
+	is "$(timeout 90 "$vcluster" run --on master -- $nobody unshare -Urpf --mount-proc $ga getfd 0)" "stranger ioctl: EPERM
 fork 1: ok
 fork 2: ok
 child exit 0"
@@ -37,7 +37,7 @@ $nobody unshare -Urpf --mount-proc $ga mem 0 \$v
 kill -0 \$v 2>/dev/null && echo \"victim alive\" || echo \"victim dead\"
 kill \$v 2>/dev/null; exit 0"
 test_expect_success "root of its own namespaces, nobody forges fork results: refused (ECHILD), root's sleep lives" '
-	out=$(timeout 60 on master sh -c "$attack_sh") &&
+	out=$(timeout 90 "$vcluster" run --on master -- sh -c "$attack_sh") &&
 	is "$out" "mem: patched
 fork 1: errno 10
 fork 2: errno 10
