@@ -19,6 +19,7 @@
 
 #include <linux/bproc.h>
 #include <linux/err.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/sched.h>
@@ -181,6 +182,8 @@ long bproc_ghost_call_start(struct bproc_ghost *g, struct bproc_ghost_call *c)
 		a[c->nr == BPROC_CALL_RT_SIGQUEUEINFO ? 2 : 3] = d + GHOST_IN_INFO;
 		break;
 	}
+	if (c->nr == BPROC_CALL_FORK)
+		WRITE_ONCE(g->fork_start, ktime_get_ns());	/* module/fork.c */
 	sigfillset(&all);
 	sigdelset(&all, SIGKILL);
 	sigprocmask(SIG_SETMASK, &all, NULL);
@@ -209,6 +212,7 @@ void bproc_ghost_call_done(struct bproc_ghost *g, long result)
 	struct bproc_call_out out = {};
 	struct bproc_ghost_call *c, *ic;
 	unsigned long d = g->data;
+	long reaped;
 	bool wait;
 
 	spin_lock(&g->lock);
@@ -220,7 +224,7 @@ void bproc_ghost_call_done(struct bproc_ghost *g, long result)
 	if (ic) {
 		/* Our own reap of a forked child's ghost. */
 		if (result == (long)ic->args[0] || result == -ECHILD)
-			bproc_ghost_forked_take(g, (int)ic->args[0]);
+			bproc_ghost_forked_take(g, ic->reap_pid);
 		kfree(ic);
 		return;
 	}
@@ -236,11 +240,10 @@ void bproc_ghost_call_done(struct bproc_ghost *g, long result)
 				   sizeof(out.rusage)))
 			result = -EFAULT;
 	}
-	if (wait && ((c->nr == BPROC_CALL_WAIT4 && result > 0 &&
-		      bproc_ghost_forked_take(g, (int)result)) ||
-		     (c->nr == BPROC_CALL_WAITID && result == 0 &&
-		      ((siginfo_t *)out.info)->si_pid &&
-		      bproc_ghost_forked_take(g, ((siginfo_t *)out.info)->si_pid)))) {
+	reaped = c->nr == BPROC_CALL_WAIT4 ? result :
+		 result == 0 ? ((siginfo_t *)out.info)->si_pid : 0;
+	if (wait && reaped > 0 &&
+	    bproc_ghost_forked_take(g, bproc_ghost_global_pid(reaped))) {
 		/*
 		 * The ghost of a child its parent reaped on the node: not news
 		 * for the parent.  Make the call again.
@@ -263,12 +266,8 @@ void bproc_ghost_call_done(struct bproc_ghost *g, long result)
 	spin_unlock(&g->lock);
 	if (!c)
 		return;
-	if (c->nr == BPROC_CALL_FORK && result > 0) {
-		int err = bproc_ghost_forked_register(g, (int)result);
-
-		if (err)
-			result = err;
-	}
+	if (c->nr == BPROC_CALL_FORK && result > 0)
+		result = bproc_ghost_forked_register(g, (int)result);
 	bproc_notify_call_reply(g->pid, c->nr, c->id, result, wait ? &out : NULL,
 				wait ? sizeof(out) : 0);
 	kfree(c);

@@ -17,6 +17,7 @@ struct bproc_ghost_call {
 	u64 args[6];
 	u8 info[BPROC_SIGINFO_SIZE];	/* rt_(tg)sigqueueinfo's */
 	long orig_options;		/* a wait's, before WNOHANG is added */
+	int reap_pid;			/* an internal reap: whose (global PID) */
 };
 
 /*

@@ -15,10 +15,15 @@
  *
  * The parent reaps such a child on the node; so its ghost reaps the
  * child's ghost at once, and never shows it to the process's waits.
+ *
+ * The child's PID is what the ghost's user mode reports: it is checked
+ * against the kernel's view (ghost_fork_check()), so that no ghost can
+ * make a ghost of, or kill, a process that is not its new child.
  */
 #define pr_fmt(fmt) "bproc: " fmt
 
 #include <linux/err.h>
+#include <linux/ktime.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/printk.h>
@@ -56,14 +61,46 @@ struct bproc_ghost *bproc_ghost_fork_child(void)
 }
 
 /*
- * The child's ghost has the same node, code and data pages and resume
- * descriptor as its parent's: it has a copy of all of them.
+ * What the ghost's fork() returned, @vnr, is a number its user mode gave
+ * us: trusted only if the kernel agrees.  It must name, in the ghost's own
+ * PID namespace, a new process (younger than the call) whose parent is the
+ * ghost.  Then it is recorded, and told to the node, by its global PID.
+ * The child's PID (a reference), or NULL.
  */
-int bproc_ghost_forked_register(struct bproc_ghost *g, int pid)
+static struct pid *ghost_fork_check(struct bproc_ghost *g, int vnr)
 {
-	struct pid *cp = find_get_pid(pid);
-	struct bproc_ghost *cg;
+	struct task_struct *t, *parent;
+	struct pid *cp = NULL;
 
+	rcu_read_lock();
+	t = vnr > 0 ? pid_task(find_vpid(vnr), PIDTYPE_PID) : NULL;
+	if (t && thread_group_leader(t) && !READ_ONCE(t->exit_state) &&
+	    t->start_time >= READ_ONCE(g->fork_start)) {
+		parent = rcu_dereference(t->real_parent);
+		if (same_thread_group(parent, current))
+			cp = get_pid(task_tgid(t));
+	}
+	rcu_read_unlock();
+	return cp;
+}
+
+/*
+ * The child's ghost has the same node, code and data pages as its
+ * parent's: it has a copy of all of them, and of its resume descriptor
+ * until it takes its own (module/ghost_loop.c).
+ */
+int bproc_ghost_forked_register(struct bproc_ghost *g, int vnr)
+{
+	struct pid *cp = ghost_fork_check(g, vnr);
+	struct bproc_ghost *cg;
+	int pid;
+
+	if (!cp) {
+		pr_info_ratelimited("ghost %d: fork() result %d is no new child of its\n",
+				    g->pid, vnr);
+		return -ECHILD;
+	}
+	pid = pid_nr(cp);
 	/* Followed even if it fails: its end is ours to reap, silently. */
 	spin_lock(&g->lock);
 	if (g->nforked < BPROC_GHOST_FORKED_MAX)
@@ -72,11 +109,9 @@ int bproc_ghost_forked_register(struct bproc_ghost *g, int pid)
 		pr_warn_ratelimited("ghost %d: more than %d children forked on its node\n",
 				    g->pid, BPROC_GHOST_FORKED_MAX);
 	spin_unlock(&g->lock);
-	cg = cp ? bproc_ghost_register(pid, cp, READ_ONCE(g->node)) :
-		  ERR_PTR(-ESRCH);
+	cg = bproc_ghost_register(pid, cp, READ_ONCE(g->node));
 	if (IS_ERR(cg)) {
-		if (cp)
-			kill_pid(cp, SIGKILL, 1);
+		kill_pid(cp, SIGKILL, 1);	/* our own new child */
 		put_pid(cp);
 		return PTR_ERR(cg);
 	}
@@ -85,9 +120,11 @@ int bproc_ghost_forked_register(struct bproc_ghost *g, int pid)
 	cg->data = g->data;
 	cg->snippet = true;
 	cg->resume_fd = g->resume_fd;
+	cg->forked_by = g->pid;
+	cg->dumpable = g->dumpable;
 	WRITE_ONCE(cg->moved, true);
 	wake_up_all(&ghost_fork_wq);
-	return 0;
+	return pid;
 }
 
 bool bproc_ghost_forked_take(struct bproc_ghost *g, int pid)
@@ -179,20 +216,44 @@ bool bproc_ghost_forked_settled(struct bproc_ghost *g)
 	return settled;
 }
 
+int bproc_ghost_global_pid(int vnr)
+{
+	int nr = 0;
+
+	/* (After a wait reaped it, the number alone is left: the same.) */
+	if (vnr <= 0 || task_active_pid_ns(current) == &init_pid_ns)
+		return vnr;
+	rcu_read_lock();
+	nr = pid_nr(find_vpid(vnr));
+	rcu_read_unlock();
+	return nr;
+}
+
 /*
  * The child ended on the node (its parent reaped it there):
  * wait4(pid, NULL, WNOHANG | __WALL) through the call snippet, as an
- * internal call nobody is answered for.
+ * internal call nobody is answered for; @pid is global, the wait4() is in
+ * the ghost's PID namespace.
  */
 long bproc_ghost_reap_forked(struct bproc_ghost *g, int pid)
 {
-	struct bproc_ghost_call *c = kzalloc(sizeof(*c), GFP_KERNEL);
+	struct bproc_ghost_call *c;
+	int vnr;
 
+	rcu_read_lock();
+	vnr = pid_vnr(find_pid_ns(pid, &init_pid_ns));
+	rcu_read_unlock();
+	if (!vnr) {
+		bproc_ghost_forked_take(g, pid);	/* not ours to see */
+		return 0;
+	}
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
 	if (!c)
 		return 0;
 	c->nr = BPROC_CALL_WAIT4;
-	c->args[0] = pid;
+	c->args[0] = vnr;
 	c->args[2] = WNOHANG | __WALL;
+	c->reap_pid = pid;
 	spin_lock(&g->lock);
 	g->icall = c;
 	spin_unlock(&g->lock);

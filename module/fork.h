@@ -17,12 +17,21 @@ struct bproc_ghost;
  */
 struct bproc_ghost *bproc_ghost_fork_child(void);
 /*
- * Ghost @g's fork() made task @pid for its process's fork on the node:
- * register that task as the ghost of the child to be and follow it as
- * forked there.  0, or a negative errno (the task is then killed, and the
- * fork fails on the node).
+ * Ghost @g's fork() returned @vnr (in the ghost's PID namespace) for its
+ * process's fork on the node: if that is the ghost's new child, register
+ * it as the ghost of the child to be and follow it as forked there.  Its
+ * global PID, or a negative errno: -ECHILD, not a new child of the ghost's
+ * (nothing is done to it); another (the child is then killed).  The fork
+ * fails on the node with the errno.
  */
-int bproc_ghost_forked_register(struct bproc_ghost *g, int pid);
+int bproc_ghost_forked_register(struct bproc_ghost *g, int vnr);
+/*
+ * The global PID of process @vnr of the caller's PID namespace (what its
+ * calls return), 0 if there is none (in another namespace than the
+ * initial one: a reaped process's number is no more); @vnr itself if it
+ * is not positive.
+ */
+int bproc_ghost_global_pid(int vnr);
 /* Take @pid off the forked list; true if it was there. */
 bool bproc_ghost_forked_take(struct bproc_ghost *g, int pid);
 /* Is @pid a child forked on the node? */

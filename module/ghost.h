@@ -21,6 +21,7 @@
 
 #include <linux/list.h>
 #include <linux/poll.h>
+#include <linux/refcount.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
@@ -42,6 +43,9 @@ struct bproc_ghost_output {
 
 /**
  * struct bproc_ghost - a remote process's stand-in on the master
+ * @ref:      references: the table's (while registered), and one per
+ *            resume descriptor and per ioctl sleeping on it
+ *            (bproc_ghost_get(), bproc_ghost_put()).
  * @list:     in the table's list of ghosts (module/ghost_table.c)...
  * @hash:     ...and in its hash by @pid; both under bproc_ghosts_lock.
  * @pid:      the process's PID (initial namespace).
@@ -62,7 +66,14 @@ struct bproc_ghost_output {
  *            ghost (under @lock).
  * @code:     the ghost's code page (module/arch.h).
  * @resume_fd: the descriptor a stopped ghost re-enters its loop through
- *            (BPROC_IOC_GHOST, by syscall restart), -1 until needed.
+ *            (BPROC_IOC_GHOST, by syscall restart), -1 until needed; its
+ *            file serves this ghost only (module/ghost_loop.c)...
+ * @own_fd:   ...and is our own, not yet our parent's (a forked child's).
+ * @forked_by: the ghost (PID) whose fork made this one, or 0.
+ * @fork_start: when a fork call started (ktime_get_ns()): its child must
+ *            be younger (module/fork.c).
+ * @dumpable: the process's dumpability before it became a ghost (a ghost
+ *            is never dumpable); it gets it back when it comes back.
  * @tgid:     the ghost's own process: a ghost killed while stopped (outside
  *            our code) is found by the reaper through it.
  * @ret_src:  the process comes back: its image is read from here (a pipe
@@ -81,6 +92,7 @@ struct bproc_ghost_output {
  * @snippet:  the code page holds the call snippet (BPROC_ARCH_CALL_CODE).
  */
 struct bproc_ghost {
+	refcount_t ref;
 	struct list_head list;
 	struct hlist_node hash;
 	int pid;
@@ -100,6 +112,10 @@ struct bproc_ghost {
 	int stop_sig;
 	unsigned long code;
 	int resume_fd;
+	bool own_fd;
+	int forked_by;
+	u64 fork_start;
+	int dumpable;
 	struct pid *tgid;
 	struct file *ret_src;
 	u64 ret_id;

@@ -26,12 +26,16 @@
 #define pr_fmt(fmt) "bproc: " fmt
 
 #include <linux/anon_inodes.h>
+#include <linux/bitops.h>
 #include <linux/bproc.h>
+#include <linux/fdtable.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/jiffies.h>
 #include <linux/module.h>
 #include <linux/resource.h>
 #include <linux/sched.h>
+#include <linux/sched/coredump.h>
 #include <linux/sched/signal.h>
 #include <linux/signal.h>
 #include <linux/slab.h>
@@ -107,6 +111,15 @@ void bproc_ghost_catch_all(__sighandler_t handler)
 
 static long ghost_loop(struct bproc_ghost *g, bool *back);
 
+/*
+ * The caller's mm's dumpability, as set_dumpable() (fs/exec.c, not
+ * exported) sets it: its one line.
+ */
+static void ghost_set_dumpable(int value)
+{
+	set_mask_bits(&current->mm->flags, MMF_DUMPABLE_MASK, value);
+}
+
 long bproc_ghost_run(struct bproc_ghost *g, unsigned long code, bool in,
 		     bool *back)
 {
@@ -116,6 +129,24 @@ long bproc_ghost_run(struct bproc_ghost *g, unsigned long code, bool in,
 	task_lock(current->group_leader);
 	current->signal->rlim[RLIMIT_CORE].rlim_cur = 0;
 	task_unlock(current->group_leader);
+	/*
+	 * Nobody changes a ghost's user mode (its calls' results are ours to
+	 * trust as little as possible, module/fork.c): not dumpable, so its
+	 * owner can neither ptrace it nor write /proc/PID/mem; only a
+	 * ptracer capable in its user namespace can.  Its children forked on
+	 * the node inherit that.  The dumper refused a traced process; one
+	 * that was attached since is not let be a ghost.
+	 */
+	g->dumpable = get_dumpable(current->mm);
+	ghost_set_dumpable(SUID_DUMP_DISABLE);
+	if (current->ptrace) {
+		pr_info_ratelimited("ghost %d: traced: killing it and its process\n",
+				    g->pid);
+		bproc_ghost_forward(g, SIGKILL);
+		bproc_ghost_unregister(g);
+		force_sig(SIGKILL);
+		return -EINTR;
+	}
 
 	bproc_ghost_stdin_start(g, in);
 	return ghost_loop(g, back);
@@ -127,36 +158,133 @@ long bproc_ghost_run(struct bproc_ghost *g, unsigned long code, bool in,
 
 /*
  * A stopped ghost continues (SIGCONT), or a call snippet returns, through
- * ioctl() on this descriptor: back into ghost_loop().  A ghost's child
- * (a fork on the node, module/fork.c) has a copy of it.
+ * ioctl() on this descriptor: back into ghost_loop().  Its file holds a
+ * reference to its ghost and serves that ghost's task only: another
+ * process that got hold of it (pidfd_getfd(), SCM_RIGHTS) gets -EPERM.
+ * A ghost's child (a fork on the node, module/fork.c) starts with a copy
+ * of its parent's descriptor; on its first return from the call snippet
+ * (fork() returned 0 there), once its parent's ghost registered it, it
+ * gets its own in its place.
  */
+static const struct file_operations ghost_resume_fops;
+
+static int ghost_resume_file(struct bproc_ghost *g)
+{
+	int fd;
+
+	bproc_ghost_get(g);	/* the file's */
+	fd = anon_inode_getfd("[bproc-ghost]", &ghost_resume_fops, g, O_RDWR);
+	if (fd < 0)
+		bproc_ghost_put(g);
+	return fd;
+}
+
+/*
+ * The child @cg of the ghost whose descriptor @file is takes its own: the
+ * same number would do, but there is no exported replace_fd(), so a new
+ * one, written into its (private) call snippet.  The old one is closed:
+ * this ioctl does not touch @file again.
+ */
+static int ghost_child_own_fd(struct bproc_ghost *cg, struct file *file)
+{
+	int old = cg->resume_fd, fd = ghost_resume_file(cg);
+	struct file *f;
+	int err;
+
+	if (fd < 0)
+		return fd;
+	err = bproc_arch_ghost_write_snippet(cg->code, fd);
+	if (err) {
+		close_fd(fd);
+		return err;
+	}
+	cg->resume_fd = fd;
+	cg->own_fd = true;
+	f = fget(old);
+	if (f == file)
+		close_fd(old);
+	if (f)
+		fput(f);
+	return 0;
+}
+
+static bool ghost_registered(struct bproc_ghost *g)
+{
+	bool on;
+
+	spin_lock(&bproc_ghosts_lock);
+	on = bproc_ghost_find_locked(g->pid) == g;
+	spin_unlock(&bproc_ghosts_lock);
+	return on;
+}
+
+/*
+ * The ghost the caller may run through @file, with a reference; NULL if
+ * none; an ERR_PTR if it is the caller's but cannot go on.
+ */
+static struct bproc_ghost *ghost_resume_whose(struct file *file,
+					      unsigned int cmd,
+					      unsigned long arg)
+{
+	struct bproc_ghost *g = file->private_data, *cg;
+
+	if (g->tgid == task_tgid(current)) {
+		/* (Not one that ended, or whose process came back.) */
+		if (!ghost_registered(g))
+			return ERR_PTR(-ESRCH);
+		bproc_ghost_get(g);
+		return g;
+	}
+	if (cmd != BPROC_IOC_GHOST_CALLRET || arg != 0)
+		return NULL;
+	/* Perhaps g's child, back from its fork(): its ghost is its own. */
+	cg = bproc_ghost_fork_child();
+	if (!cg || cg->own_fd || cg->forked_by != g->pid ||
+	    cg->tgid != task_tgid(current))
+		return NULL;
+	if (ghost_child_own_fd(cg, file)) {
+		/* It cannot come back: so it ends (SIGKILL, below). */
+		return ERR_PTR(-EMFILE);
+	}
+	bproc_ghost_get(cg);
+	return cg;
+}
+
 static long ghost_resume_ioctl(struct file *file, unsigned int cmd,
 			       unsigned long arg)
 {
 	struct bproc_ghost *g;
 	bool back;
+	long ret;
 
 	if (cmd != BPROC_IOC_GHOST && cmd != BPROC_IOC_GHOST_CALLRET)
 		return -ENOTTY;
-	spin_lock(&bproc_ghosts_lock);
-	g = bproc_ghost_find_locked(task_tgid_nr(current));
-	spin_unlock(&bproc_ghosts_lock);
-	if (!g && cmd == BPROC_IOC_GHOST_CALLRET && arg == 0)
-		g = bproc_ghost_fork_child();
-	if (!g) {
-		force_sig(SIGKILL);	/* not a ghost: nothing to return to */
-		return -ESRCH;
+	g = ghost_resume_whose(file, cmd, arg);
+	if (!g)
+		return -EPERM;	/* not this descriptor's ghost */
+	if (IS_ERR(g)) {
+		force_sig(SIGKILL);	/* a ghost with nothing to return to */
+		return PTR_ERR(g);
 	}
 	if (cmd == BPROC_IOC_GHOST_CALLRET)
 		bproc_ghost_call_done(g, (long)arg);
 	else
 		bproc_ghost_forward(g, SIGCONT);	/* so does the remote process */
-	return ghost_loop(g, &back);
+	ret = ghost_loop(g, &back);
+	bproc_ghost_put(g);
+	return ret;
+}
+
+static int ghost_resume_release(struct inode *inode, struct file *file)
+{
+	bproc_ghost_put(file->private_data);
+	return 0;
 }
 
 static const struct file_operations ghost_resume_fops = {
 	.owner		= THIS_MODULE,
 	.unlocked_ioctl	= ghost_resume_ioctl,
+	.release	= ghost_resume_release,
 	.llseek		= noop_llseek,
 };
 
@@ -166,10 +294,11 @@ int bproc_ghost_resume_fd(struct bproc_ghost *g)
 
 	if (g->resume_fd >= 0)
 		return 0;
-	fd = anon_inode_getfd("[bproc-ghost]", &ghost_resume_fops, NULL, O_RDWR);
+	fd = ghost_resume_file(g);
 	if (fd < 0)
 		return fd;
 	g->resume_fd = fd;
+	g->own_fd = true;
 	return 0;
 }
 
@@ -218,7 +347,7 @@ static long ghost_loop(struct bproc_ghost *g, bool *back)
 	enum pid_type type;
 	struct bproc_ghost_call *call;
 	sigset_t none;
-	int sig, status;
+	int sig, status, dumpable;
 	long ax;
 
 	*back = false;
@@ -244,7 +373,8 @@ static long ghost_loop(struct bproc_ghost *g, bool *back)
 			 * The end of a child forked on the node: its parent
 			 * there had its own SIGCHLD already.
 			 */
-			if (sig != SIGCHLD || !bproc_ghost_is_forked(g, info.si_pid))
+			if (sig != SIGCHLD ||
+			    !bproc_ghost_is_forked(g, bproc_ghost_global_pid(info.si_pid)))
 				bproc_ghost_forward(g, sig);
 			/* A waiting wait looks again (SIGCHLD, or whatever). */
 			spin_lock(&g->lock);
@@ -281,7 +411,9 @@ static long ghost_loop(struct bproc_ghost *g, bool *back)
 			}
 		}
 		/* After its output (the node sent it before the image). */
+		dumpable = g->dumpable;	/* (@g is gone once it is back) */
 		if (bproc_ghost_come_back(g, &ax)) {
+			ghost_set_dumpable(dumpable);
 			*back = true;
 			return ax;
 		}
@@ -357,7 +489,7 @@ static void ghost_reap_dead(void)
 				    g->pid, g->node);
 		bproc_ghost_forward(g, SIGKILL);
 		bproc_ghost_stdin_stop(g);
-		bproc_ghost_free(g);
+		bproc_ghost_put(g);
 	}
 }
 

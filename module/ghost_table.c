@@ -10,7 +10,13 @@
  * walks over all of them (/proc/bproc/processes lists them in that order).
  * bproc_ghosts_lock, a spinlock, protects both; a ghost found under it
  * stays registered until it is dropped, and a ghost's own lock nests
- * inside it.
+ * inside it.  The table holds a reference to each ghost on it; whoever
+ * keeps a ghost beyond that (its resume descriptor, an ioctl sleeping in
+ * its loop) holds one of its own, so a ghost taken off the table is freed
+ * only when nobody uses it.
+ *
+ * Every record is by the global PID (the initial PID namespace), what the
+ * nodes and bpmaster call a process, whatever namespace the ghost is in.
  */
 #define pr_fmt(fmt) "bproc: " fmt
 
@@ -56,6 +62,7 @@ struct bproc_ghost *bproc_ghost_register(int pid, struct pid *tgid, int node)
 	g = kzalloc(sizeof(*g), GFP_KERNEL);
 	if (!g)
 		return ERR_PTR(-ENOMEM);
+	refcount_set(&g->ref, 1);	/* the table's */
 	g->pid = pid;
 	g->node = node;
 	g->tgid = get_pid(tgid);
@@ -77,7 +84,12 @@ struct bproc_ghost *bproc_ghost_register(int pid, struct pid *tgid, int node)
 	return g;
 }
 
-void bproc_ghost_free(struct bproc_ghost *g)
+void bproc_ghost_get(struct bproc_ghost *g)
+{
+	refcount_inc(&g->ref);
+}
+
+static void ghost_free(struct bproc_ghost *g)
 {
 	struct bproc_ghost_output *io, *next;
 
@@ -92,6 +104,12 @@ void bproc_ghost_free(struct bproc_ghost *g)
 	bproc_stat_dec(BPROC_STAT_GHOSTS);
 }
 
+void bproc_ghost_put(struct bproc_ghost *g)
+{
+	if (refcount_dec_and_test(&g->ref))
+		ghost_free(g);
+}
+
 /* Take @g off the list and the hash.  Caller holds bproc_ghosts_lock. */
 static void ghost_unlink_locked(struct bproc_ghost *g)
 {
@@ -104,7 +122,7 @@ void bproc_ghost_unregister(struct bproc_ghost *g)
 	spin_lock(&bproc_ghosts_lock);
 	ghost_unlink_locked(g);
 	spin_unlock(&bproc_ghosts_lock);
-	bproc_ghost_free(g);
+	bproc_ghost_put(g);
 }
 
 void bproc_ghosts_unlink_dead(struct list_head *dead)

@@ -33,10 +33,12 @@ struct bproc_ghost *bproc_ghost_find_locked(int pid);
  * reference is taken).  The ghost, or ERR_PTR(-ENOMEM, -EBUSY).
  */
 struct bproc_ghost *bproc_ghost_register(int pid, struct pid *tgid, int node);
-/* Take @g off the table and free it. */
+/* Take @g off the table and drop the table's reference. */
 void bproc_ghost_unregister(struct bproc_ghost *g);
-/* Free a ghost already taken off the table. */
-void bproc_ghost_free(struct bproc_ghost *g);
+/* Another reference to @g (whoever has one already may take it). */
+void bproc_ghost_get(struct bproc_ghost *g);
+/* Drop a reference to @g: the last one frees it (it is off the table). */
+void bproc_ghost_put(struct bproc_ghost *g);
 /*
  * Take off the table, onto @dead (by their ->list), the moved ghosts whose
  * task is gone.

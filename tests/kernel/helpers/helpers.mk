@@ -71,3 +71,9 @@ $(B)/tests/helpers/sectest: tests/kernel/helpers/sectest.c $(B)/lib/libbproc.a $
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -static -no-pie -o $@ tests/kernel/helpers/sectest.c $(B)/lib/libbproc.a
 KTEST_HELPERS_EXTRA += $(B)/tests/helpers/sectest
+
+# ghostattack: a ghost's owner, or a stranger, attacks the ghost (t0410, t0411).
+$(B)/tests/helpers/ghostattack: $(H)/ghostattack.c $(B)/lib/libbproc.a $(HELPER_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -static -o $@ $< $(B)/lib/libbproc.a
+KTEST_HELPERS_EXTRA += $(B)/tests/helpers/ghostattack
