@@ -59,3 +59,9 @@ $(B)/tests/helpers/tcpblast: tests/bench/tcpblast.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -static -o $@ $<
 KTEST_HELPERS_EXTRA += $(B)/tests/helpers/tcpblast
+
+# bpsec: the attacks of issue 19 items 4, 13 and 15b (t0420-t0423).
+$(B)/tests/helpers/bpsec: $(H)/bpsec.c $(B)/lib/libbproc.a $(HELPER_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -static -pthread -o $@ $< $(B)/lib/libbproc.a
+KTEST_HELPERS_EXTRA += $(B)/tests/helpers/bpsec
