@@ -208,17 +208,29 @@ static long ghost_stop(struct bproc_ghost *g, int sig, bool *back)
  * every sleep of ours returns at once: leave, the way a stop does (every
  * signal blocked, so that no placeholder handler runs; they stay queued),
  * and come back in through the resume descriptor (which forwards SIGCONT:
- * harmless for a process that runs).  0 if the ghost cannot leave.
+ * harmless for a process that runs).  0 if the ghost stays in its loop.
  */
 static long ghost_stop_request(struct bproc_ghost *g)
 {
 	sigset_t blocked;
 
-	if (bproc_ghost_resume_fd(g))
+	if (bproc_ghost_resume_fd(g)) {
+		schedule_timeout_killable(HZ / 10);	/* cannot leave: no spin */
 		return 0;
+	}
 	sigfillset(&blocked);
 	sigdelsetmask(&blocked, sigmask(SIGKILL) | sigmask(SIGSTOP));
 	sigprocmask(SIG_SETMASK, &blocked, NULL);
+	/*
+	 * That recalculated TIF_SIGPENDING.  Clear, the request went (a thaw):
+	 * nothing on the way out would restart the syscall (ud2), so stay.
+	 * Set, only that way out clears it.
+	 */
+	if (!signal_pending(current)) {
+		sigemptyset(&blocked);
+		sigprocmask(SIG_SETMASK, &blocked, NULL);
+		return 0;
+	}
 	bproc_ghost_stdin_unhook(g);
 	return bproc_arch_ghost_resume_regs(g->code, g->resume_fd);
 }
@@ -242,7 +254,6 @@ static long ghost_loop(struct bproc_ghost *g, bool *back)
 	struct bproc_ghost_call *call;
 	sigset_t none;
 	int sig, status;
-	bool stop_req;
 	long ax;
 
 	*back = false;
@@ -252,6 +263,8 @@ static long ghost_loop(struct bproc_ghost *g, bool *back)
 	bproc_ghost_stdin_hook(g);
 
 	for (;;) {
+		bool stop_req;
+
 		wait_event_interruptible(g->wq, ghost_has_work(g));
 
 		if (fatal_signal_pending(current)) {
@@ -284,8 +297,6 @@ static long ghost_loop(struct bproc_ghost *g, bool *back)
 
 			if (nr)
 				return nr;
-			/* Cannot leave: at least do not spin. */
-			schedule_timeout_killable(HZ / 10);
 		}
 
 		if (bproc_ghost_write_output(g))
