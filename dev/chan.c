@@ -37,6 +37,7 @@
 #define pr_fmt(fmt) "bproc: " fmt
 
 #include <linux/bitops.h>
+#include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/module.h>
 #include <linux/overflow.h>
@@ -162,6 +163,12 @@ static int bproc_chan_open(struct inode *inode, struct file *file)
 	struct bproc_chan *ch;
 	int err;
 
+	/*
+	 * A daemon session speaks for the cluster: the file mode is not
+	 * enough (a chmod, or root without CAP_SYS_ADMIN).
+	 */
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
 	if (dev->exclusive && test_and_set_bit_lock(0, &dev->busy)) {
 		pr_debug_ratelimited("/dev/%s: %s[%d]: busy\n",
 				     dev->misc.nodename, current->comm,

@@ -202,7 +202,7 @@ static int bproc_msg_node_req(struct bproc_chan *ch,
 		return -EINVAL;
 	}
 
-	if (!bproc_req_complete(hdr->id, result))
+	if (!bproc_req_complete(ch, hdr->id, result))
 		bproc_chan_dbg(ch, "NODE_REQ reply %llu answers no pending request\n",
 			       hdr->id);
 	return 0;
@@ -218,7 +218,7 @@ static int bproc_msg_move(struct bproc_chan *ch,
 		return -EINVAL;
 	if (result > 0 || result < -MAX_ERRNO)
 		return -EINVAL;
-	if (!bproc_req_complete(hdr->id, result))
+	if (!bproc_req_complete(ch, hdr->id, result))
 		bproc_chan_dbg(ch, "MOVE reply %llu answers no pending move\n",
 			       hdr->id);
 	return 0;

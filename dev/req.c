@@ -8,9 +8,11 @@
  * A request (struct bproc_req) is a message with an id the daemon answers
  * with a reply of the same id: bproc_req_start() makes it pending, the
  * message goes out with its id (dev/notify.c), bproc_req_wait() waits.
- * When the session goes away, every pending request fails with
- * -ECONNRESET; bproc_master_lock orders that against a request started
- * for the session.
+ * A request belongs to the session it was sent on: only a reply written
+ * to that session completes it (a slave session cannot answer bpmaster's
+ * requests, whatever ids it tries).  When the session goes away, its
+ * pending requests fail with -ECONNRESET; bproc_master_lock orders that
+ * against a request started for the session.
  */
 #define pr_fmt(fmt) "bproc: " fmt
 
@@ -36,13 +38,15 @@ static DEFINE_SPINLOCK(bproc_req_lock);
 static LIST_HEAD(bproc_reqs);
 static u64 bproc_req_seq;
 
-/* Finish every pending request with @result.  Caller holds bproc_req_lock. */
-static void bproc_reqs_fail_all(int result)
+/* Finish @ch's pending requests with @result.  Caller holds bproc_req_lock. */
+static void bproc_reqs_fail_all(struct bproc_chan *ch, int result)
 {
 	struct bproc_req *req, *next;
 
 	lockdep_assert_held(&bproc_req_lock);
 	list_for_each_entry_safe(req, next, &bproc_reqs, list) {
+		if (req->ch != ch)
+			continue;
 		list_del_init(&req->list);
 		req->result = result;
 		complete(&req->done);
@@ -79,9 +83,10 @@ struct bproc_chan *bproc_daemon_get(void)
 	return ch;
 }
 
-void bproc_req_start(struct bproc_req *req)
+void bproc_req_start(struct bproc_req *req, struct bproc_chan *ch)
 {
 	init_completion(&req->done);
+	req->ch = ch;
 	req->result = 0;
 	spin_lock(&bproc_req_lock);
 	req->id = ++bproc_req_seq;
@@ -108,13 +113,13 @@ int bproc_req_wait(struct bproc_req *req, unsigned long timeout, bool killable)
 	return req->result;
 }
 
-bool bproc_req_complete(u64 id, int result)
+bool bproc_req_complete(struct bproc_chan *ch, u64 id, int result)
 {
 	struct bproc_req *req;
 
 	spin_lock(&bproc_req_lock);
 	list_for_each_entry(req, &bproc_reqs, list) {
-		if (req->id == id) {
+		if (req->id == id && req->ch == ch) {
 			list_del_init(&req->list);
 			req->result = result;
 			complete(&req->done);
@@ -136,7 +141,7 @@ int bproc_req_node(int node, u32 what, u32 arg)
 		mutex_unlock(&bproc_master_lock);
 		return -ENOTCONN;
 	}
-	bproc_req_start(&req);
+	bproc_req_start(&req, bproc_master_chan);
 	err = bproc_notify_node_req(bproc_master_chan, req.id, node, what, arg);
 	mutex_unlock(&bproc_master_lock);
 	if (err) {
@@ -165,18 +170,16 @@ bool bproc_req_session_gone(struct bproc_chan *ch)
 	bool master = false;
 
 	mutex_lock(&bproc_master_lock);
-	if (bproc_master_chan == ch || bproc_slave_chan == ch) {
-		/* Requests wait for this session: they fail. */
-		if (bproc_master_chan == ch) {
-			bproc_master_chan = NULL;
-			master = true;
-		} else {
-			bproc_slave_chan = NULL;
-		}
-		spin_lock(&bproc_req_lock);
-		bproc_reqs_fail_all(-ECONNRESET);
-		spin_unlock(&bproc_req_lock);
+	if (bproc_master_chan == ch) {
+		bproc_master_chan = NULL;
+		master = true;
+	} else if (bproc_slave_chan == ch) {
+		bproc_slave_chan = NULL;
 	}
+	/* Requests wait for this session: they fail. */
+	spin_lock(&bproc_req_lock);
+	bproc_reqs_fail_all(ch, -ECONNRESET);
+	spin_unlock(&bproc_req_lock);
 	mutex_unlock(&bproc_master_lock);
 	return master;
 }

@@ -16,23 +16,26 @@ struct bproc_chan;
  * struct bproc_req - a kernel->daemon request waiting for its reply
  * @list:   in the pending list while unanswered; unlinked by whoever
  *          finishes it.
+ * @ch:     the session the request went to: only its reply completes it.
  * @id:     hdr.id of the request, unique for the module's life.
  * @result: the reply's hdr.result once unlinked by an answer.
  * @done:   completed by the answer.
  *
  * Lives on the waiter's stack: bproc_req_start() gives it an id and makes
- * it pending (send the request with that id), bproc_req_wait() waits for
+ * it pending on session @ch (send the request with that id on @ch: only a
+ * reply written to @ch answers it), bproc_req_wait() waits for
  * the answer or gives up (-ETIMEDOUT, -EINTR; -ECONNRESET when the daemon
  * goes away).
  */
 struct bproc_req {
 	struct list_head list;
+	struct bproc_chan *ch;
 	u64 id;
 	int result;
 	struct completion done;
 };
 
-void bproc_req_start(struct bproc_req *req);
+void bproc_req_start(struct bproc_req *req, struct bproc_chan *ch);
 int bproc_req_wait(struct bproc_req *req, unsigned long timeout, bool killable);
 
 /* bpmaster's session, with a reference (bproc_master_put()), or NULL. */
@@ -57,11 +60,14 @@ int bproc_req_node(int node, u32 what, u32 arg);
 void bproc_req_set_master(struct bproc_chan *ch);
 /* @ch sized the node table on a slave: it speaks for the node now. */
 void bproc_req_set_slave(struct bproc_chan *ch);
-/* Finish request @id with @result; false if it is not pending. */
-bool bproc_req_complete(u64 id, int result);
 /*
- * Session @ch ends: if it was bpmaster's or bpslave's, it is no more, and
- * every pending request fails with -ECONNRESET.  True if it was bpmaster's.
+ * A reply on session @ch: finish request @id, if it went to @ch, with
+ * @result; false if no request of @ch has that id.
+ */
+bool bproc_req_complete(struct bproc_chan *ch, u64 id, int result);
+/*
+ * Session @ch ends: if it was bpmaster's or bpslave's, it is no more; every
+ * request pending on it fails with -ECONNRESET.  True if it was bpmaster's.
  */
 bool bproc_req_session_gone(struct bproc_chan *ch);
 

@@ -11,14 +11,22 @@
  * move fail after the exec, the program cannot be told: it is killed
  * (SIGKILL) with a log line.  What can be checked before (node,
  * permission) is checked when arming.
+ *
+ * Every exec on the system passes the probe, so it must cost nothing when
+ * nobody is armed and O(1) when some are: the armed entries sit in a hash
+ * by their process (its struct pid), behind a count the probe reads first.
+ * An entry goes when its exec comes, when it is disarmed or armed again,
+ * and when its process ends without exec'ing (sched_process_exit, also
+ * found by name): none stays behind a dead process.
  */
 #define pr_fmt(fmt) "bproc: " fmt
 
+#include <linux/atomic.h>
 #include <linux/binfmts.h>
 #include <linux/bproc.h>
 #include <linux/file.h>
 #include <linux/fs.h>
-#include <linux/list.h>
+#include <linux/hashtable.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -38,7 +46,7 @@
 #include "stats.h"
 
 struct execmove {
-	struct list_head list;
+	struct hlist_node hash;		/* in execmove_armed, by @pid */
 	struct pid *pid;		/* the armed process */
 	int node;
 	u32 flags;
@@ -46,9 +54,12 @@ struct execmove {
 	struct callback_head work;
 };
 
+#define EXECMOVE_HASH_BITS	6
 static DEFINE_SPINLOCK(execmove_lock);	/* execmove_armed */
-static LIST_HEAD(execmove_armed);
-static struct tracepoint *execmove_tp;
+static DEFINE_HASHTABLE(execmove_armed, EXECMOVE_HASH_BITS);
+/* Entries in execmove_armed: the probes look no further while it is 0. */
+static atomic_t execmove_narmed = ATOMIC_INIT(0);
+static struct tracepoint *execmove_tp, *execmove_exit_tp;
 
 static void execmove_free(struct execmove *em)
 {
@@ -58,16 +69,19 @@ static void execmove_free(struct execmove *em)
 	bproc_stat_dec(BPROC_STAT_GHOSTS);
 }
 
-/* The armed entry of the caller, unlinked; NULL if none. */
+/* The armed entry of the caller's process, unlinked; NULL if none. */
 static struct execmove *execmove_take(void)
 {
 	struct pid *me = task_tgid(current);
 	struct execmove *em;
 
+	if (!atomic_read(&execmove_narmed))
+		return NULL;
 	spin_lock(&execmove_lock);
-	list_for_each_entry(em, &execmove_armed, list) {
+	hash_for_each_possible(execmove_armed, em, hash, (unsigned long)me) {
 		if (em->pid == me) {
-			list_del(&em->list);
+			hash_del(&em->hash);
+			atomic_dec(&execmove_narmed);
 			spin_unlock(&execmove_lock);
 			return em;
 		}
@@ -201,24 +215,22 @@ static int execmove_arm(int node, u32 flags, struct bproc_move_ios *io)
 	if (old)
 		execmove_free(old);
 	spin_lock(&execmove_lock);
-	list_add(&em->list, &execmove_armed);
+	hash_add(execmove_armed, &em->hash, (unsigned long)em->pid);
+	atomic_inc(&execmove_narmed);
 	spin_unlock(&execmove_lock);
 	return 0;
 }
 
-/* A process that exits armed leaves its entry: drop those (any caller). */
-static void execmove_reap(void)
+/* A thread ends: if it is its process's last, so does its armed entry. */
+static void execmove_exit_probe(void *data, struct task_struct *p)
 {
-	struct execmove *em, *next;
-	LIST_HEAD(dead);
+	struct execmove *em;
 
-	spin_lock(&execmove_lock);
-	list_for_each_entry_safe(em, next, &execmove_armed, list) {
-		if (!pid_has_task(em->pid, PIDTYPE_TGID))
-			list_move(&em->list, &dead);
-	}
-	spin_unlock(&execmove_lock);
-	list_for_each_entry_safe(em, next, &dead, list)
+	if (p != current || !atomic_read(&execmove_narmed) ||
+	    atomic_read(&p->signal->live))
+		return;
+	em = execmove_take();
+	if (em)
 		execmove_free(em);
 }
 
@@ -231,7 +243,6 @@ long bproc_execmove_ioctl(struct bproc_move_req __user *ureq)
 
 	if (err)
 		return err;
-	execmove_reap();
 	if (req.node == BPROC_NODE_NONE) {
 		/* Disarm (the exec failed). */
 		kfree(io);
@@ -249,37 +260,54 @@ long bproc_execmove_ioctl(struct bproc_move_req __user *ureq)
 
 static void execmove_find_tp(struct tracepoint *tp, void *priv)
 {
+	struct tracepoint **tps = priv;
+
 	if (!strcmp(tp->name, "sched_process_exec"))
-		*(struct tracepoint **)priv = tp;
+		tps[0] = tp;
+	else if (!strcmp(tp->name, "sched_process_exit"))
+		tps[1] = tp;
 }
 
-/* Without the tracepoint, execmove is unavailable (-EOPNOTSUPP): no failure. */
+/* Without the tracepoints, execmove is unavailable (-EOPNOTSUPP): no failure. */
 int __init bproc_execmove_init(void)
 {
-	struct tracepoint *tp = NULL;
+	struct tracepoint *tps[2] = { NULL, NULL };
 	int err;
 
-	for_each_kernel_tracepoint(execmove_find_tp, &tp);
-	if (!tp) {
-		pr_warn("no sched_process_exec tracepoint: execmove unavailable\n");
+	for_each_kernel_tracepoint(execmove_find_tp, tps);
+	if (!tps[0] || !tps[1]) {
+		pr_warn("no sched_process_exec/exit tracepoint: execmove unavailable\n");
 		return 0;
 	}
-	err = tracepoint_probe_register(tp, execmove_probe, NULL);
+	err = tracepoint_probe_register(tps[1], execmove_exit_probe, NULL);
+	if (err)
+		goto out_warn;
+	err = tracepoint_probe_register(tps[0], execmove_probe, NULL);
 	if (err) {
-		pr_warn("cannot hook sched_process_exec (%d): execmove unavailable\n",
-			err);
-		return 0;
+		tracepoint_probe_unregister(tps[1], execmove_exit_probe, NULL);
+		tracepoint_synchronize_unregister();
+		goto out_warn;
 	}
-	execmove_tp = tp;
+	execmove_exit_tp = tps[1];
+	execmove_tp = tps[0];
+	return 0;
+
+out_warn:
+	pr_warn("cannot hook sched_process_exec/exit (%d): execmove unavailable\n",
+		err);
 	return 0;
 }
 
 void bproc_execmove_exit(void)
 {
-	struct execmove *em, *next;
+	struct hlist_node *next;
+	struct execmove *em;
+	int bkt;
 
 	if (execmove_tp) {
 		tracepoint_probe_unregister(execmove_tp, execmove_probe, NULL);
+		tracepoint_probe_unregister(execmove_exit_tp, execmove_exit_probe,
+					    NULL);
 		tracepoint_synchronize_unregister();
 	}
 	/*
@@ -289,8 +317,9 @@ void bproc_execmove_exit(void)
 	 * between the probe and the work is covered by the synchronisation
 	 * above only for the probe itself).
 	 */
-	list_for_each_entry_safe(em, next, &execmove_armed, list) {
-		list_del(&em->list);
+	hash_for_each_safe(execmove_armed, bkt, next, em, hash) {
+		hash_del(&em->hash);
+		atomic_dec(&execmove_narmed);
 		execmove_free(em);
 	}
 }

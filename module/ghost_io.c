@@ -14,6 +14,7 @@
 #include <linux/fs.h>
 #include <linux/overflow.h>
 #include <linux/poll.h>
+#include <linux/rcupdate.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -121,11 +122,23 @@ static void ghost_send_stdin(struct bproc_ghost *g, const void *data, size_t len
 	bproc_notify_stdin(g->pid, READ_ONCE(g->node), data, len);
 }
 
+/*
+ * A wake of @in's wait queue.  POLLFREE: the queue itself goes away, its
+ * memory freed once we return (a signalfd's queue lives in the poller's
+ * sighand: the ghost's own, freed as the ghost is reaped).  Unhook now,
+ * under the queue's lock, as epoll does, and never touch it again.
+ */
 static int ghost_in_wake(wait_queue_entry_t *wait, unsigned int mode,
 			 int sync, void *key)
 {
 	struct bproc_ghost *g = container_of(wait, struct bproc_ghost, in_wait);
 
+	if (key_to_poll(key) & POLLFREE) {
+		list_del_init(&wait->entry);
+		/* Pairs with ghost_in_unhook()'s smp_load_acquire(). */
+		smp_store_release(&g->in_wqh, NULL);
+		return 0;
+	}
 	WRITE_ONCE(g->in_ready, true);
 	wake_up(&g->wq);
 	return 0;
@@ -136,11 +149,31 @@ static void ghost_in_queue(struct file *file, wait_queue_head_t *wqh,
 {
 	struct bproc_ghost *g = container_of(pt, struct bproc_ghost, in_pt);
 
-	if (g->in_wqh)
+	if (READ_ONCE(g->in_wqh))
 		return;		/* one queue is enough for a pipe or a tty */
 	init_waitqueue_func_entry(&g->in_wait, ghost_in_wake);
 	add_wait_queue(wqh, &g->in_wait);
-	g->in_wqh = wqh;
+	WRITE_ONCE(g->in_wqh, wqh);
+}
+
+/*
+ * Take our entry off @in's wait queue.  If POLLFREE took it off already,
+ * in_wqh is NULL; if POLLFREE races with us, its queue's memory stays a
+ * queue for an RCU grace period (the sighand cache is
+ * SLAB_TYPESAFE_BY_RCU), and removing an entry that POLLFREE unhooked
+ * (list_del_init) is harmless.
+ */
+static void ghost_in_unhook(struct bproc_ghost *g)
+{
+	wait_queue_head_t *wqh;
+
+	rcu_read_lock();
+	/* Pairs with ghost_in_wake()'s smp_store_release(). */
+	wqh = smp_load_acquire(&g->in_wqh);
+	if (wqh)
+		remove_wait_queue(wqh, &g->in_wait);
+	rcu_read_unlock();
+	WRITE_ONCE(g->in_wqh, NULL);
 }
 
 void bproc_ghost_stdin_start(struct bproc_ghost *g, bool in)
@@ -161,11 +194,27 @@ bool bproc_ghost_stdin_ready(struct bproc_ghost *g)
 	return g->in && READ_ONCE(g->in_ready);
 }
 
+/*
+ * The ghost leaves our code (it stops): nothing of ours may stay on a
+ * queue that can go away meanwhile.  Hooked again when it comes back.
+ */
+void bproc_ghost_stdin_unhook(struct bproc_ghost *g)
+{
+	if (g->in)
+		ghost_in_unhook(g);
+}
+
+void bproc_ghost_stdin_hook(struct bproc_ghost *g)
+{
+	if (g->in && !READ_ONCE(g->in_wqh)) {
+		vfs_poll(g->in, &g->in_pt);
+		WRITE_ONCE(g->in_ready, true);	/* look once, in case */
+	}
+}
+
 void bproc_ghost_stdin_stop(struct bproc_ghost *g)
 {
-	if (g->in_wqh)
-		remove_wait_queue(g->in_wqh, &g->in_wait);
-	g->in_wqh = NULL;
+	ghost_in_unhook(g);
 	if (g->in)
 		bproc_ghost_fput_now(&g->in, 1);
 	g->in = NULL;

@@ -26,6 +26,12 @@ void bproc_ghost_stdin_start(struct bproc_ghost *g, bool in);
 bool bproc_ghost_stdin_ready(struct bproc_ghost *g);
 /* Forward what stdin has now; at its end tell the node and stop. */
 void bproc_ghost_stdin_pump(struct bproc_ghost *g);
+/*
+ * The ghost leaves the kernel for a while (it stops): take its wait off
+ * stdin's queue, and put it back when it runs its loop again.
+ */
+void bproc_ghost_stdin_unhook(struct bproc_ghost *g);
+void bproc_ghost_stdin_hook(struct bproc_ghost *g);
 /* Stop forwarding stdin (the ghost ends, or its process comes back). */
 void bproc_ghost_stdin_stop(struct bproc_ghost *g);
 

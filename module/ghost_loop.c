@@ -325,7 +325,42 @@ static long ghost_stop(struct bproc_ghost *g, int sig, bool *back)
 		kernel_sigaction(sig, SIG_DFL);
 	kernel_sigaction(SIGCONT, SIG_DFL);
 	send_sig(sig, current, 1);
+	bproc_ghost_stdin_unhook(g);
 
+	return bproc_arch_ghost_resume_regs(g->code, g->resume_fd);
+}
+
+/*
+ * A signal is pending but there is none to take: a stop request that is
+ * not a signal (the cgroup v2 freezer, PTRACE_INTERRUPT, a task work).
+ * The kernel serves those only on the way to user mode, and until then
+ * every sleep of ours returns at once: leave, the way a stop does (every
+ * signal blocked, so that no placeholder handler runs; they stay queued),
+ * and come back in through the resume descriptor (which forwards SIGCONT:
+ * harmless for a process that runs).  0 if the ghost stays in its loop.
+ */
+static long ghost_stop_request(struct bproc_ghost *g)
+{
+	sigset_t blocked;
+
+	if (bproc_ghost_resume_fd(g)) {
+		schedule_timeout_killable(HZ / 10);	/* cannot leave: no spin */
+		return 0;
+	}
+	sigfillset(&blocked);
+	sigdelsetmask(&blocked, sigmask(SIGKILL) | sigmask(SIGSTOP));
+	sigprocmask(SIG_SETMASK, &blocked, NULL);
+	/*
+	 * That recalculated TIF_SIGPENDING.  Clear, the request went (a thaw):
+	 * nothing on the way out would restart the syscall (ud2), so stay.
+	 * Set, only that way out clears it.
+	 */
+	if (!signal_pending(current)) {
+		sigemptyset(&blocked);
+		sigprocmask(SIG_SETMASK, &blocked, NULL);
+		return 0;
+	}
+	bproc_ghost_stdin_unhook(g);
 	return bproc_arch_ghost_resume_regs(g->code, g->resume_fd);
 }
 
@@ -354,8 +389,11 @@ static long ghost_loop(struct bproc_ghost *g, bool *back)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	bproc_ghost_catch_all((__sighandler_t)code);
+	bproc_ghost_stdin_hook(g);
 
 	for (;;) {
+		bool stop_req;
+
 		wait_event_interruptible(g->wq, ghost_has_work(g));
 
 		if (fatal_signal_pending(current)) {
@@ -367,6 +405,8 @@ static long ghost_loop(struct bproc_ghost *g, bool *back)
 		}
 		spin_lock_irq(&current->sighand->siglock);
 		sig = dequeue_signal(current, &none, &info, &type);
+		/* None to take, yet pending: a stop request (not a signal). */
+		stop_req = sig <= 0 && signal_pending(current);
 		spin_unlock_irq(&current->sighand->siglock);
 		if (sig > 0) {
 			/*
@@ -381,6 +421,12 @@ static long ghost_loop(struct bproc_ghost *g, bool *back)
 			g->call_waiting = false;
 			spin_unlock(&g->lock);
 			continue;
+		}
+		if (stop_req) {
+			long nr = ghost_stop_request(g);
+
+			if (nr)
+				return nr;
 		}
 
 		if (bproc_ghost_write_output(g))

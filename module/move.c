@@ -163,7 +163,7 @@ long bproc_move_ghost(int node, u32 flags, struct bproc_move_ios *io,
 		err = PTR_ERR(d);
 		goto fail;
 	}
-	bproc_req_start(&r);
+	bproc_req_start(&r, ch);
 	/* @io is appended: the node opens it in place of the forwarded fds. */
 	err = bproc_notify_move(ch, r.id, move_pid(), node, flags & VMAD_DUMP_ALL,
 				io ? io->e : NULL, io ? io->n : 0);
@@ -230,7 +230,7 @@ static long slave_move(int node, u32 flags)
 		bproc_master_put(ch);
 		return PTR_ERR(d);
 	}
-	bproc_req_start(&r);
+	bproc_req_start(&r, ch);
 	err = bproc_notify_move(ch, r.id, move_pid(), node, flags, NULL, 0);
 	if (err) {
 		bproc_req_wait(&r, 0, true);	/* withdraw it */

@@ -28,6 +28,12 @@ $(B)/tests/helpers/movetest: $(H)/movetest.c $(B)/lib/libbproc.a $(HELPER_DEPS)
 	$(CC) $(ALL_CFLAGS) -static -o $@ $(H)/movetest.c $(B)/lib/libbproc.a
 KTEST_HELPERS_EXTRA += $(B)/tests/helpers/movetest
 
+# bpsec: the attacks of issue 19 items 4, 13 and 15b (t0420-t0423).
+$(B)/tests/helpers/bpsec: $(H)/bpsec.c $(B)/lib/libbproc.a $(HELPER_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -static -pthread -o $@ $< $(B)/lib/libbproc.a
+KTEST_HELPERS_EXTRA += $(B)/tests/helpers/bpsec
+
 # libcheck: libbproc seen from inside the VMs: static (every node) and
 # shared (the master; tests/progs/ is not copied to the slaves).
 $(B)/tests/helpers/libcheck: $(H)/libcheck.c $(B)/lib/libbproc.a $(HELPER_DEPS)
