@@ -5,15 +5,20 @@
 #    and list its extra objects in UNIT_OBJS_<area>.  Binaries land in
 #    build/tests/unit/ and print TAP (tests/run sets CMOCKA_MESSAGE_OUTPUT).
 #  - tests/kernel/helpers/<name>.c are small static programs the qemu tests
-#    run inside the VMs (master and slaves): add <name> to KTEST_HELPERS.
-#    Binaries land in build/tests/helpers/.
+#    run inside the VMs (master and slaves): add <name> to KTEST_HELPERS,
+#    or give it a rule of its own in tests/kernel/helpers/helpers.mk and add
+#    its binary to KTEST_HELPERS_EXTRA.  Binaries land in
+#    build/tests/helpers/ (/bproc/build/tests/helpers in every VM); those
+#    that test something print TAP through tests/kernel/helpers/tap.h.
 #  - tests/fuzz/fuzz_<area>.c are libFuzzer targets (make fuzz, clang).
 
 UNIT_TESTS :=
 KTEST_HELPERS :=
 FUZZ_TARGETS :=
-# Helpers with rules of their own (below), also copied into the test overlay.
-KTEST_HELPERS_EXTRA := $(B)/tests/helpers/libcheck $(B)/tests/helpers/vmadtest
+# Helpers with rules of their own (helpers.mk), also copied into the test overlay.
+KTEST_HELPERS_EXTRA :=
+# Test programs that run on the host or the master only (not in the overlay).
+KTEST_HOST_TARGETS :=
 
 -include tests/unit/unit.mk
 -include tests/kernel/helpers/helpers.mk
@@ -29,7 +34,7 @@ endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
 define helper_rule
-$(B)/tests/helpers/$(1): tests/kernel/helpers/$(1).c $(wildcard include/uapi/linux/*.h)
+$(B)/tests/helpers/$(1): tests/kernel/helpers/$(1).c tests/kernel/helpers/tap.h $(wildcard include/uapi/linux/*.h)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(ALL_CFLAGS) -static -o $$@ $$<
 endef
@@ -49,30 +54,7 @@ $(foreach f,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(f))))
 .PHONY: fuzz
 fuzz: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
 
-# libbproc seen from inside the VMs: static (every node) and shared (master).
-$(B)/tests/helpers/libcheck: tests/kernel/libcheck.c $(B)/lib/libbproc.a $(wildcard include/uapi/linux/*.h)
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -static -o $@ $< $(B)/lib/libbproc.a
-$(B)/tests/progs/libcheck-dyn: tests/kernel/libcheck.c $(B)/lib/libbproc.so $(wildcard include/uapi/linux/*.h)
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(B)/lib -lbproc
-# VMADump: a process that dumps itself (static everywhere; dynamic on the
-# master, for the remote-file list).
-$(B)/tests/helpers/vmadtest: tests/kernel/vmadtest.c $(B)/lib/libbproc.a
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -static -pthread -o $@ $< $(B)/lib/libbproc.a
-$(B)/tests/progs/vmadtest-dyn: tests/kernel/vmadtest.c $(B)/lib/libbproc.so
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -pthread -o $@ $< -L$(B)/lib -lbproc
-TEST_TARGETS += $(KTEST_HELPERS_EXTRA) $(B)/tests/progs/libcheck-dyn $(B)/tests/progs/vmadtest-dyn
-
-
-# Host-side: a corpus of damaged and hostile images made from a real one.
-$(B)/tests/host/vmadmutate: tests/kernel/vmadmutate.c $(B)/common/vmad_check.o \
-		$(B)/common/vmad_build.o $(B)/common/crc32c.o $(B)/tests/unit/vmad_sample.o
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $^
-TEST_TARGETS += $(B)/tests/host/vmadmutate
+TEST_TARGETS += $(KTEST_HELPERS_EXTRA) $(KTEST_HOST_TARGETS)
 
 # Benchmarks (tests/bench/; run by hand, they print figures).
 $(B)/tests/bench/vmadbench: tests/bench/vmadbench.c $(B)/lib/libbproc.a

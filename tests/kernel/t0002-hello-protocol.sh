@@ -8,17 +8,14 @@
 #   master 10.77.0.1                           slave 0 10.77.0.10
 . "$(dirname "$0")/lib.sh"
 
+cluster_reset
 # bphello needs the devices to itself: no bpmaster, no bpslave session.
 daemons_stop
+test_atexit daemons_start
 
 for node in master 0; do
-	out=$(on $node "$helpers/bphello" 2>&1)
-	rc=$?
-	relay "$node" "$out"
-	ok $rc "$node: bphello exited 0"
-	stats_zero $node
+	test_helper $node "$node: bphello" "$helpers/bphello"
+	test_no_leaks $node
 done
 
-daemons_start
-
-done_testing
+test_done

@@ -9,8 +9,10 @@
 #   master 10.77.0.1                           slave 0 10.77.0.10
 . "$(dirname "$0")/lib.sh"
 
+cluster_reset
 # A daemon's open session pins the module: stop them first.
 daemons_stop
+test_atexit daemons_start
 
 for node in master 0; do
 	if [ $node = master ]; then
@@ -19,27 +21,28 @@ for node in master 0; do
 		ko=$(on $node sh -c 'ls /lib/modules/*/extra/bproc.ko' | head -n 1)
 	fi
 	# The mounted file system pins the module: umount first.
-	on $node sh -c '! rmmod bproc 2>/dev/null && grep -q "^bproc " /proc/modules'
-	ok $? "$node: rmmod is refused while /proc/bproc is mounted"
-	on $node umount /proc/bproc
-	ok $? "$node: umount /proc/bproc"
-	on $node rmmod bproc
-	ok $? "$node: rmmod bproc"
-	on $node sh -c '! test -e /dev/bproc/master && ! test -e /sys/bproc && ! test -e /proc/bproc'
-	ok $? "$node: devices, /sys/bproc and /proc/bproc are gone"
-	out=$(on $node dmesg | grep -E 'bproc: .*(leak|still allocated)')
-	is "$out" "" "$node: no leak reported at unload"
-	on $node insmod "$ko"
-	ok $? "$node: insmod $ko again"
-	on $node test -c /dev/bproc/control
-	ok $? "$node: devices are back"
-	on $node mount -t bproc bproc /proc/bproc
-	ok $? "$node: mount -t bproc bproc /proc/bproc again"
-	on $node test -f /proc/bproc/libraries
-	ok $? "$node: /proc/bproc/libraries is back"
-	stats_zero $node
+	test_expect_success "$node: rmmod is refused while /proc/bproc is mounted" '
+		on $node sh -c "! rmmod bproc 2>/dev/null && grep -q \"^bproc \" /proc/modules"
+	'
+	test_expect_success "$node: umount /proc/bproc, then rmmod bproc works" '
+		on $node umount /proc/bproc &&
+		on $node rmmod bproc
+	'
+	test_expect_success "$node: devices, /sys/bproc and /proc/bproc are gone" '
+		on $node sh -c "! test -e /dev/bproc/master && ! test -e /sys/bproc && ! test -e /proc/bproc"
+	'
+	test_expect_success "$node: no leak reported at unload" '
+		is "$(on $node dmesg | grep -E "bproc: .*(leak|still allocated)")" ""
+	'
+	test_expect_success "$node: insmod $ko again: the devices are back" '
+		on $node insmod "$ko" &&
+		on $node test -c /dev/bproc/control
+	'
+	test_expect_success "$node: mount -t bproc bproc /proc/bproc again: /proc/bproc/libraries is back" '
+		on $node mount -t bproc bproc /proc/bproc &&
+		on $node test -f /proc/bproc/libraries
+	'
+	test_no_leaks $node
 done
 
-daemons_start
-
-done_testing
+test_done

@@ -7,15 +7,13 @@
 #   master 10.77.0.1 (libcheck-dyn, -lbproc)   slave 0 10.77.0.10 (libcheck, static)
 . "$(dirname "$0")/lib.sh"
 
-out=$(on master /bproc/build/tests/progs/libcheck-dyn 2>&1)
-ok $? "master: libcheck-dyn exited 0"
-relay master "$out"
-out=$(on master ldd /bproc/build/tests/progs/libcheck-dyn)
-case $out in *"libbproc.so.5 => /bproc/build/lib/libbproc.so.5"*) r=0 ;; *) r=1 ;; esac
-_tap $r "master: libcheck-dyn uses the tree's libbproc.so.5" "$out"
+cluster_reset
 
-out=$(on 0 "$helpers/libcheck" 2>&1)
-ok $? "slave 0: static libcheck exited 0"
-relay "slave 0" "$out"
+test_helper master "master: libcheck-dyn" /bproc/build/tests/progs/libcheck-dyn
+test_expect_success "master: libcheck-dyn uses the tree's libbproc.so.5" '
+	out=$(on master ldd /bproc/build/tests/progs/libcheck-dyn) &&
+	matches "$out" "*libbproc.so.5 => /bproc/build/lib/libbproc.so.5*"
+'
+test_helper 0 "slave 0: static libcheck" "$helpers/libcheck"
 
-done_testing
+test_done

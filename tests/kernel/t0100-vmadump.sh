@@ -14,151 +14,171 @@ bin=/bproc/build/bin
 tmp=$top/build/test-tmp/t0100
 rm -rf "$tmp" && mkdir -p "$tmp"
 
+cluster_reset
+
 for node in master 0; do
 	# 1. Self-dump to a file; restore in a fresh process.
-	on $node sh -c "rm -f /tmp/self.img; $helpers/vmadtest dump /tmp/self.img" 2>/dev/null
-	ok $? "$node: vmadtest dumps itself to a file"
+	test_expect_success "$node: vmadtest dumps itself to a file" '
+		on $node sh -c "rm -f /tmp/self.img; $helpers/vmadtest dump /tmp/self.img"
+	'
 	out=$(on $node $bin/bprestart /tmp/self.img)
 	rc=$?
-	is $rc 42 "$node: bprestart runs the restored process to its own exit status"
-	relay "$node: from a file" "$out"
+	test_expect_success "$node: bprestart runs the restored process to its own exit status" '
+		is $rc 42
+	'
+	test_relay "$node: from a file" "$out"
 
 	# 2. The same through a pipe, dumper and restorer running at once.
 	out=$(on $node sh -c "$helpers/vmadtest dump - 2>/dev/null | $bin/bprestart -")
-	is $? 42 "$node: restored from a pipe"
-	relay "$node: from a pipe" "$out"
+	rc=$?
+	test_expect_success "$node: restored from a pipe" 'is $rc 42'
+	test_relay "$node: from a pipe" "$out"
 
 	# 2b. Into a socket.
-	on $node sh -c "rm -f /tmp/sock.img; $helpers/vmadtest sockdump /tmp/sock.img" 2>/dev/null
-	ok $? "$node: vmadtest dumps itself into a socket"
-	out=$(on $node $bin/bprestart /tmp/sock.img)
-	is $? 42 "$node: restored from the image that went through a socket"
+	test_expect_success "$node: vmadtest dumps itself into a socket" '
+		on $node sh -c "rm -f /tmp/sock.img; $helpers/vmadtest sockdump /tmp/sock.img"
+	'
+	test_expect_success "$node: restored from the image that went through a socket" '
+		on $node $bin/bprestart /tmp/sock.img
+		is $? 42
+	'
 
 	# 3. bproc_vmadump(): the byte count in the dumper, 0 in the restored one.
-	err=$(on $node $helpers/vmadtest libdump /tmp/lib.img 2>&1 >/dev/null)
-	size=$(on $node stat -c %s /tmp/lib.img)
-	is "$err" "dumped $size bytes" "$node: bproc_vmadump() returns the bytes written"
-	on $node $bin/bprestart /tmp/lib.img >/dev/null
-	is $? 42 "$node: bproc_vmadump() returns 0 in the restored process"
+	test_expect_success "$node: bproc_vmadump() returns the bytes written" '
+		err=$(on $node $helpers/vmadtest libdump /tmp/lib.img 2>&1 >/dev/null) &&
+		size=$(on $node stat -c %s /tmp/lib.img) &&
+		is "$err" "dumped $size bytes"
+	'
+	test_expect_success "$node: bproc_vmadump() returns 0 in the restored process" '
+		on $node $bin/bprestart /tmp/lib.img
+		is $? 42
+	'
 
 	# 4. An unmodified program, stopped, checkpointed through
 	#    /proc/bproc/<pid>/image, killed, restarted: it runs to its end.
-	out=$(on $node sh -c "
-		sleep 3 & pid=\$!
-		# Only once it sleeps: caught inside its dynamic loader, it would
-		# hold descriptors (to libc) that an image does not carry.
-		n=0; until grep -Eq '^(35|230) ' /proc/\$pid/syscall 2>/dev/null || [ \$n -ge 100 ]; do
-			sleep 0.05; n=\$((n + 1)); done
-		$bin/bpcheckpoint -k \$pid /tmp/sleep.img || exit 10
-		wait \$pid; echo killed:\$?
-		start=\$(date +%s); $bin/bprestart /tmp/sleep.img; rc=\$?
-		echo restarted:\$rc:\$((\$(date +%s) - start))")
-	case $out in
-	*"killed:137"*"restarted:0:"[0-5]) r=0 ;;
-	*) r=1 ;;
-	esac
-	_tap $r "$node: sleep checkpointed, killed, restarted and ended normally" "$out"
+	test_expect_success "$node: sleep checkpointed, killed, restarted and ended normally" '
+		out=$(on $node sh -c "
+			sleep 3 & pid=\$!
+			# Only once it sleeps: caught inside its dynamic loader, it would
+			# hold descriptors (to libc) that an image does not carry.
+			n=0; until grep -Eq \"^(35|230) \" /proc/\$pid/syscall 2>/dev/null || [ \$n -ge 100 ]; do
+				sleep 0.05; n=\$((n + 1)); done
+			$bin/bpcheckpoint -k \$pid /tmp/sleep.img || exit 10
+			wait \$pid; echo killed:\$?
+			start=\$(date +%s); $bin/bprestart /tmp/sleep.img; rc=\$?
+			echo restarted:\$rc:\$((\$(date +%s) - start))")
+		matches "$out" "*killed:137*restarted:0:[0-5]"
+	'
 
 	# 4b. The test program too: its output continues where it stopped, and
 	#     the restarted process ends with its own exit status (5).
-	out=$(on $node sh -c "
-		$helpers/vmadtest count 20 > /tmp/count.out & pid=\$!
-		while [ \$(cat /tmp/count.out 2>/dev/null | wc -l) -lt 5 ]; do sleep 0.1; done
-		$bin/bpcheckpoint -k \$pid /tmp/count.img || exit 10
-		wait \$pid
-		$bin/bprestart /tmp/count.img >> /tmp/count.out; echo rc:\$?
-		tr '\\n' ' ' < /tmp/count.out")
-	case $out in
-	"rc:5"*"1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 ") r=0 ;;
-	*) r=1 ;;
-	esac
-	_tap $r "$node: vmadtest checkpointed mid-run goes on counting and exits 5" "$out"
+	test_expect_success "$node: vmadtest checkpointed mid-run goes on counting and exits 5" '
+		out=$(on $node sh -c "
+			$helpers/vmadtest count 20 > /tmp/count.out & pid=\$!
+			while [ \$(cat /tmp/count.out 2>/dev/null | wc -l) -lt 5 ]; do sleep 0.1; done
+			$bin/bpcheckpoint -k \$pid /tmp/count.img || exit 10
+			wait \$pid
+			$bin/bprestart /tmp/count.img >> /tmp/count.out; echo rc:\$?
+			tr \"\\\\n\" \" \" < /tmp/count.out")
+		matches "$out" "rc:5*1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 "
+	'
 
 	# 4d. Plain cat of the image file works as well as bpcheckpoint.
-	out=$(on $node sh -c "
-		$helpers/vmadtest count 6 > /tmp/cat.out & pid=\$!
-		while [ \$(cat /tmp/cat.out 2>/dev/null | wc -l) -lt 2 ]; do sleep 0.1; done
-		kill -STOP \$pid
-		while ! grep -q '^State:.*T' /proc/\$pid/status; do sleep 0.05; done
-		cat /proc/bproc/\$pid/image > /tmp/cat.img; kill -9 \$pid; wait \$pid 2>/dev/null
-		$bin/bprestart /tmp/cat.img >> /tmp/cat.out; echo rc:\$?
-		tr '\\n' ' ' < /tmp/cat.out")
-	case $out in
-	"rc:5"*"1 2 3 4 5 6 ") r=0 ;;
-	*) r=1 ;;
-	esac
-	_tap $r "$node: cat /proc/bproc/PID/image > FILE, then bprestart FILE" "$out"
+	test_expect_success "$node: cat /proc/bproc/PID/image > FILE, then bprestart FILE" '
+		out=$(on $node sh -c "
+			$helpers/vmadtest count 6 > /tmp/cat.out & pid=\$!
+			while [ \$(cat /tmp/cat.out 2>/dev/null | wc -l) -lt 2 ]; do sleep 0.1; done
+			kill -STOP \$pid
+			while ! grep -q \"^State:.*T\" /proc/\$pid/status; do sleep 0.05; done
+			cat /proc/bproc/\$pid/image > /tmp/cat.img; kill -9 \$pid; wait \$pid 2>/dev/null
+			$bin/bprestart /tmp/cat.img >> /tmp/cat.out; echo rc:\$?
+			tr \"\\\\n\" \" \" < /tmp/cat.out")
+		matches "$out" "rc:5*1 2 3 4 5 6 "
+	'
 
 	# 4c. A multi-threaded process is refused, not dumped half.
-	out=$(on $node $helpers/vmadtest threads /tmp/threads.img)
-	ok $? "$node: a multi-threaded process's dump is refused with EBUSY"
+	test_expect_success "$node: a multi-threaded process's dump is refused with EBUSY" '
+		on $node $helpers/vmadtest threads /tmp/threads.img
+	'
 
 	# 5. /proc/bproc/<pid>/image of a running process is refused.
-	out=$(on $node sh -c 'sleep 5 & pid=$!; cat /proc/bproc/$pid/image >/dev/null; r=$?; kill $pid; exit $r' 2>&1)
-	[ $? != 0 ]
-	_tap $? "$node: the image of a running process is refused" "$out"
-	stats_zero $node
+	test_expect_success "$node: the image of a running process is refused" '
+		! on $node sh -c "sleep 5 & pid=\$!; cat /proc/bproc/\$pid/image >/dev/null; r=\$?; kill \$pid; exit \$r"
+	'
+	test_no_leaks $node
 done
 
 # 6. The remote-file list: a dynamically linked program without
 #    VMAD_DUMP_LIBS is much smaller, restores where the files are the same,
 #    and is refused when a referenced file changed.
-is "$(on master cat /proc/bproc/libraries)" "/lib/
-/usr/lib/" "the remote-file list defaults to /lib/ and /usr/lib/"
-on master sh -c 'mkdir -p /tmp/libdir && cp /bproc/build/lib/libbproc.so.5 /tmp/libdir/'
+test_expect_success 'the remote-file list defaults to /lib/ and /usr/lib/' '
+	is "$(on master cat /proc/bproc/libraries)" "/lib/
+/usr/lib/"
+'
+on master sh -c 'mkdir -p /tmp/libdir && cp /bproc/build/lib/libbproc.so.5 /tmp/libdir/' ||
+	bail_out "a copy of libbproc.so.5 in /tmp/libdir"
 dyn="env LD_LIBRARY_PATH=/tmp/libdir /bproc/build/tests/progs/vmadtest-dyn"
-on master sh -c "$dyn smalldump /tmp/all.img 7 && $dyn smalldump /tmp/refs.img 2" 2>/dev/null
-ok $? "master: a dynamic program dumps with and without VMAD_DUMP_LIBS|OTHER"
-all=$(on master stat -c %s /tmp/all.img)
-refs=$(on master stat -c %s /tmp/refs.img)
-echo "# image sizes: VMAD_DUMP_ALL $all bytes, EXEC only $refs bytes"
-[ -n "$refs" ] && [ -n "$all" ] && [ $((refs * 2)) -lt "$all" ]
-ok $? "master: libraries by reference make the image much smaller"
-on master $bin/bprestart /tmp/refs.img >/dev/null
-is $? 42 "master: the image with references restores where the files are the same"
-on master sh -c 'echo >> /tmp/libdir/libbproc.so.5'
-err=$(on master $bin/bprestart /tmp/refs.img 2>&1)
-rc=$?
-is $rc 1 "master: a changed library makes the restore fail cleanly"
-echo "#   $err"
+test_expect_success 'master: a dynamic program dumps with and without VMAD_DUMP_LIBS|OTHER' '
+	on master sh -c "$dyn smalldump /tmp/all.img 7 && $dyn smalldump /tmp/refs.img 2"
+'
+test_expect_success 'master: libraries by reference make the image much smaller' '
+	all=$(on master stat -c %s /tmp/all.img) &&
+	refs=$(on master stat -c %s /tmp/refs.img) &&
+	say "image sizes: VMAD_DUMP_ALL $all bytes, EXEC only $refs bytes" &&
+	[ $((refs * 2)) -lt "$all" ]
+'
+test_expect_success 'master: the image with references restores where the files are the same' '
+	on master $bin/bprestart /tmp/refs.img
+	is $? 42
+'
+test_expect_success 'master: a changed library makes the restore fail cleanly (exit 1)' '
+	on master sh -c "echo >> /tmp/libdir/libbproc.so.5" &&
+	on master $bin/bprestart /tmp/refs.img
+	is $? 1
+'
 
 # 6a. A process being traced is refused too (the master has the host's strace).
 if on master sh -c 'command -v strace' >/dev/null; then
-	err=$(on master strace -f -o /dev/null $helpers/vmadtest dump /tmp/traced.img 2>&1)
-	case $err in *"Device or resource busy"*) r=0 ;; *) r=1 ;; esac
-	_tap $r "master: a ptraced process's dump is refused with EBUSY" "$err"
+	test_expect_success "master: a ptraced process's dump is refused with EBUSY" '
+		err=$(on master strace -f -o /dev/null $helpers/vmadtest dump /tmp/traced.img 2>&1)
+		matches "$err" "*Device or resource busy*"
+	'
 else
-	_n=$((_n + 1)); echo "ok $_n - master: ptraced dump refused # SKIP no strace on this host"
+	test_skip "master: a ptraced process's dump is refused with EBUSY" "no strace on this host"
 fi
 
 # 6b. Credentials: a root restorer gives the process the image's ids; anyone
 #     else restores as themselves.
-on master sh -c 'rm -f /tmp/nobody.img; mkdir -p /tmp/vmadtest-cwd; chmod 1777 /tmp/vmadtest-cwd /tmp/vmadtest-cwd/mapped 2>/dev/null
-	setpriv --reuid=65534 --regid=65534 --clear-groups '"$helpers"'/vmadtest dump /tmp/nobody.img' 2>/dev/null
-out=$(on master $bin/bprestart /tmp/nobody.img)
-case $out in *"# uid 65534 euid 65534 gid 65534"*) r=0 ;; *) r=1 ;; esac
-_tap $r "master: nobody's image restored by root runs as nobody" "$out"
-on master sh -c "$helpers/vmadtest dump /tmp/root.img && chmod 644 /tmp/root.img" 2>/dev/null
-out=$(on master setpriv --reuid=65534 --regid=65534 --clear-groups $bin/bprestart /tmp/root.img)
-case $out in *"# uid 65534 euid 65534 gid 65534"*) r=0 ;; *) r=1 ;; esac
-_tap $r "master: root's image restored by nobody runs as nobody, not root" "$out"
+test_expect_success "master: nobody's image restored by root runs as nobody" '
+	on master sh -c "rm -f /tmp/nobody.img; mkdir -p /tmp/vmadtest-cwd; chmod 1777 /tmp/vmadtest-cwd /tmp/vmadtest-cwd/mapped 2>/dev/null
+		setpriv --reuid=65534 --regid=65534 --clear-groups $helpers/vmadtest dump /tmp/nobody.img" &&
+	out=$(on master $bin/bprestart /tmp/nobody.img)
+	matches "$out" "*# uid 65534 euid 65534 gid 65534*"
+'
+test_expect_success "master: root's image restored by nobody runs as nobody, not root" '
+	on master sh -c "$helpers/vmadtest dump /tmp/root.img && chmod 644 /tmp/root.img" &&
+	out=$(on master setpriv --reuid=65534 --regid=65534 --clear-groups $bin/bprestart /tmp/root.img)
+	matches "$out" "*# uid 65534 euid 65534 gid 65534*"
+'
 
 # 7. Damaged and hostile images: all fail, with an errno or SIGKILL.
-on master cat /tmp/self.img > "$tmp/self.img"
-corpus=$("$top/build/tests/host/vmadmutate" "$tmp/self.img" "$tmp")
-ok $? "a corpus of damaged and hostile images made from a real one"
+on master cat /tmp/self.img > "$tmp/self.img" || bail_out "no /tmp/self.img on the master"
+test_expect_success 'a corpus of damaged and hostile images made from a real one' '
+	corpus=$("$top/build/tests/host/vmadmutate" "$tmp/self.img" "$tmp")
+'
 for f in $corpus; do
 	name=$(basename "$f" .img)
-	on master timeout 30 $bin/bprestart - < "$f" > "$tmp/$name.out" 2>&1
-	rc=$?
 	# Page data streams after the point of no return: damage there (a
 	# truncation or a flip past the prefix) can only end in SIGKILL.
 	case $name in
 	*prefix-only* | *half-data* | *no-trailer* | *flip-data* | *late-data*) want=137 ;;
 	*) want=1 ;;
 	esac
-	is $rc $want "hostile image $name fails (exit $want)"
+	test_expect_success "hostile image $name fails (exit $want)" '
+		on master timeout 30 $bin/bprestart - < "$f" > "$tmp/$name.out" 2>&1
+		is $? $want
+	'
 done
-stats_zero master
+test_no_leaks master
 
-done_testing
+test_done

@@ -28,179 +28,251 @@ wait_status() {
 	done
 }
 
+cluster_reset
+
 # ---- the cluster as configured -----------------------------------------
-# (ownership lives in the kernel across bpmasters: start from the defaults)
-on master bpctl -S all -u root -g root -m 0111
-is "$(on master cat /sys/bproc/numnodes)" "$n" "master: numnodes is $n"
-is "$(on master cat /sys/bproc/master_addr)" "10.77.0.1" "master: master_addr"
-st=$(on master sh -c 'cat /sys/bproc/nodes/*/status' | sort -u)
-is "$st" "up" "master: every node is up"
-is "$(on master cat /sys/bproc/nodes/1/addr)" "10.77.0.11" "master: node 1's address"
-is "$(on master ls /sys/bproc/nodes/1 | tr '\n' ' ')" \
-	"addr group halt mode pwroff reboot status user " "master: node 1's files"
-is "$(on master stat -c %a /sys/bproc/nodes/1/status /sys/bproc/nodes/1/reboot | tr '\n' ' ')" \
-	"644 200 " "master: status is 0644, reboot 0200"
-out=$(on master bpstat)
-is "$(printf '%s\n' "$out" | awk 'NR > 1 { print $1, $2, $3, $4, $5 }')" \
-	"0-$((n - 1)) up ---x--x--x root root" "bpstat: one row for every node, up"
-out=$(on master bpstat -l)
-case $out in *"10.77.0.1$((n - 1))"*) r=0 ;; *) r=1 ;; esac
-_tap $r "bpstat -l shows the nodes' addresses" "$out"
+test_expect_success "master: numnodes is $n" '
+	is "$(on master cat /sys/bproc/numnodes)" "$n"
+'
+test_expect_success 'master: master_addr' '
+	is "$(on master cat /sys/bproc/master_addr)" "10.77.0.1"
+'
+test_expect_success 'master: every node is up' '
+	is "$(on master sh -c "cat /sys/bproc/nodes/*/status" | sort -u)" up
+'
+test_expect_success "master: node 1's address" '
+	is "$(on master cat /sys/bproc/nodes/1/addr)" "10.77.0.11"
+'
+test_expect_success "master: node 1's files" '
+	is "$(on master ls /sys/bproc/nodes/1 | tr "\n" " ")" \
+		"addr group halt mode pwroff reboot status user "
+'
+test_expect_success 'master: status is 0644, reboot 0200' '
+	is "$(on master stat -c %a /sys/bproc/nodes/1/status /sys/bproc/nodes/1/reboot | tr "\n" " ")" \
+		"644 200 "
+'
+test_expect_success 'bpstat: one row for every node, up' '
+	out=$(on master bpstat) &&
+	is "$(printf "%s\n" "$out" | awk "NR > 1 { print \$1, \$2, \$3, \$4, \$5 }")" \
+		"0-$((n - 1)) up ---x--x--x root root"
+'
+test_expect_success "bpstat -l shows the nodes' addresses" '
+	matches "$(on master bpstat -l)" "*10.77.0.1$((n - 1))*"
+'
 
 # The slaves mirror the master's table.
-is "$(on 1 cat /sys/bproc/numnodes)" "$n" "slave 1: numnodes is $n"
-is "$(on 1 cat /sys/bproc/master_addr)" "10.77.0.1" "slave 1: master_addr"
-is "$(on 1 sh -c 'cat /sys/bproc/nodes/*/status' | sort -u)" "up" "slave 1: every node is up"
-is "$(on 1 cat /sys/bproc/nodes/2/addr)" "10.77.0.12" "slave 1: node 2's address"
-out=$(on 1 sh -c 'echo error > /sys/bproc/nodes/0/status' 2>&1)
-ok $([ $? != 0 ] && case $out in *"Read-only"*) echo 0 ;; *) echo 1 ;; esac) \
-	"slave 1: node state is changed on the master only (EROFS)"
+test_expect_success "slave 1: numnodes is $n" '
+	is "$(on 1 cat /sys/bproc/numnodes)" "$n"
+'
+test_expect_success 'slave 1: master_addr' '
+	is "$(on 1 cat /sys/bproc/master_addr)" "10.77.0.1"
+'
+test_expect_success 'slave 1: every node is up' '
+	is "$(on 1 sh -c "cat /sys/bproc/nodes/*/status" | sort -u)" up
+'
+test_expect_success "slave 1: node 2's address" '
+	is "$(on 1 cat /sys/bproc/nodes/2/addr)" "10.77.0.12"
+'
+test_expect_success 'slave 1: node state is changed on the master only (EROFS)' '
+	! out=$(on 1 sh -c "echo error > /sys/bproc/nodes/0/status" 2>&1) &&
+	matches "$out" "*Read-only*"
+'
 
 # ---- administrative states ---------------------------------------------
-on master sh -c 'echo error > /sys/bproc/nodes/2/status'
-ok $? "master: set node 2 to error"
-is "$(status 2)" error "node 2 is error"
-is "$(on 0 cat /sys/bproc/nodes/2/status)" error "slave 0's mirror shows node 2 error"
-out=$(on master bpstat -s 2)
-is "$out" error "bpstat -s 2: error"
-on master bpctl -S 2 -s up
-ok $? "bpctl -S 2 -s up"
-is "$(status 2)" up "node 2 is up again"
-out=$(on master sh -c 'echo boot > /sys/bproc/nodes/2/status' 2>&1)
-ok $([ $? != 0 ]; echo $?) "writing status 'boot' is refused"
-out=$(on master bpctl -S 2 -s boot 2>&1)
-r=$?
-is "$r:$out" "1:2: Invalid argument" "bpctl -S 2 -s boot: '2: Invalid argument', exit 1"
-out=$(on master bpctl -S 2 -x 2>&1)
-is "$?" 2 "bpctl with an unknown option exits 2"
+test_expect_success 'master: echo error > node 2 status: node 2 is error' '
+	on master sh -c "echo error > /sys/bproc/nodes/2/status" &&
+	is "$(status 2)" error
+'
+test_expect_success "slave 0's mirror shows node 2 error" '
+	is "$(on 0 cat /sys/bproc/nodes/2/status)" error
+'
+test_expect_success 'bpstat -s 2: error' '
+	is "$(on master bpstat -s 2)" error
+'
+test_expect_success 'bpctl -S 2 -s up: node 2 is up again' '
+	on master bpctl -S 2 -s up &&
+	is "$(status 2)" up
+'
+test_expect_success "writing status 'boot' is refused" '
+	! on master sh -c "echo boot > /sys/bproc/nodes/2/status"
+'
+test_expect_success "bpctl -S 2 -s boot: '2: Invalid argument', exit 1" '
+	out=$(on master bpctl -S 2 -s boot 2>&1)
+	is "$?:$out" "1:2: Invalid argument"
+'
+test_expect_success 'bpctl with an unknown option exits 2' '
+	on master bpctl -S 2 -x
+	is "$?" 2
+'
 
 # ---- ownership and the non-root rule -----------------------------------
-on master bpctl -S 1 -u nobody -g nogroup -m 0100
-ok $? "bpctl -S 1 -u nobody -g nogroup -m 0100"
-is "$(on master sh -c 'cat /sys/bproc/nodes/1/user /sys/bproc/nodes/1/group /sys/bproc/nodes/1/mode' | tr '\n' ' ')" \
-	"65534 65534 100 " "node 1: user 65534, group 65534, mode 100"
-out=$(on master bpstat -l 1)
-case $out in *"---x------"*nobody*) r=0 ;; *) r=1 ;; esac
-_tap $r "bpstat -l 1 shows ---x------ nobody" "$out"
-sleep 1
-is "$(on 0 sh -c 'cat /sys/bproc/nodes/1/user /sys/bproc/nodes/1/mode' | tr '\n' ' ')" \
-	"65534 100 " "slave 0's mirror has node 1's new owner"
-on master sh -c 'echo 1000 > /sys/bproc/nodes/1/user && echo 011 > /sys/bproc/nodes/1/mode'
-ok $? "root writes user and mode directly"
-is "$(on master sh -c 'cat /sys/bproc/nodes/1/user /sys/bproc/nodes/1/mode' | tr '\n' ' ')" \
-	"1000 011 " "node 1: user 1000, mode 011"
-out=$(on master setpriv --reuid 65534 --regid 65534 --clear-groups \
-	sh -c 'echo 65534 > /sys/bproc/nodes/1/user' 2>&1)
-case $out in *"Permission denied"*) r=0 ;; *) r=1 ;; esac
-_tap $r "a non-root write to user is refused (EACCES)" "$out"
-out=$(on master setpriv --reuid 65534 --regid 65534 --clear-groups bpctl -S 1 -s up 2>&1)
-r=$?
-is "$r:$out" "1:1: Permission denied" "non-root bpctl -S 1 -s up: '1: Permission denied', exit 1"
-on master bpctl -S all -u root -g root -m 0111
-ok $? "bpctl -S all -u root -g root -m 0111 restores the defaults"
+test_expect_success 'bpctl -S 1 -u nobody -g nogroup -m 0100: node 1 user 65534, group 65534, mode 100' '
+	on master bpctl -S 1 -u nobody -g nogroup -m 0100 &&
+	is "$(on master sh -c "cat /sys/bproc/nodes/1/user /sys/bproc/nodes/1/group /sys/bproc/nodes/1/mode" | tr "\n" " ")" \
+		"65534 65534 100 "
+'
+test_expect_success 'bpstat -l 1 shows ---x------ nobody' '
+	matches "$(on master bpstat -l 1)" "*---x------*nobody*"
+'
+test_expect_success "slave 0's mirror has node 1's new owner" '
+	for i in $(seq 25); do
+		got=$(on 0 sh -c "cat /sys/bproc/nodes/1/user /sys/bproc/nodes/1/mode" | tr "\n" " ")
+		[ "$got" = "65534 100 " ] && break
+		sleep 0.2
+	done
+	is "$got" "65534 100 "
+'
+test_expect_success 'root writes user and mode directly: node 1 user 1000, mode 011' '
+	on master sh -c "echo 1000 > /sys/bproc/nodes/1/user && echo 011 > /sys/bproc/nodes/1/mode" &&
+	is "$(on master sh -c "cat /sys/bproc/nodes/1/user /sys/bproc/nodes/1/mode" | tr "\n" " ")" \
+		"1000 011 "
+'
+test_expect_success 'a non-root write to user is refused (EACCES)' '
+	out=$(on master setpriv --reuid 65534 --regid 65534 --clear-groups \
+		sh -c "echo 65534 > /sys/bproc/nodes/1/user" 2>&1)
+	matches "$out" "*Permission denied*"
+'
+test_expect_success "non-root bpctl -S 1 -s up: '1: Permission denied', exit 1" '
+	out=$(on master setpriv --reuid 65534 --regid 65534 --clear-groups bpctl -S 1 -s up 2>&1)
+	is "$?:$out" "1:1: Permission denied"
+'
+test_expect_success 'bpctl -S all -u root -g root -m 0111 restores the defaults' '
+	on master bpctl -S all -u root -g root -m 0111 &&
+	is "$(on master sh -c "cat /sys/bproc/nodes/1/user /sys/bproc/nodes/1/group /sys/bproc/nodes/1/mode" | tr "\n" " ")" \
+		"0 0 111 "
+'
 
 # ---- a node dies, and comes back ---------------------------------------
-"$vcluster" kill 1
-t=$(wait_status 1 $((ping * 3 / 2 + 2)) down)
-ok $? "vcluster kill 1: node 1 down within 1.5 x pingtimeout (${ping}s) [$t ms]"
-out=$(on master bpstat -s 1)
-is "$out" down "bpstat -s 1: down"
-"$vcluster" start 1
-ok $? "vcluster start 1"
-is "$(status 1)" up "node 1 is up again"
+"$vcluster" kill 1 || bail_out "vcluster kill 1"
+test_expect_success "vcluster kill 1: node 1 down within 1.5 x pingtimeout (${ping}s)" '
+	t=$(wait_status 1 $((ping * 3 / 2 + 2)) down) &&
+	say "down after $t ms"
+'
+test_expect_success 'bpstat -s 1: down' '
+	is "$(on master bpstat -s 1)" down
+'
+"$vcluster" start 1 || bail_out "vcluster start 1"
+test_expect_success 'node 1 is up again once it booted' '
+	is "$(status 1)" up
+'
 
 # ---- reboot through sysfs ----------------------------------------------
 boot_id=$(on 1 cat /proc/sys/kernel/random/boot_id)
-on master sh -c 'echo 1 > /sys/bproc/nodes/1/reboot'
-ok $? "echo 1 > /sys/bproc/nodes/1/reboot"
-wait_status 1 30 down >/dev/null
-ok $? "node 1 goes down"
-wait_status 1 120 up >/dev/null
-ok $? "node 1 comes back up by itself"
-"$vcluster" wait 1 >/dev/null 2>&1
-[ "$(on 1 cat /proc/sys/kernel/random/boot_id)" != "$boot_id" ]
-ok $? "node 1 did reboot (new boot_id)"
-out=$(on master grep "node 1: up -> reboot" /run/bpmaster.log)
-ok $? "bpmaster passed node 1 through 'reboot'"
-out=$(on master sh -c 'echo 0 > /sys/bproc/nodes/1/halt' 2>&1)
-ok $([ $? != 0 ]; echo $?) "writing 0 to halt is refused"
+test_expect_success 'echo 1 > /sys/bproc/nodes/1/reboot: node 1 goes down' '
+	on master sh -c "echo 1 > /sys/bproc/nodes/1/reboot" &&
+	wait_status 1 30 down
+'
+test_expect_success 'node 1 comes back up by itself' '
+	wait_status 1 120 up
+'
+"$vcluster" wait 1 >/dev/null 2>&1 || bail_out "slave 1 does not answer after its reboot"
+test_expect_success 'node 1 did reboot (new boot_id)' '
+	[ "$(on 1 cat /proc/sys/kernel/random/boot_id)" != "$boot_id" ]
+'
+test_expect_success "bpmaster passed node 1 through 'reboot'" '
+	on master grep "node 1: up -> reboot" /run/bpmaster.log
+'
+test_expect_success 'writing 0 to halt is refused' '
+	! on master sh -c "echo 0 > /sys/bproc/nodes/1/halt"
+'
 
 # ---- down disconnects; the node rejoins --------------------------------
-on master sh -c 'echo down > /sys/bproc/nodes/0/status'
-ok $? "echo down > /sys/bproc/nodes/0/status"
-out=$(on master grep -c "node 0: .* -> down: set down by the administrator" /run/bpmaster.log)
-ok $? "bpmaster disconnected node 0"
-wait_status 0 30 up >/dev/null
-ok $? "node 0's bpslave reconnects: up again"
+test_expect_success 'echo down > /sys/bproc/nodes/0/status: bpmaster disconnects node 0' '
+	on master sh -c "echo down > /sys/bproc/nodes/0/status" &&
+	on master grep -c "node 0: .* -> down: set down by the administrator" /run/bpmaster.log
+'
+test_expect_success "node 0's bpslave reconnects: up again" '
+	wait_status 0 30 up
+'
 
 # ---- bpmaster killed and restarted -------------------------------------
 boot_ids=$(for ((i = 0; i < n; i++)); do on $i cat /proc/sys/kernel/random/boot_id; done)
-on master pkill -KILL -x bpmaster
-ok $? "kill -9 bpmaster"
-sleep 0.5
-is "$(on master sh -c 'cat /sys/bproc/nodes/*/status' | sort -u)" down \
-	"no bpmaster: every node is down"
-is "$(on 1 sh -c 'cat /sys/bproc/nodes/*/status' | sort -u)" down \
-	"slave 1's mirror: every node is down"
-on master /bproc/tests/vcluster/bpmaster-start
-ok $? "bpmaster started again"
-wait_all_up
-ok $? "every slave reconnects: all nodes up"
-now=$(for ((i = 0; i < n; i++)); do on $i cat /proc/sys/kernel/random/boot_id; done)
-is "$now" "$boot_ids" "... without a reboot"
+on master pkill -KILL -x bpmaster || bail_out "kill -9 bpmaster"
+test_expect_success 'no bpmaster: every node is down' '
+	for i in $(seq 25); do
+		st=$(on master sh -c "cat /sys/bproc/nodes/*/status" | sort -u)
+		[ "$st" = down ] && break
+		sleep 0.2
+	done
+	is "$st" down
+'
+test_expect_success "slave 1's mirror: every node is down" '
+	for i in $(seq 25); do
+		st=$(on 1 sh -c "cat /sys/bproc/nodes/*/status" | sort -u)
+		[ "$st" = down ] && break
+		sleep 0.2
+	done
+	is "$st" down
+'
+on master /bproc/tests/vcluster/bpmaster-start || bail_out "bpmaster does not start again"
+test_expect_success 'bpmaster started again: every slave reconnects, all nodes up' '
+	wait_all_up
+'
+test_expect_success '... without a reboot' '
+	now=$(for ((i = 0; i < n; i++)); do on $i cat /proc/sys/kernel/random/boot_id; done) &&
+	is "$now" "$boot_ids"
+'
 
 # ---- a second bpmaster, a bad configuration ----------------------------
-out=$(on master bpmaster -f -c /etc/bproc/config 2>&1)
-r=$?
-case $out in *"another bpmaster is running"*) ;; *) r=0 ;; esac
-ok $([ $r = 1 ]; echo $?) "a second bpmaster cannot open the device, exits 1"
-out=$(on master sh -c 'printf "iprange 0 10.0.0.1 10.0.0.4\nbprocport 99999\n" > /tmp/bad.conf; bpmaster -t -c /tmp/bad.conf' 2>&1)
-r=$?
-case $out in "bpmaster: /tmp/bad.conf:2: "*) ;; *) r=0 ;; esac
-ok $([ $r = 1 ]; echo $?) "a bad configuration: 'FILE:LINE: message', exit 1 [$out]"
+test_expect_success 'a second bpmaster cannot open the device, exits 1' '
+	out=$(on master bpmaster -f -c /etc/bproc/config 2>&1)
+	is $? 1 &&
+	matches "$out" "*another bpmaster is running*"
+'
+test_expect_success "a bad configuration: 'FILE:LINE: message', exit 1" '
+	out=$(on master sh -c "printf \"iprange 0 10.0.0.1 10.0.0.4\nbprocport 99999\n\" > /tmp/bad.conf; bpmaster -t -c /tmp/bad.conf" 2>&1)
+	is $? 1 &&
+	matches "$out" "bpmaster: /tmp/bad.conf:2: *"
+'
 
 # ---- a hostile slave ---------------------------------------------------
 pid=$(bpmaster_pid)
 for c in garbage oversized short badmagic ready-first truncated; do
-	out=$(on master "$helpers/fakeslave" 10.77.0.1 2223 $c 2>&1)
-	case $c:$out in truncated:"sent half" | *:closed) r=0 ;; *) r=1 ;; esac
-	_tap $r "fake slave, $c: bpmaster closes the connection" "$out"
+	test_expect_success "fake slave, $c: bpmaster closes the connection" '
+		out=$(on master "$helpers/fakeslave" 10.77.0.1 2223 $c 2>&1)
+		case $c:$out in truncated:"sent half" | *:closed) ;; *) echo "$out"; false ;; esac
+	'
 done
 for c in badmajor unprivileged wrongnode hello; do
-	out=$(on master "$helpers/fakeslave" 10.77.0.1 2223 $c 2>&1)
-	case $out in "refused: "*) r=0 ;; *) r=1 ;; esac
-	_tap $r "fake slave, $c: refused [${out#refused: }]" "$out"
+	test_expect_success "fake slave, $c: refused with a reason" '
+		out=$(on master "$helpers/fakeslave" 10.77.0.1 2223 $c 2>&1)
+		say "$out" &&
+		matches "$out" "refused: *"
+	'
 done
-is "$(bpmaster_pid)" "$pid" "bpmaster is still the same process"
-is "$(on master sh -c 'cat /sys/bproc/nodes/*/status' | sort -u)" up "every node is still up"
-out=$(on master grep -c "malformed frame" /run/bpmaster.log)
-ok $([ "${out:-0}" -ge 1 ]; echo $?) "bpmaster logged why it dropped them"
+test_expect_success 'bpmaster is still the same process' '
+	is "$(bpmaster_pid)" "$pid"
+'
+test_expect_success 'every node is still up' '
+	is "$(on master sh -c "cat /sys/bproc/nodes/*/status" | sort -u)" up
+'
+test_expect_success 'bpmaster logged why it dropped them' '
+	out=$(on master grep -c "malformed frame" /run/bpmaster.log)
+	[ "${out:-0}" -ge 1 ]
+'
 
 # ---- the kernel's side of the table (bpmaster stopped) -----------------
 daemons_stop
-out=$(on master "$helpers/bpnodes" 2>&1)
-rc=$?
-relay "bpnodes" "$out"
-ok $rc "bpnodes exited 0"
+test_helper master bpnodes "$helpers/bpnodes"
 daemons_start
-on master bpctl -S all -u root -g root -m 0111
+on master bpctl -S all -u root -g root -m 0111 || bail_out "bpctl -S all: the default owner"
 
 # ---- programs written to the manual and to bproc 4 ---------------------
 inst=$top/build/test-install
 rm -rf "$inst"
-make -s -C "$top" install DESTDIR="$inst" PREFIX=/usr >/dev/null 2>&1
-ok $? "make install DESTDIR=build/test-install"
+make -s -C "$top" install DESTDIR="$inst" PREFIX=/usr >"$test_tmp/install.log" 2>&1 ||
+	{ sed 's/^/#   /' "$test_tmp/install.log"; bail_out "make install DESTDIR=build/test-install"; }
 for prog in nodes_manual nodes_api4; do
-	out=$(on master sh -c "cc -Wall -Werror -I/bproc/build/test-install/usr/include \
-		-o /tmp/$prog /bproc/tests/kernel/helpers/$prog.c \
-		-L/bproc/build/test-install/usr/lib -lbproc && \
-		LD_LIBRARY_PATH=/bproc/build/test-install/usr/lib /tmp/$prog" 2>&1)
-	r=$?
-	case $out in *"1 up 10.77.0.11"* | *"1 up"*"10.77.0.11"*) ;; *) r=1 ;; esac
-	_tap $r "$prog builds against the installed header and library and prints the node table" "$out"
+	test_expect_success "$prog builds against the installed header and library and prints the node table" '
+		out=$(on master sh -c "cc -Wall -Werror -I/bproc/build/test-install/usr/include \
+			-o /tmp/$prog /bproc/tests/kernel/helpers/$prog.c \
+			-L/bproc/build/test-install/usr/lib -lbproc &&
+			LD_LIBRARY_PATH=/bproc/build/test-install/usr/lib /tmp/$prog" 2>&1) &&
+		echo "$out" &&
+		matches "$out" "*1 up*10.77.0.11*"
+	'
 done
 
-stats_zero master
-stats_zero 0
+test_no_leaks master 0
 
-done_testing
+test_done

@@ -10,22 +10,31 @@
 
 state=$top/build/vcluster/run
 ns=${VCLUSTER_NS:-bproc-vc}
-check "no kernel trouble on the consoles before down" "$vcluster" check
+test_expect_success 'no kernel trouble on the consoles before down' '
+	"$vcluster" check
+'
 pids=$(cat "$state"/*.pid 2>/dev/null)
-[ -n "$pids" ]
-ok $? "the running cluster has VM pid files"
+[ -n "$pids" ] || bail_out "the running cluster has no VM pid files"
 
-"$vcluster" down
-ok $? "down"
-left=
-for p in $pids; do kill -0 "$p" 2>/dev/null && left="$left $p"; done
-is "$left" "" "no VM or virtiofsd process is left"
-ip netns list | awk '{ print $1 }' | grep -qx "$ns"
-is $? 1 "the namespace $ns is gone"
-is "$("$vcluster" status)" down "status says down"
+test_expect_success 'vcluster down succeeds' '
+	"$vcluster" down
+'
+test_expect_success 'no VM or virtiofsd process is left' '
+	left=
+	for p in $pids; do kill -0 "$p" 2>/dev/null && left="$left $p"; done
+	is "$left" ""
+'
+test_expect_success "the namespace $ns is gone" '
+	! ip netns list | awk "{ print \$1 }" | grep -qx "$ns"
+'
+test_expect_success 'status says down' '
+	is "$("$vcluster" status)" down
+'
+test_expect_success 'up after down works' '
+	VCLUSTER_NOBUILD=1 "$vcluster" up -n 2
+'
+test_expect_success 'the new cluster runs bproc on master and slaves' '
+	is "$(on 1 cat /sys/bproc/version)" "$(on master cat /sys/bproc/version)"
+'
 
-VCLUSTER_NOBUILD=1 "$vcluster" up -n 2 2>/dev/null
-ok $? "up after down"
-is "$(on 1 cat /sys/bproc/version)" "$(on master cat /sys/bproc/version)" "the new cluster runs bproc on master and slaves"
-
-done_testing
+test_done

@@ -16,21 +16,25 @@ kernel/fs/fuse/fuse-extra.ko:
 DEP
 printf 'kernel/drivers/block/loop.ko\n' > "$d/modules.builtin"
 
-out=$("$top/scripts/moddeps" "$d" virtio_net virtio_pci | tr '\n' ' ')
-want="kernel/net/core/failover.ko kernel/drivers/net/net_failover.ko kernel/drivers/virtio/virtio_ring.ko kernel/drivers/virtio/virtio.ko kernel/drivers/net/virtio_net.ko kernel/drivers/virtio/virtio_pci.ko "
-[ "$out" = "$want" ]; t $? "dependencies first, each once, in load order"
-[ "$out" = "$want" ] || echo "#   got: $out"
+test_expect_success 'dependencies first, each once, in load order' '
+	out=$("$top/scripts/moddeps" "$d" virtio_net virtio_pci | tr "\n" " ") &&
+	is "$out" "kernel/net/core/failover.ko kernel/drivers/net/net_failover.ko kernel/drivers/virtio/virtio_ring.ko kernel/drivers/virtio/virtio.ko kernel/drivers/net/virtio_net.ko kernel/drivers/virtio/virtio_pci.ko "
+'
 
-out=$("$top/scripts/moddeps" "$d" loop virtio_ring)
-[ "$out" = kernel/drivers/virtio/virtio_ring.ko ]; t $? "built-in modules are skipped"
+test_expect_success 'built-in modules are skipped' '
+	is "$("$top/scripts/moddeps" "$d" loop virtio_ring)" kernel/drivers/virtio/virtio_ring.ko
+'
 
-out=$("$top/scripts/moddeps" "$d" fuse_extra)
-[ "$out" = kernel/fs/fuse/fuse-extra.ko ]; t $? "dashes and underscores are the same name"
+test_expect_success 'dashes and underscores are the same name' '
+	is "$("$top/scripts/moddeps" "$d" fuse_extra)" kernel/fs/fuse/fuse-extra.ko
+'
 
-"$top/scripts/moddeps" "$d" no_such_module >/dev/null 2>&1
-[ $? != 0 ]; t $? "an unknown module is an error"
+test_expect_success 'an unknown module is an error' '
+	! "$top/scripts/moddeps" "$d" no_such_module
+'
 
-"$top/scripts/moddeps" "$d/missing" virtio >/dev/null 2>&1
-[ $? != 0 ]; t $? "a missing modules.dep is an error"
+test_expect_success 'a missing modules.dep is an error' '
+	! "$top/scripts/moddeps" "$d/missing" virtio
+'
 
-done_testing
+test_done

@@ -7,15 +7,15 @@
 # from the sealed version node.
 . "$(dirname "$0")/lib.sh"
 
-make -s -C "$top" install-lib install-cmd DESTDIR="$d/root" PREFIX=/usr >"$d/log" 2>&1
-t $? "make install-lib install-cmd DESTDIR=... PREFIX=/usr"
+test_expect_success 'make install-lib install-cmd DESTDIR=... PREFIX=/usr' '
+	make -s -C "$top" install-lib install-cmd DESTDIR="$d/root" PREFIX=/usr
+'
 for f in usr/include/sys/bproc.h usr/include/linux/bproc.h usr/include/linux/bproc_image.h \
 	 usr/lib/libbproc.a usr/lib/libbproc.so.5 usr/lib/libbproc.so usr/lib/pkgconfig/libbproc.pc \
 	 usr/bin/bpcheckpoint usr/bin/bprestart usr/share/man/man1/bprestart.1 \
 	 usr/sbin/bpmaster usr/sbin/bpslave usr/share/man/man8/bpmaster.8 \
 	 usr/share/man/man8/bpslave.8; do
-	[ -e "$d/root/$f" ]
-	t $? "installed $f"
+	test_expect_success "installed $f" "test -e \"\$d/root/$f\""
 done
 
 cat > "$d/prog.c" <<'C'
@@ -30,20 +30,24 @@ C
 # Keep -I/usr/include and -L/usr/lib: under the sysroot they are ours.
 export PKG_CONFIG_SYSROOT_DIR=$d/root PKG_CONFIG_LIBDIR=$d/root/usr/lib/pkgconfig \
 	PKG_CONFIG_ALLOW_SYSTEM_CFLAGS=1 PKG_CONFIG_ALLOW_SYSTEM_LIBS=1
-flags=$(pkg-config --cflags --libs libbproc)
-t $? "pkg-config knows libbproc"
-cc -std=c11 -Wall -Werror -o "$d/prog" "$d/prog.c" $flags 2>"$d/cc.log"
-t $? "a program builds against the installed shared library"
-[ -s "$d/cc.log" ] && sed 's/^/#   /' "$d/cc.log"
-cc -std=c11 -Wall -Werror -static -o "$d/prog-static" "$d/prog.c" $flags 2>"$d/cc.log"
-t $? "and statically"
+test_expect_success 'pkg-config knows libbproc' '
+	flags=$(pkg-config --cflags --libs libbproc)
+'
+test_expect_success 'a program builds against the installed shared library, without a warning' '
+	cc -std=c11 -Wall -Werror -o "$d/prog" "$d/prog.c" $flags
+'
+test_expect_success 'and statically' '
+	cc -std=c11 -Wall -Werror -static -o "$d/prog-static" "$d/prog.c" $flags
+'
 # Outside a bproc kernel the call fails cleanly (ENOSYS): exit 3, not a crash.
-LD_LIBRARY_PATH=$d/root/usr/lib "$d/prog"
-[ $? = 3 ] || [ -e /dev/bproc/control ]
-t $? "it runs and fails cleanly where bproc is not loaded"
-syms=$(nm -D --defined-only "$d/root/usr/lib/libbproc.so.5" | awk '$2 == "T" { print $3 }' | sort | tr '\n' ' ')
-want=$(sed -n 's/^\t\(_\{0,1\}bproc[0-9]*_[a-z_0-9]*\);$/\1@@LIBBPROC_5.0/p' "$top/lib/libbproc.sym" | sort | tr '\n' ' ')
-[ "$syms" = "$want" ]
-t $? "libbproc.so exports exactly the symbols of libbproc.sym"
-[ "$syms" = "$want" ] || echo "#   got: $syms"
-done_testing
+test_expect_success 'it runs and fails cleanly where bproc is not loaded' '
+	LD_LIBRARY_PATH=$d/root/usr/lib "$d/prog"
+	rc=$?
+	[ $rc = 3 ] || [ -e /dev/bproc/control ]
+'
+test_expect_success 'libbproc.so exports exactly the symbols of libbproc.sym' '
+	syms=$(nm -D --defined-only "$d/root/usr/lib/libbproc.so.5" | awk "\$2 == \"T\" { print \$3 }" | sort | tr "\n" " ") &&
+	want=$(sed -n "s/^\t\(_\{0,1\}bproc[0-9]*_[a-z_0-9]*\);\$/\1@@LIBBPROC_5.0/p" "$top/lib/libbproc.sym" | sort | tr "\n" " ") &&
+	[ -n "$want" ] && is "$syms" "$want"
+'
+test_done

@@ -13,9 +13,8 @@
 #   4     down    0.0.0.0     0      0      111
 . "$(dirname "$0")/lib.sh"
 
-make -s -C "$top" build/bin/bpstat build/bin/bpctl build/bin/bplib >"$d/make.log" 2>&1
-t $? "make build/bin/bpstat build/bin/bpctl build/bin/bplib"
-[ -x "$top/build/bin/bpstat" ] || { sed 's/^/#   /' "$d/make.log"; done_testing; }
+make -s -C "$top" build/bin/bpstat build/bin/bpctl build/bin/bplib >"$d/make.log" 2>&1 ||
+	{ sed 's/^/#   /' "$d/make.log"; bail_out "make build/bin/bpstat build/bin/bpctl build/bin/bplib"; }
 
 sys=$d/sys proc=$d/proc
 export BPROC_SYSFS=$sys BPROC_PROCFS=$proc
@@ -45,14 +44,10 @@ reset_tree() {
 	setnode 4 down 0.0.0.0 0 0 111
 	printf '/lib/\n/usr/lib/\n' >"$proc/libraries"
 }
-# check DESC EXPECTED ACTUAL
+# check DESC EXPECTED ACTUAL: a test that ACTUAL (already computed) is EXPECTED
 check() {
-	[ "$2" = "$3" ]
-	t $? "$1"
-	if [ "$2" != "$3" ]; then
-		echo "#   want: $(echo "$2" | sed -n l | tr '\n' ' ')"
-		echo "#   got:  $(echo "$3" | sed -n l | tr '\n' ' ')"
-	fi
+	_want=$2 _got=$3
+	test_expect_success "$1" 'is "$_got" "$_want"'
 }
 # Lines as one line of words; the contents of files (with or without a
 # newline) as one line of words.
@@ -163,17 +158,14 @@ check "--long --total: the last output option wins" 5 "$("$bpstat" --long --tota
 
 "$bpstat" 'bogus!' >"$d/out" 2>&1
 check "an invalid node specification: exit 2" 2 $?
-grep -q "bogus" "$d/out"
-t $? "and the message names it"
+test_expect_success 'and the message names it' 'grep -q bogus "$d/out"'
 "$bpstat" -Q >/dev/null 2>&1
 check "an unknown option: exit 2" 2 $?
-"$bpstat" -h | grep -q '^usage: bpstat'
-t $? "-h: usage on stdout"
+test_expect_success '-h: usage on stdout' '"$bpstat" -h | grep -q "^usage: bpstat"'
 check "-v: version" "bpstat version 5.0.0" "$("$bpstat" -v)"
 BPROC_SYSFS=$d/missing "$bpstat" >"$d/out" 2>&1
 check "no bproc: exit 1" 1 $?
-grep -q "cannot read the node table" "$d/out"
-t $? "with a message"
+test_expect_success 'with a message' 'grep -q "cannot read the node table" "$d/out"'
 
 check "-A: the node with an address" 2 "$("$bpstat" -A 10.0.0.12 2>&1)"
 "$bpstat" -A 10.9.9.9 >/dev/null 2>&1
@@ -289,4 +281,4 @@ done
 BPROC_PROCFS=$d/missing "$bplib" -l >/dev/null 2>&1
 check "bplib -l without bproc: exit 1" 1 $?
 
-done_testing
+test_done

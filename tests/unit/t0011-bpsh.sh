@@ -14,9 +14,8 @@
 #   2     error   10.0.0.12
 . "$(dirname "$0")/lib.sh"
 
-make -s -C "$top" build/bin/bpsh >"$d/make.log" 2>&1
-t $? "make build/bin/bpsh"
-[ -x "$top/build/bin/bpsh" ] || { sed 's/^/#   /' "$d/make.log"; done_testing; }
+make -s -C "$top" build/bin/bpsh >"$d/make.log" 2>&1 ||
+	{ sed 's/^/#   /' "$d/make.log"; bail_out "make build/bin/bpsh"; }
 
 bpsh=$top/build/bin/bpsh
 sys=$d/sys
@@ -38,14 +37,10 @@ setnode 0 down 0.0.0.0
 setnode 1 up 10.0.0.11
 setnode 2 error 10.0.0.12
 
-# check DESC EXPECTED ACTUAL
+# check DESC EXPECTED ACTUAL: a test that ACTUAL (already computed) is EXPECTED
 check() {
-	[ "$2" = "$3" ]
-	t $? "$1"
-	if [ "$2" != "$3" ]; then
-		echo "#   want: $(echo "$2" | sed -n l | tr '\n' ' ')"
-		echo "#   got:  $(echo "$3" | sed -n l | tr '\n' ' ')"
-	fi
+	_want=$2 _got=$3
+	test_expect_success "$1" 'is "$_got" "$_want"'
 }
 # run ARGS...: bpsh with stdout in $d/out, stderr in $d/err, status in $rc
 run() {
@@ -59,14 +54,12 @@ dashes=$(printf '%69s' '' | tr ' ' -)
 # ---- the command line -----------------------------------------------
 run -h
 check "-h: exit 0" 0 $rc
-head -n 1 "$d/out" | grep -q '^usage: bpsh'
-t $? "-h: usage on stdout"
+test_expect_success '-h: usage on stdout' 'head -n 1 "$d/out" | grep -q "^usage: bpsh"'
 run -v
 check "-v: the version" "0 bpsh version 5.0.0" "$rc $(out)"
 run
 check "no arguments: exit 255" 255 $rc
-grep -q '^usage: bpsh' "$d/err"
-t $? "no arguments: usage on stderr"
+test_expect_success 'no arguments: usage on stderr' 'grep -q "^usage: bpsh" "$d/err"'
 run -Z 1 true
 check "an unknown option: exit 255" 255 $rc
 run 1
@@ -93,8 +86,7 @@ run --stdin "$d/in" -1 cat
 check "--stdin FILE on the master" in-file "$(cat "$d/out")"
 run -I "$d/no-such" -1 cat
 check "-I of a missing file: exit 255" 255 $rc
-grep -q 'No such file' "$d/err"
-t $? "... saying why"
+test_expect_success '... saying why' 'grep -q "No such file" "$d/err"'
 run -O "" -1 true
 check "-O with no file: exit 255" 255 $rc
 (cd "$d" && "$bpsh" -O rel-out -1 echo relative >/dev/null 2>&1)
@@ -205,8 +197,7 @@ check "-n: stdin from /dev/null, several" "" \
 	"$(echo data | "$bpsh" -n master,master cat)"
 check "-N: stdin from /dev/null" "" "$(echo data | "$bpsh" -N -1 cat)"
 run -t -1 true
-grep -Eqx '[0-9]+\.[0-9]{6}' "$d/err"
-t $? "-t: the elapsed seconds on stderr"
+test_expect_success '-t: the elapsed seconds on stderr' 'grep -Eqx "[0-9]+\.[0-9]{6}" "$d/err"'
 check "-t: nothing on stdout" "" "$(out)"
 out=$(timeout 10 "$bpsh" -p -1 yes 2>/dev/null | head -n 1)
 check "-p: a reader that goes away ends the command" " -1: y" "$out"
@@ -241,4 +232,4 @@ check "SIGTERM to bpsh: every process killed, bpsh waits and exits 255" \
 	"255 -1: killed by signal 15 (SIGTERM)
 -1: killed by signal 15 (SIGTERM)" "$? $(err)"
 
-done_testing
+test_done

@@ -136,7 +136,7 @@ static void test_interface_forms(void **state)
 	assert_string_equal(cfg.interface, "enp0s3.100");
 }
 
-static void test_facilities(void **state)
+static void logfacility_accepts_every_syslog_facility_name(void **state)
 {
 	static const struct {
 		const char *name;
@@ -225,7 +225,7 @@ static void test_nodes_keyword(void **state)
 	assert_int_equal(cfg.numnodes, 4);
 }
 
-static void test_lookup(void **state)
+static void node_by_addr_finds_configured_nodes_only(void **state)
 {
 	int i;
 
@@ -528,7 +528,7 @@ static void write_file(const char *path, const char *text, size_t len)
 	assert_int_equal(fclose(f), 0);
 }
 
-static void test_files(void **state)
+static void parse_file_reads_a_file_and_its_errors_name_it(void **state)
 {
 	char dir[] = "/tmp/bpconfig.XXXXXX", path[64], msg[128];
 	static const char text[] = "interface eth1\nip 10.0.0.1\nbprocport 99\n";
@@ -589,11 +589,11 @@ int main(void)
 		cmocka_unit_test_teardown(test_minimal_and_defaults, teardown),
 		cmocka_unit_test_teardown(test_all_keywords, teardown),
 		cmocka_unit_test_teardown(test_interface_forms, teardown),
-		cmocka_unit_test_teardown(test_facilities, teardown),
+		cmocka_unit_test_teardown(logfacility_accepts_every_syslog_facility_name, teardown),
 		cmocka_unit_test_teardown(test_numbers_at_limits, teardown),
 		cmocka_unit_test_teardown(test_node_numbering, teardown),
 		cmocka_unit_test_teardown(test_nodes_keyword, teardown),
-		cmocka_unit_test_teardown(test_lookup, teardown),
+		cmocka_unit_test_teardown(node_by_addr_finds_configured_nodes_only, teardown),
 		cmocka_unit_test_teardown(test_comments_and_space, teardown),
 		cmocka_unit_test_teardown(test_long_lines, teardown),
 		cmocka_unit_test_teardown(test_unknown_and_arity, teardown),
@@ -607,7 +607,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_error_text, teardown),
 		cmocka_unit_test_teardown(test_nul_byte, teardown),
 		cmocka_unit_test_teardown(test_too_many_libraries, teardown),
-		cmocka_unit_test_teardown(test_files, teardown),
+		cmocka_unit_test_teardown(parse_file_reads_a_file_and_its_errors_name_it, teardown),
 	};
 
 	return cmocka_run_group_tests_name("bpconfig", tests, NULL, NULL);

@@ -284,7 +284,7 @@ static bool text_equal(struct bpwire_text t, const char *s)
 
 /* ---- round trips ---------------------------------------------------- */
 
-static void test_round_trip(void **state)
+static void every_type_decodes_to_what_was_encoded(void **state)
 {
 	unsigned char again[BPWIRE_MAX];
 	size_t i;
@@ -341,7 +341,7 @@ static void test_hello_bytes(void **state)
 	assert_true(m.u.hello.boot_id == 0x1122334455667788ull);
 }
 
-static void test_welcome(void **state)
+static void welcome_carries_the_master_address_in_network_order(void **state)
 {
 	struct bpwire_msg m;
 
@@ -396,7 +396,7 @@ static void test_empty_text(void **state)
 	assert_int_equal(out.u.bye.action, BPWIRE_BYE_HALT);
 }
 
-static void test_nodes(void **state)
+static void nodes_carry_addresses_raw_and_modes_little_endian(void **state)
 {
 	struct bpwire_msg m, again;
 	struct bproc_node_entry e[3];
@@ -462,7 +462,7 @@ static void test_nodes_empty_and_full(void **state)
 	assert_int_equal(bpwire_encode(&m, frame, sizeof(frame), NULL), -E2BIG);
 }
 
-static void test_libs(void **state)
+static void libs_decode_to_their_paths_and_encode_to_the_same_bytes(void **state)
 {
 	const char *p[3], *s, *why = NULL;
 	struct bpwire_msg m;
@@ -523,7 +523,7 @@ static void test_libs_limits(void **state)
 	assert_non_null(strstr(why, "longer than BPWIRE_PATH_MAX"));
 }
 
-static void test_ping_pong(void **state)
+static void pong_is_a_reply_to_its_ping_with_the_same_id(void **state)
 {
 	struct bpwire_msg ping, pong;
 
@@ -1808,7 +1808,7 @@ static void test_rx_full(void **state)
 	assert_int_equal(bpwire_rx_feed(&rx, frame, frame_len), 0);
 }
 
-static void test_rx_read(void **state)
+static void rx_read_reassembles_frames_written_7_bytes_at_a_time(void **state)
 {
 	static unsigned char s[4096];
 	size_t len = stream(s, sizeof(s)), pos = 0, got = 0;
@@ -1863,16 +1863,16 @@ static void test_rx_read_full(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(every_type_decodes_to_what_was_encoded),
 		cmocka_unit_test(test_hello_bytes),
-		cmocka_unit_test(test_welcome),
+		cmocka_unit_test(welcome_carries_the_master_address_in_network_order),
 		cmocka_unit_test(test_refuse_and_bye),
 		cmocka_unit_test(test_empty_text),
-		cmocka_unit_test(test_nodes),
+		cmocka_unit_test(nodes_carry_addresses_raw_and_modes_little_endian),
 		cmocka_unit_test(test_nodes_empty_and_full),
-		cmocka_unit_test(test_libs),
+		cmocka_unit_test(libs_decode_to_their_paths_and_encode_to_the_same_bytes),
 		cmocka_unit_test(test_libs_limits),
-		cmocka_unit_test(test_ping_pong),
+		cmocka_unit_test(pong_is_a_reply_to_its_ping_with_the_same_id),
 		cmocka_unit_test(test_move_bytes),
 		cmocka_unit_test(test_move_io),
 		cmocka_unit_test(test_image_and_io),
@@ -1895,7 +1895,7 @@ int main(void)
 		cmocka_unit_test(test_rx_bad_length_early),
 		cmocka_unit_test(test_rx_bad_frame),
 		cmocka_unit_test(test_rx_full),
-		cmocka_unit_test(test_rx_read),
+		cmocka_unit_test(rx_read_reassembles_frames_written_7_bytes_at_a_time),
 		cmocka_unit_test(test_rx_read_full),
 	};
 

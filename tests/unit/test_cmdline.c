@@ -156,7 +156,7 @@ static void test_tok_end(void **state)
 
 /* ---- good command lines ------------------------------------------ */
 
-static void test_minimal(void **state)
+static void ip_and_master_alone_make_a_complete_config(void **state)
 {
 	(void)state;
 	assert_int_equal(parse("BOOT_IMAGE=/vmlinuz console=ttyS0 " GOOD
@@ -176,7 +176,7 @@ static void test_minimal(void **state)
 	assert_string_equal(cfg.ifname, "");
 }
 
-static void test_defaults(void **state)
+static void unset_parameters_take_their_defaults(void **state)
 {
 	(void)state;
 	assert_int_equal(parse(GOOD), 0);
@@ -277,7 +277,7 @@ static void test_unknown_is_warning(void **state)
 
 /* ---- bad command lines -------------------------------------------- */
 
-static void test_missing(void **state)
+static void no_ip_or_master_is_an_error_for_each(void **state)
 {
 	(void)state;
 	assert_int_equal(parse("console=ttyS0"), -1);
@@ -441,7 +441,7 @@ static void test_value_shown_safely(void **state)
 	assert_null(strchr(t, '\x1b'));
 }
 
-static void test_helpers(void **state)
+static void ntoa_and_netmask_convert_addresses_and_prefixes(void **state)
 {
 	char buf[16];
 
@@ -461,15 +461,15 @@ int main(void)
 		cmocka_unit_test(test_tok_plain),
 		cmocka_unit_test(test_tok_quotes),
 		cmocka_unit_test(test_tok_end),
-		cmocka_unit_test(test_minimal),
-		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(ip_and_master_alone_make_a_complete_config),
+		cmocka_unit_test(unset_parameters_take_their_defaults),
 		cmocka_unit_test(test_all_params),
 		cmocka_unit_test(test_edges_accepted),
 		cmocka_unit_test(test_last_wins),
 		cmocka_unit_test(test_quoting),
 		cmocka_unit_test(test_after_dashes),
 		cmocka_unit_test(test_unknown_is_warning),
-		cmocka_unit_test(test_missing),
+		cmocka_unit_test(no_ip_or_master_is_an_error_for_each),
 		cmocka_unit_test(test_no_value),
 		cmocka_unit_test(test_bad_ip),
 		cmocka_unit_test(test_bad_master),
@@ -479,7 +479,7 @@ int main(void)
 		cmocka_unit_test(test_several_errors),
 		cmocka_unit_test(test_diag_overflow),
 		cmocka_unit_test(test_value_shown_safely),
-		cmocka_unit_test(test_helpers),
+		cmocka_unit_test(ntoa_and_netmask_convert_addresses_and_prefixes),
 	};
 
 	return cmocka_run_group_tests_name("cmdline", tests, NULL, NULL);

@@ -159,7 +159,7 @@ static const char *addr_of(const struct sockaddr *s)
 
 /* ---- reading ------------------------------------------------------ */
 
-static void test_numnodes(void **state)
+static void numnodes_reads_0_to_16384_anything_else_is_eio(void **state)
 {
 	(void)state;
 	assert_int_equal(bproc_numnodes(), 4);
@@ -177,7 +177,7 @@ static void test_numnodes(void **state)
 	assert_fails(bproc_numnodes(), EIO);
 }
 
-static void test_nodestatus(void **state)
+static void nodestatus_copies_the_status_refuses_short_buffers_and_no_node(void **state)
 {
 	char buf[BPROC_STATE_LEN + 1];
 
@@ -207,7 +207,7 @@ static void test_nodestatus(void **state)
 	assert_fails(bproc_nodestatus(0, buf, sizeof(buf)), EIO);
 }
 
-static void test_nodeup(void **state)
+static void nodeup_is_1_only_for_up_nodes_and_the_master(void **state)
 {
 	(void)state;
 	assert_int_equal(bproc_nodeup(0), 1);
@@ -220,7 +220,7 @@ static void test_nodeup(void **state)
 	assert_int_equal(errno, ENODEV);
 }
 
-static void test_nodeinfo(void **state)
+static void nodeinfo_reads_a_nodes_files_a_broken_or_half_gone_node_fails(void **state)
 {
 	struct bproc_node_info_t info;
 
@@ -258,7 +258,7 @@ static void test_nodeinfo(void **state)
 	assert_fails(bproc_nodeinfo(0, &info), ENODEV);
 }
 
-static void test_nodeaddr(void **state)
+static void nodeaddr_takes_the_size_by_value_bproc4_nodeaddr_by_pointer(void **state)
 {
 	struct sockaddr_storage ss;
 	struct sockaddr *s = (struct sockaddr *)&ss;
@@ -296,7 +296,7 @@ static void test_nodeaddr(void **state)
 	assert_fails(bproc4_nodeaddr(7, s, &size), ENODEV);
 }
 
-static void test_nodelist(void **state)
+static void nodelist_lists_the_present_nodes_a_broken_file_fails_it_all(void **state)
 {
 	struct bproc_node_set_t ns;
 
@@ -349,7 +349,7 @@ static const char *spec(const char *str)
 	return buf;
 }
 
-static void test_nodespec(void **state)
+static void nodespec_resolves_words_ranges_negation_and_master(void **state)
 {
 	struct bproc_node_set_t ns;
 	char e[16];
@@ -375,7 +375,7 @@ static void test_nodespec(void **state)
 
 /* ---- the node map ------------------------------------------------- */
 
-static void test_node_map(void **state)
+static void node_map_renumbers_reads_and_writes_until_cleared(void **state)
 {
 	int map[] = { 3, 1, BPROC_NODE_MASTER, 3, 9 };
 	struct bproc_node_info_t info;
@@ -436,7 +436,7 @@ static void test_node_map(void **state)
 	assert_int_equal(bproc_clear_node_map(), 0);
 }
 
-static void test_bprocnodes(void **state)
+static void bprocnodes_file_sets_the_initial_map_a_bad_one_changes_nothing(void **state)
 {
 	static const char *const bad[] = {
 		"", "# only a comment\n", "1 x\n", "1,2\n", "-2\n", "16384\n",
@@ -506,7 +506,7 @@ static void test_bprocnodes(void **state)
 
 /* ---- writing ------------------------------------------------------ */
 
-static void test_owner_writes(void **state)
+static void chown_chgrp_chmod_write_the_node_files_mode_keeps_x_bits_only(void **state)
 {
 	(void)state;
 	assert_int_equal(bproc_chown(2, 4242), 0);
@@ -543,7 +543,7 @@ static void test_owner_writes(void **state)
 	}
 }
 
-static void test_setstatus(void **state)
+static void nodesetstatus_writes_one_status_word_never_to_the_master(void **state)
 {
 	char up[] = "up", err[] = "error", empty[] = "", nl[] = "up\n";
 
@@ -590,7 +590,7 @@ static long long ms_now(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void test_power(void **state)
+static void reboot_halt_pwroff_wait_until_the_node_goes_or_time_out(void **state)
 {
 	struct flip f = { 3, 150, "down\n" };
 	pthread_t t;
@@ -639,7 +639,7 @@ static void test_power(void **state)
 
 /* ---- the remote-file list ----------------------------------------- */
 
-static void test_libs(void **state)
+static void libraries_are_listed_to_the_end_and_changed_by_one_write_each(void **state)
 {
 	char **list;
 	int i;
@@ -700,7 +700,7 @@ static void test_libs(void **state)
 
 /* ---- bproc missing ------------------------------------------------ */
 
-static void test_not_loaded(void **state)
+static void without_bproc_every_call_is_enosys_but_the_master_is_up(void **state)
 {
 	struct bproc_node_info_t info;
 	struct bproc_node_set_t ns;
@@ -731,7 +731,7 @@ static void test_not_loaded(void **state)
 }
 
 /* The ioctl calls, where this machine has no bproc module loaded. */
-static void test_control(void **state)
+static void without_the_module_the_control_calls_are_enosys(void **state)
 {
 	char buf[16];
 
@@ -746,7 +746,7 @@ static void test_control(void **state)
 	assert_fails(bproc_access(BPROC_NODE_NONE, BPROC_X_OK), ENODEV);
 }
 
-static void test_strerror(void **state)
+static void strerror_names_bprocs_errnos_and_passes_others_on(void **state)
 {
 	(void)state;
 	assert_string_equal(bproc_strerror(EHOSTDOWN), "node is down");
@@ -770,22 +770,22 @@ static int cleanup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_numnodes, fresh_tree),
-		cmocka_unit_test_setup(test_nodestatus, fresh_tree),
-		cmocka_unit_test_setup(test_nodeup, fresh_tree),
-		cmocka_unit_test_setup(test_nodeinfo, fresh_tree),
-		cmocka_unit_test_setup(test_nodeaddr, fresh_tree),
-		cmocka_unit_test_setup(test_nodelist, fresh_tree),
-		cmocka_unit_test_setup(test_nodespec, fresh_tree),
-		cmocka_unit_test_setup(test_node_map, fresh_tree),
-		cmocka_unit_test_setup(test_bprocnodes, fresh_tree),
-		cmocka_unit_test_setup(test_owner_writes, fresh_tree),
-		cmocka_unit_test_setup(test_setstatus, fresh_tree),
-		cmocka_unit_test_setup(test_power, fresh_tree),
-		cmocka_unit_test_setup(test_libs, fresh_tree),
-		cmocka_unit_test_setup(test_not_loaded, fresh_tree),
-		cmocka_unit_test_setup(test_control, fresh_tree),
-		cmocka_unit_test_setup(test_strerror, fresh_tree),
+		cmocka_unit_test_setup(numnodes_reads_0_to_16384_anything_else_is_eio, fresh_tree),
+		cmocka_unit_test_setup(nodestatus_copies_the_status_refuses_short_buffers_and_no_node, fresh_tree),
+		cmocka_unit_test_setup(nodeup_is_1_only_for_up_nodes_and_the_master, fresh_tree),
+		cmocka_unit_test_setup(nodeinfo_reads_a_nodes_files_a_broken_or_half_gone_node_fails, fresh_tree),
+		cmocka_unit_test_setup(nodeaddr_takes_the_size_by_value_bproc4_nodeaddr_by_pointer, fresh_tree),
+		cmocka_unit_test_setup(nodelist_lists_the_present_nodes_a_broken_file_fails_it_all, fresh_tree),
+		cmocka_unit_test_setup(nodespec_resolves_words_ranges_negation_and_master, fresh_tree),
+		cmocka_unit_test_setup(node_map_renumbers_reads_and_writes_until_cleared, fresh_tree),
+		cmocka_unit_test_setup(bprocnodes_file_sets_the_initial_map_a_bad_one_changes_nothing, fresh_tree),
+		cmocka_unit_test_setup(chown_chgrp_chmod_write_the_node_files_mode_keeps_x_bits_only, fresh_tree),
+		cmocka_unit_test_setup(nodesetstatus_writes_one_status_word_never_to_the_master, fresh_tree),
+		cmocka_unit_test_setup(reboot_halt_pwroff_wait_until_the_node_goes_or_time_out, fresh_tree),
+		cmocka_unit_test_setup(libraries_are_listed_to_the_end_and_changed_by_one_write_each, fresh_tree),
+		cmocka_unit_test_setup(without_bproc_every_call_is_enosys_but_the_master_is_up, fresh_tree),
+		cmocka_unit_test_setup(without_the_module_the_control_calls_are_enosys, fresh_tree),
+		cmocka_unit_test_setup(strerror_names_bprocs_errnos_and_passes_others_on, fresh_tree),
 	};
 	const char *tmp = getenv("TMPDIR");
 

@@ -213,7 +213,7 @@ static void test_out_of_range(void **state)
 	expect("foo,9", "E:EINVAL");
 }
 
-static void test_holes(void **state)
+static void nodes_missing_from_the_cluster_are_skipped_by_ranges_and_enodev_alone(void **state)
 {
 	static const int nodes[] = { 5, 0, 2, 2 };
 	static const char *const states[] = { "up", "down", "up", "error" };
@@ -321,7 +321,7 @@ static void test_out_is_in(void **state)
 	bproc_nodeset_free(&ns);
 }
 
-static void test_bad_args(void **state)
+static void null_arguments_are_efault(void **state)
 {
 	struct bproc_node_set_t out, bad = { 3, 3, NULL };
 
@@ -357,7 +357,7 @@ static void test_long_spec(void **state)
 
 /* ---- node set helpers --------------------------------------------- */
 
-static void test_nodeset_helpers(void **state)
+static void nodeset_init_grow_add_append_keep_entries_even_from_the_set_itself(void **state)
 {
 	struct bproc_node_set_t a = BPROC_EMPTY_NODESET, b;
 	struct bproc_node_info_t n = mk(3, "up");
@@ -433,14 +433,14 @@ int main(void)
 		cmocka_unit_test(test_negation),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_out_of_range),
-		cmocka_unit_test(test_holes),
+		cmocka_unit_test(nodes_missing_from_the_cluster_are_skipped_by_ranges_and_enodev_alone),
 		cmocka_unit_test(test_empty_input),
 		cmocka_unit_test(test_master_entry),
 		cmocka_unit_test(test_entries_copied),
 		cmocka_unit_test(test_out_is_in),
-		cmocka_unit_test(test_bad_args),
+		cmocka_unit_test(null_arguments_are_efault),
 		cmocka_unit_test(test_long_spec),
-		cmocka_unit_test(test_nodeset_helpers),
+		cmocka_unit_test(nodeset_init_grow_add_append_keep_entries_even_from_the_set_itself),
 	};
 
 	return cmocka_run_group_tests_name("nodespec", tests, setup, teardown);

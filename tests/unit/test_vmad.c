@@ -160,7 +160,7 @@ static void test_crc32c_reference(void **state)
 /* Valid images                                                       */
 /* ------------------------------------------------------------------ */
 
-static void test_sample_valid(void **state)
+static void a_built_sample_image_checks_valid_field_by_field(void **state)
 {
 	struct bproc_vmad_image img;
 	struct bproc_vmad_err err = { 0 };
@@ -192,7 +192,7 @@ static void test_sample_valid(void **state)
 	free(b.buf);
 }
 
-static void test_accessors(void **state)
+static void accessors_return_what_was_built_and_zeros_for_bad_indices(void **state)
 {
 	struct bproc_vmad_image img;
 	struct vmad_sample s;
@@ -1251,8 +1251,8 @@ int main(void)
 	static const struct CMUnitTest basic[] = {
 		cmocka_unit_test(test_crc32c_vectors),
 		cmocka_unit_test(test_crc32c_reference),
-		cmocka_unit_test(test_sample_valid),
-		cmocka_unit_test(test_accessors),
+		cmocka_unit_test(a_built_sample_image_checks_valid_field_by_field),
+		cmocka_unit_test(accessors_return_what_was_built_and_zeros_for_bad_indices),
 		cmocka_unit_test(test_stream_api),
 		cmocka_unit_test(test_stream_bad_page),
 		cmocka_unit_test(test_stream_data_length),

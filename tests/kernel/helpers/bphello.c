@@ -36,60 +36,7 @@
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
-static int tests_run;
-static int tests_failed;
-
-/* ------------------------------------------------------------------ */
-/* TAP                                                                */
-/* ------------------------------------------------------------------ */
-
-/* One test result; @diag (printf format) explains a failure. */
-__attribute__((format(printf, 3, 4)))
-static bool report(bool ok, const char *desc, const char *diag, ...)
-{
-	va_list ap;
-
-	tests_run++;
-	if (ok) {
-		printf("ok %d - %s\n", tests_run, desc);
-	} else {
-		tests_failed++;
-		printf("not ok %d - %s # ", tests_run, desc);
-		va_start(ap, diag);
-		vprintf(diag, ap);
-		va_end(ap);
-		putchar('\n');
-	}
-	fflush(stdout);
-	return ok;
-}
-
-/* @ret came from a call that must fail with @err. */
-static bool expect_errno(long ret, int err, const char *desc)
-{
-	int saved = errno;
-
-	if (ret == -1 && saved == err)
-		return report(true, desc, "%s", "");
-	if (ret == -1)
-		return report(false, desc, "errno %d (%s), expected %s",
-			      saved, strerror(saved), strerrorname_np(err));
-	return report(false, desc, "returned %ld, expected %s",
-		      ret, strerrorname_np(err));
-}
-
-/* @ret came from a call that must return @want. */
-static bool expect_ret(long ret, long want, const char *desc)
-{
-	int saved = errno;
-
-	if (ret == want)
-		return report(true, desc, "%s", "");
-	if (ret == -1)
-		return report(false, desc, "errno %d (%s), expected %ld",
-			      saved, strerror(saved), want);
-	return report(false, desc, "returned %ld, expected %ld", ret, want);
-}
+#include "tap.h"
 
 /* ------------------------------------------------------------------ */
 /* Helpers                                                            */
@@ -220,20 +167,20 @@ static void check_hello_reply(int fd, __u64 id, const char *dev)
 	memset(&r, 0xa5, sizeof(r));
 	n = read(fd, &r, sizeof(r));
 	snprintf(desc, sizeof(desc), "%s: read returns the kernel's HELLO reply", dev);
-	if (!expect_ret(n, sizeof(r), desc))
+	if (!is_ret(n, sizeof(r), desc))
 		return;
 	snprintf(desc, sizeof(desc), "%s: reply has type HELLO, REPLY flag, same id, len, result 0", dev);
-	report(r.hdr.len == sizeof(r) && r.hdr.type == BPROC_MSG_HELLO &&
-	       r.hdr.flags == BPROC_MSGF_REPLY && r.hdr.id == id &&
-	       r.hdr.result == 0 && r.hdr.pad == 0,
-	       desc, "len %u type %u flags %#x id %llu result %d pad %u",
-	       r.hdr.len, r.hdr.type, r.hdr.flags,
-	       (unsigned long long)r.hdr.id, r.hdr.result, r.hdr.pad);
+	ok_diag(r.hdr.len == sizeof(r) && r.hdr.type == BPROC_MSG_HELLO &&
+		r.hdr.flags == BPROC_MSGF_REPLY && r.hdr.id == id &&
+		r.hdr.result == 0 && r.hdr.pad == 0,
+		desc, "len %u type %u flags %#x id %llu result %d pad %u",
+		r.hdr.len, r.hdr.type, r.hdr.flags,
+		(unsigned long long)r.hdr.id, r.hdr.result, r.hdr.pad);
 	snprintf(desc, sizeof(desc), "%s: reply carries the kernel's protocol version", dev);
-	report(r.major == BPROC_PROTO_MAJOR && r.minor == BPROC_PROTO_MINOR &&
-	       !r.reserved[0] && !r.reserved[1] && !r.reserved[2],
-	       desc, "version %u.%u reserved %u/%u/%u", r.major, r.minor,
-	       r.reserved[0], r.reserved[1], r.reserved[2]);
+	ok_diag(r.major == BPROC_PROTO_MAJOR && r.minor == BPROC_PROTO_MINOR &&
+		!r.reserved[0] && !r.reserved[1] && !r.reserved[2],
+		desc, "version %u.%u reserved %u/%u/%u", r.major, r.minor,
+		r.reserved[0], r.reserved[1], r.reserved[2]);
 }
 
 /* ------------------------------------------------------------------ */
@@ -255,11 +202,11 @@ static void test_nodes(void)
 		snprintf(desc, sizeof(desc), "%s is a char device with mode %04o",
 			 devs[i].path, (unsigned int)devs[i].mode);
 		if (stat(devs[i].path, &st) < 0) {
-			report(false, desc, "stat: %s", strerror(errno));
+			ok_diag(false, desc, "stat: %s", strerror(errno));
 			continue;
 		}
-		report(S_ISCHR(st.st_mode) && (st.st_mode & 07777) == devs[i].mode,
-		       desc, "mode %06o", (unsigned int)st.st_mode);
+		ok_diag(S_ISCHR(st.st_mode) && (st.st_mode & 07777) == devs[i].mode,
+			desc, "mode %06o", (unsigned int)st.st_mode);
 	}
 }
 
@@ -268,19 +215,19 @@ static void test_sysfs_procfs(void)
 	char buf[64], want[64];
 	struct stat st;
 
-	report(read_text("/sys/bproc/version", buf, sizeof(buf)) &&
-	       strcmp(buf, BPROC_VERSION_STRING) == 0,
-	       "/sys/bproc/version is " BPROC_VERSION_STRING, "read '%s'", buf);
+	ok_diag(read_text("/sys/bproc/version", buf, sizeof(buf)) &&
+		strcmp(buf, BPROC_VERSION_STRING) == 0,
+		"/sys/bproc/version is " BPROC_VERSION_STRING, "read '%s'", buf);
 
 	snprintf(want, sizeof(want), "%d.%d", BPROC_PROTO_MAJOR, BPROC_PROTO_MINOR);
-	report(read_text("/sys/bproc/protocol", buf, sizeof(buf)) &&
-	       strcmp(buf, want) == 0,
-	       "/sys/bproc/protocol is MAJOR.MINOR", "read '%s', want '%s'", buf, want);
+	ok_diag(read_text("/sys/bproc/protocol", buf, sizeof(buf)) &&
+		strcmp(buf, want) == 0,
+		"/sys/bproc/protocol is MAJOR.MINOR", "read '%s', want '%s'", buf, want);
 
-	report(stat("/sys/bproc/nodes", &st) == 0 && S_ISDIR(st.st_mode),
-	       "/sys/bproc/nodes/ is a directory", "%s", strerror(errno));
-	report(stat("/proc/bproc", &st) == 0 && S_ISDIR(st.st_mode),
-	       "/proc/bproc/ is a directory", "%s", strerror(errno));
+	ok_diag(stat("/sys/bproc/nodes", &st) == 0 && S_ISDIR(st.st_mode),
+		"/sys/bproc/nodes/ is a directory", "%s", strerror(errno));
+	ok_diag(stat("/proc/bproc", &st) == 0 && S_ISDIR(st.st_mode),
+		"/proc/bproc/ is a directory", "%s", strerror(errno));
 }
 
 /* Framing and HELLO rules on one slave session. */
@@ -295,105 +242,105 @@ static void test_framing_and_hello(void)
 
 	s0 = read_stat("sessions");
 	fd = open_dev(SLAVE_DEV, O_NONBLOCK);
-	if (!expect_ret(fd >= 0 ? 0 : -1, 0, "open " SLAVE_DEV))
+	if (!is_ret(fd >= 0 ? 0 : -1, 0, "open " SLAVE_DEV))
 		return;
 	s1 = read_stat("sessions");
-	report(s0 >= 0 && s1 == s0 + 1, "stats/sessions counts the open session",
-	       "before %ld, after %ld", s0, s1);
+	ok_diag(s0 >= 0 && s1 == s0 + 1, "stats/sessions counts the open session",
+		"before %ld, after %ld", s0, s1);
 
 	/* Nothing is queued before HELLO. */
-	expect_errno(read(fd, rbuf, sizeof(rbuf)), EAGAIN,
-		     "nonblocking read before HELLO: EAGAIN");
+	is_errno(read(fd, rbuf, sizeof(rbuf)), EAGAIN,
+		 "nonblocking read before HELLO: EAGAIN");
 	ev = poll_now(fd);
-	report(ev >= 0 && !(ev & POLLIN) && (ev & POLLOUT),
-	       "poll before HELLO: POLLOUT, no POLLIN", "revents %#x", ev);
+	ok_diag(ev >= 0 && !(ev & POLLIN) && (ev & POLLOUT),
+		"poll before HELLO: POLLOUT, no POLLIN", "revents %#x", ev);
 
 	/* Framing errors come first: -EINVAL even before HELLO. */
 	make_hello(&h, 1, BPROC_PROTO_MAJOR);
-	expect_errno(write(fd, &h, sizeof(h.hdr) - 1), EINVAL,
-		     "write shorter than a header: EINVAL");
-	expect_errno(write(fd, &h, sizeof(h) - 8), EINVAL,
-		     "write count < hdr.len (truncated): EINVAL");
+	is_errno(write(fd, &h, sizeof(h.hdr) - 1), EINVAL,
+		 "write shorter than a header: EINVAL");
+	is_errno(write(fd, &h, sizeof(h) - 8), EINVAL,
+		 "write count < hdr.len (truncated): EINVAL");
 	h.hdr.len = sizeof(h) - 8;
-	expect_errno(write(fd, &h, sizeof(h)), EINVAL,
-		     "write count > hdr.len: EINVAL");
+	is_errno(write(fd, &h, sizeof(h)), EINVAL,
+		 "write count > hdr.len: EINVAL");
 
 	memset(big, 0, sizeof(big));
 	bh->len = sizeof(big);
 	bh->type = BPROC_MSG_HELLO;
-	expect_errno(write(fd, big, sizeof(big)), EINVAL,
-		     "message longer than BPROC_MSG_MAX: EINVAL");
+	is_errno(write(fd, big, sizeof(big)), EINVAL,
+		 "message longer than BPROC_MSG_MAX: EINVAL");
 
 	make_hello(&h, 1, BPROC_PROTO_MAJOR);
 	h.hdr.flags = 0x8000;
-	expect_errno(write(fd, &h, sizeof(h)), EINVAL, "unknown hdr.flags: EINVAL");
+	is_errno(write(fd, &h, sizeof(h)), EINVAL, "unknown hdr.flags: EINVAL");
 	make_hello(&h, 1, BPROC_PROTO_MAJOR);
 	h.hdr.pad = 1;
-	expect_errno(write(fd, &h, sizeof(h)), EINVAL, "non-zero hdr.pad: EINVAL");
+	is_errno(write(fd, &h, sizeof(h)), EINVAL, "non-zero hdr.pad: EINVAL");
 	make_hello(&h, 1, BPROC_PROTO_MAJOR);
 	h.hdr.result = -1;
-	expect_errno(write(fd, &h, sizeof(h)), EINVAL,
-		     "request with non-zero hdr.result: EINVAL");
+	is_errno(write(fd, &h, sizeof(h)), EINVAL,
+		 "request with non-zero hdr.result: EINVAL");
 	make_hello(&h, 1, BPROC_PROTO_MAJOR);
 	h.reserved[2] = 1;
-	expect_errno(write(fd, &h, sizeof(h)), EINVAL,
-		     "HELLO with non-zero reserved: EINVAL");
+	is_errno(write(fd, &h, sizeof(h)), EINVAL,
+		 "HELLO with non-zero reserved: EINVAL");
 	make_hello(&h, 1, BPROC_PROTO_MAJOR);
 	h.hdr.len = sizeof(h.hdr);
-	expect_errno(write(fd, &h, sizeof(h.hdr)), EINVAL,
-		     "HELLO without its body: EINVAL");
+	is_errno(write(fd, &h, sizeof(h.hdr)), EINVAL,
+		 "HELLO without its body: EINVAL");
 
-	expect_errno(write(fd, bad_ptr(), sizeof(h)), EFAULT,
-		     "write from a bad pointer: EFAULT");
+	is_errno(write(fd, bad_ptr(), sizeof(h)), EFAULT,
+		 "write from a bad pointer: EFAULT");
 
 	/* Protocol errors: -EPROTO, and the session can still greet. */
 	make_hdr(&h.hdr, 77, 2);
-	expect_errno(write(fd, &h.hdr, sizeof(h.hdr)), EPROTO,
-		     "first message not HELLO: EPROTO");
+	is_errno(write(fd, &h.hdr, sizeof(h.hdr)), EPROTO,
+		 "first message not HELLO: EPROTO");
 	make_hello(&h, 3, BPROC_PROTO_MAJOR + 1);
-	expect_errno(write(fd, &h, sizeof(h)), EPROTO,
-		     "HELLO with a wrong major: EPROTO");
+	is_errno(write(fd, &h, sizeof(h)), EPROTO,
+		 "HELLO with a wrong major: EPROTO");
 	make_hello(&h, 4, BPROC_PROTO_MAJOR);
 	h.hdr.flags = BPROC_MSGF_REPLY;
-	expect_errno(write(fd, &h, sizeof(h)), EPROTO,
-		     "HELLO marked as a reply: EPROTO");
+	is_errno(write(fd, &h, sizeof(h)), EPROTO,
+		 "HELLO marked as a reply: EPROTO");
 	ev = poll_now(fd);
-	report(ev >= 0 && !(ev & POLLIN), "failed HELLOs queue nothing",
-	       "revents %#x", ev);
+	ok_diag(ev >= 0 && !(ev & POLLIN), "failed HELLOs queue nothing",
+		"revents %#x", ev);
 
-	expect_ret(say_hello(fd, 42), sizeof(h), "good HELLO is accepted");
+	is_ret(say_hello(fd, 42), sizeof(h), "good HELLO is accepted");
 	ev = poll_now(fd);
-	report(ev >= 0 && (ev & POLLIN), "poll after HELLO: POLLIN", "revents %#x", ev);
+	ok_diag(ev >= 0 && (ev & POLLIN), "poll after HELLO: POLLIN", "revents %#x", ev);
 
-	expect_errno(read(fd, rbuf, sizeof(struct bproc_msg_hello) - 1), EINVAL,
-		     "read into a too-small buffer: EINVAL");
-	expect_errno(read(fd, bad_ptr(), sizeof(rbuf)), EFAULT,
-		     "read into a bad pointer: EFAULT");
+	is_errno(read(fd, rbuf, sizeof(struct bproc_msg_hello) - 1), EINVAL,
+		 "read into a too-small buffer: EINVAL");
+	is_errno(read(fd, bad_ptr(), sizeof(rbuf)), EFAULT,
+		 "read into a bad pointer: EFAULT");
 	ev = poll_now(fd);
-	report(ev >= 0 && (ev & POLLIN), "reply still queued after the failed reads",
-	       "revents %#x", ev);
+	ok_diag(ev >= 0 && (ev & POLLIN), "reply still queued after the failed reads",
+		"revents %#x", ev);
 	check_hello_reply(fd, 42, "slave");
 
-	expect_errno(read(fd, rbuf, sizeof(rbuf)), EAGAIN,
-		     "nonblocking read of an empty queue: EAGAIN");
+	is_errno(read(fd, rbuf, sizeof(rbuf)), EAGAIN,
+		 "nonblocking read of an empty queue: EAGAIN");
 	ev = poll_now(fd);
-	report(ev >= 0 && !(ev & POLLIN), "poll on an empty queue: no POLLIN",
-	       "revents %#x", ev);
+	ok_diag(ev >= 0 && !(ev & POLLIN), "poll on an empty queue: no POLLIN",
+		"revents %#x", ev);
 
-	expect_errno(say_hello(fd, 43), EALREADY, "second HELLO: EALREADY");
+	is_errno(say_hello(fd, 43), EALREADY, "second HELLO: EALREADY");
 	make_hdr(&h.hdr, 77, 5);
-	expect_errno(write(fd, &h.hdr, sizeof(h.hdr)), EOPNOTSUPP,
-		     "unknown type after HELLO: EOPNOTSUPP");
+	is_errno(write(fd, &h.hdr, sizeof(h.hdr)), EOPNOTSUPP,
+		 "unknown type after HELLO: EOPNOTSUPP");
 	memset(big, 0, BPROC_MSG_MAX);
 	bh->len = BPROC_MSG_MAX;
 	bh->type = 77;
-	expect_errno(write(fd, big, BPROC_MSG_MAX), EOPNOTSUPP,
-		     "message of exactly BPROC_MSG_MAX passes framing");
+	is_errno(write(fd, big, BPROC_MSG_MAX), EOPNOTSUPP,
+		 "message of exactly BPROC_MSG_MAX passes framing");
 
 	close_fd(&fd);
 	s1 = read_stat("sessions");
-	report(s1 == s0, "stats/sessions back to its start value after close",
-	       "before %ld, after %ld", s0, s1);
+	ok_diag(s1 == s0, "stats/sessions back to its start value after close",
+		"before %ld, after %ld", s0, s1);
 }
 
 static void test_master(void)
@@ -401,22 +348,22 @@ static void test_master(void)
 	int fd, fd2;
 
 	fd = open_dev(MASTER_DEV, O_NONBLOCK);
-	if (!expect_ret(fd >= 0 ? 0 : -1, 0, "open " MASTER_DEV))
+	if (!is_ret(fd >= 0 ? 0 : -1, 0, "open " MASTER_DEV))
 		return;
 	fd2 = open_dev(MASTER_DEV, O_NONBLOCK);
-	expect_errno(fd2, EBUSY, "second open of the master device: EBUSY");
+	is_errno(fd2, EBUSY, "second open of the master device: EBUSY");
 	close_fd(&fd2);
 
-	expect_ret(say_hello(fd, 7), sizeof(struct bproc_msg_hello),
-		   "master: good HELLO is accepted");
+	is_ret(say_hello(fd, 7), sizeof(struct bproc_msg_hello),
+	       "master: good HELLO is accepted");
 	check_hello_reply(fd, 7, "master");
 	close_fd(&fd);
 
 	fd = open_dev(MASTER_DEV, O_NONBLOCK);
-	expect_ret(fd >= 0 ? 0 : -1, 0, "master device can be opened again after close");
+	is_ret(fd >= 0 ? 0 : -1, 0, "master device can be opened again after close");
 	if (fd >= 0)
-		expect_ret(say_hello(fd, 8), sizeof(struct bproc_msg_hello),
-			   "reopened master is a fresh session (HELLO accepted)");
+		is_ret(say_hello(fd, 8), sizeof(struct bproc_msg_hello),
+		       "reopened master is a fresh session (HELLO accepted)");
 	close_fd(&fd);
 }
 
@@ -429,31 +376,31 @@ static void test_two_slaves(void)
 	s0 = read_stat("sessions");
 	a = open_dev(SLAVE_DEV, O_NONBLOCK);
 	b = open_dev(SLAVE_DEV, O_NONBLOCK);
-	if (!expect_ret(a >= 0 && b >= 0 ? 0 : -1, 0, "two simultaneous slave opens")) {
+	if (!is_ret(a >= 0 && b >= 0 ? 0 : -1, 0, "two simultaneous slave opens")) {
 		close_fd(&a);
 		close_fd(&b);
 		return;
 	}
 	s1 = read_stat("sessions");
-	report(s1 == s0 + 2, "stats/sessions counts both slave sessions",
-	       "before %ld, after %ld", s0, s1);
+	ok_diag(s1 == s0 + 2, "stats/sessions counts both slave sessions",
+		"before %ld, after %ld", s0, s1);
 
-	expect_ret(say_hello(a, 100), sizeof(struct bproc_msg_hello),
-		   "slave A: HELLO accepted");
+	is_ret(say_hello(a, 100), sizeof(struct bproc_msg_hello),
+	       "slave A: HELLO accepted");
 	ev = poll_now(b);
-	report(ev >= 0 && !(ev & POLLIN), "slave B sees nothing of A's reply",
-	       "revents %#x", ev);
-	expect_errno(read(b, buf, sizeof(buf)), EAGAIN, "slave B: read gives EAGAIN");
-	expect_ret(say_hello(b, 200), sizeof(struct bproc_msg_hello),
-		   "slave B: its own HELLO is accepted (not EALREADY)");
+	ok_diag(ev >= 0 && !(ev & POLLIN), "slave B sees nothing of A's reply",
+		"revents %#x", ev);
+	is_errno(read(b, buf, sizeof(buf)), EAGAIN, "slave B: read gives EAGAIN");
+	is_ret(say_hello(b, 200), sizeof(struct bproc_msg_hello),
+	       "slave B: its own HELLO is accepted (not EALREADY)");
 	check_hello_reply(b, 200, "slave B");
 	check_hello_reply(a, 100, "slave A");
 
 	close_fd(&a);
 	close_fd(&b);
 	s1 = read_stat("sessions");
-	report(s1 == s0, "stats/sessions back to its start value",
-	       "before %ld, after %ld", s0, s1);
+	ok_diag(s1 == s0, "stats/sessions back to its start value",
+		"before %ld, after %ld", s0, s1);
 }
 
 static void on_signal(int sig)
@@ -473,19 +420,19 @@ static void test_blocking(void)
 	pid_t pid;
 
 	fd = open_dev(SLAVE_DEV, 0);
-	if (!expect_ret(fd >= 0 ? 0 : -1, 0, "open a slave session, blocking"))
+	if (!is_ret(fd >= 0 ? 0 : -1, 0, "open a slave session, blocking"))
 		return;
 
 	sigaction(SIGALRM, &sa, NULL);
 	setitimer(ITIMER_REAL, &it, NULL);
-	expect_errno(read(fd, &r, sizeof(r)), EINTR,
-		     "blocking read of an empty queue is interrupted by a signal: EINTR");
+	is_errno(read(fd, &r, sizeof(r)), EINTR,
+		 "blocking read of an empty queue is interrupted by a signal: EINTR");
 
 	/* The child shares the session (same open file) and says HELLO. */
 	fflush(stdout);
 	pid = fork();
 	if (pid < 0) {
-		report(false, "fork for the blocking read test", "%s", strerror(errno));
+		ok_diag(false, "fork for the blocking read test", "%s", strerror(errno));
 		close_fd(&fd);
 		return;
 	}
@@ -496,17 +443,17 @@ static void test_blocking(void)
 	/* If the wake-up never comes, SIGALRM ends the read after 10 s. */
 	memset(&r, 0, sizeof(r));
 	setitimer(ITIMER_REAL, &limit, NULL);
-	expect_ret(read(fd, &r, sizeof(r)), sizeof(r),
-		   "blocking read wakes up when the reply is queued");
+	is_ret(read(fd, &r, sizeof(r)), sizeof(r),
+	       "blocking read wakes up when the reply is queued");
 	setitimer(ITIMER_REAL, &off, NULL);
 	signal(SIGALRM, SIG_DFL);
 	alarm(60);
-	report(r.hdr.type == BPROC_MSG_HELLO && r.hdr.id == 11,
-	       "the woken read got the reply", "type %u id %llu",
-	       r.hdr.type, (unsigned long long)r.hdr.id);
-	report(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
-	       WEXITSTATUS(status) == 0, "the HELLO from the same open file in a child worked",
-	       "status %#x", status);
+	ok_diag(r.hdr.type == BPROC_MSG_HELLO && r.hdr.id == 11,
+		"the woken read got the reply", "type %u id %llu",
+		r.hdr.type, (unsigned long long)r.hdr.id);
+	ok_diag(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+		WEXITSTATUS(status) == 0, "the HELLO from the same open file in a child worked",
+		"status %#x", status);
 	close_fd(&fd);
 }
 
@@ -518,17 +465,17 @@ static void test_queue_freed(void)
 
 	m0 = read_stat("messages");
 	fd = open_dev(SLAVE_DEV, O_NONBLOCK);
-	if (!expect_ret(fd >= 0 ? 0 : -1, 0, "open a slave session"))
+	if (!is_ret(fd >= 0 ? 0 : -1, 0, "open a slave session"))
 		return;
-	expect_ret(say_hello(fd, 9), sizeof(struct bproc_msg_hello),
-		   "HELLO queues a reply");
+	is_ret(say_hello(fd, 9), sizeof(struct bproc_msg_hello),
+	       "HELLO queues a reply");
 	m1 = read_stat("messages");
-	report(m0 >= 0 && m1 == m0 + 1, "stats/messages counts the queued reply",
-	       "before %ld, after %ld", m0, m1);
+	ok_diag(m0 >= 0 && m1 == m0 + 1, "stats/messages counts the queued reply",
+		"before %ld, after %ld", m0, m1);
 	close_fd(&fd);
 	m1 = read_stat("messages");
-	report(m1 == m0, "stats/messages back to its start value after close with an unread reply",
-	       "before %ld, after %ld", m0, m1);
+	ok_diag(m1 == m0, "stats/messages back to its start value after close with an unread reply",
+		"before %ld, after %ld", m0, m1);
 }
 
 static bool version_ok(const struct bproc_version *v)
@@ -573,39 +520,39 @@ static void test_control(void)
 	pid_t pid;
 
 	fd = open_dev(CONTROL_DEV, 0);
-	if (!expect_ret(fd >= 0 ? 0 : -1, 0, "open " CONTROL_DEV))
+	if (!is_ret(fd >= 0 ? 0 : -1, 0, "open " CONTROL_DEV))
 		return;
 	memset(&v, 0xa5, sizeof(v));
-	if (expect_ret(ioctl(fd, BPROC_IOC_VERSION, &v), 0, "ioctl VERSION succeeds"))
-		report(version_ok(&v), "VERSION gives protocol, abi size and release",
-		       "%u.%u abi %u release '%.24s'", v.proto_major,
-		       v.proto_minor, v.abi, v.release);
-	expect_errno(ioctl(fd, _IOR(BPROC_IOC_MAGIC, 0x7f, struct bproc_version), &v),
-		     ENOTTY, "unknown bproc ioctl: ENOTTY");
-	expect_errno(ioctl(fd, _IO('T', 0x01)), ENOTTY, "foreign ioctl: ENOTTY");
+	if (is_ret(ioctl(fd, BPROC_IOC_VERSION, &v), 0, "ioctl VERSION succeeds"))
+		ok_diag(version_ok(&v), "VERSION gives protocol, abi size and release",
+			"%u.%u abi %u release '%.24s'", v.proto_major,
+			v.proto_minor, v.abi, v.release);
+	is_errno(ioctl(fd, _IOR(BPROC_IOC_MAGIC, 0x7f, struct bproc_version), &v),
+		 ENOTTY, "unknown bproc ioctl: ENOTTY");
+	is_errno(ioctl(fd, _IO('T', 0x01)), ENOTTY, "foreign ioctl: ENOTTY");
 	close_fd(&fd);
 
 	fflush(stdout);
 	pid = fork();
 	if (pid < 0) {
-		report(false, "fork for the non-root test", "%s", strerror(errno));
+		ok_diag(false, "fork for the non-root test", "%s", strerror(errno));
 		return;
 	}
 	if (pid == 0)
 		_exit(nonroot_child());
 	if (waitpid(pid, &status, 0) < 0) {
-		report(false, "wait for the non-root test", "%s", strerror(errno));
+		ok_diag(false, "wait for the non-root test", "%s", strerror(errno));
 		return;
 	}
 	if (!WIFEXITED(status)) {
-		report(false, "non-root child", "status %#x", status);
+		ok_diag(false, "non-root child", "status %#x", status);
 		return;
 	}
 	status = WEXITSTATUS(status);
-	report(status == 0 || status == 5, "non-root user: VERSION ioctl works",
-	       "child exit status %d", status);
-	report(status == 0, "non-root user: cannot open " MASTER_DEV,
-	       "child exit status %d", status);
+	ok_diag(status == 0 || status == 5, "non-root user: VERSION ioctl works",
+		"child exit status %d", status);
+	ok_diag(status == 0, "non-root user: cannot open " MASTER_DEV,
+		"child exit status %d", status);
 }
 
 int main(void)
@@ -625,11 +572,8 @@ int main(void)
 	test_queue_freed();
 	test_control();
 	m1 = read_stat("messages");
-	report(m0 >= 0 && m1 == m0, "stats/messages back to its start value at the end",
-	       "before %ld, after %ld", m0, m1);
+	ok_diag(m0 >= 0 && m1 == m0, "stats/messages back to its start value at the end",
+		"before %ld, after %ld", m0, m1);
 
-	printf("1..%d\n", tests_run);
-	if (tests_failed)
-		printf("# %d of %d tests failed\n", tests_failed, tests_run);
-	return tests_failed ? 1 : 0;
+	return done_testing();
 }

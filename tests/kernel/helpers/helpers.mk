@@ -8,17 +8,51 @@ KTEST_HELPERS += bphello
 # bpnodes: the node table's messages, files and access rule (master, no bpmaster).
 KTEST_HELPERS += bpnodes
 
+H := tests/kernel/helpers
+# Every helper's headers: TAP, and the ABI.
+HELPER_DEPS := $(H)/tap.h $(wildcard include/uapi/linux/*.h)
+
 # fakeslave: a hostile slave daemon for bpmaster (links the bpwire codec).
-$(B)/tests/helpers/fakeslave: tests/kernel/fakeslave.c common/bpwire.c common/bpwire.h
+$(B)/tests/helpers/fakeslave: $(H)/fakeslave.c common/bpwire.c common/bpwire.h $(HELPER_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Icommon -static -o $@ tests/kernel/fakeslave.c common/bpwire.c
+	$(CC) $(ALL_CFLAGS) -Icommon -static -o $@ $(H)/fakeslave.c common/bpwire.c
 KTEST_HELPERS_EXTRA += $(B)/tests/helpers/fakeslave
 
 # movetest: moves itself (bproc_move, bproc_rfork) for the process tests.
-$(B)/tests/helpers/movetest: tests/kernel/helpers/movetest.c $(B)/lib/libbproc.a $(wildcard include/uapi/linux/*.h)
+$(B)/tests/helpers/movetest: $(H)/movetest.c $(B)/lib/libbproc.a $(HELPER_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -static -o $@ tests/kernel/helpers/movetest.c $(B)/lib/libbproc.a
+	$(CC) $(ALL_CFLAGS) -static -o $@ $(H)/movetest.c $(B)/lib/libbproc.a
 KTEST_HELPERS_EXTRA += $(B)/tests/helpers/movetest
+
+# libcheck: libbproc seen from inside the VMs: static (every node) and
+# shared (the master; tests/progs/ is not copied to the slaves).
+$(B)/tests/helpers/libcheck: $(H)/libcheck.c $(B)/lib/libbproc.a $(HELPER_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -static -o $@ $< $(B)/lib/libbproc.a
+$(B)/tests/progs/libcheck-dyn: $(H)/libcheck.c $(B)/lib/libbproc.so $(HELPER_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(B)/lib -lbproc
+KTEST_HELPERS_EXTRA += $(B)/tests/helpers/libcheck
+KTEST_HOST_TARGETS += $(B)/tests/progs/libcheck-dyn
+
+# vmadtest: a process that dumps itself (static everywhere; dynamic on the
+# master, for the remote-file list).
+$(B)/tests/helpers/vmadtest: $(H)/vmadtest.c $(B)/lib/libbproc.a $(HELPER_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -static -pthread -o $@ $< $(B)/lib/libbproc.a
+$(B)/tests/progs/vmadtest-dyn: $(H)/vmadtest.c $(B)/lib/libbproc.so $(HELPER_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -pthread -o $@ $< -L$(B)/lib -lbproc
+KTEST_HELPERS_EXTRA += $(B)/tests/helpers/vmadtest
+KTEST_HOST_TARGETS += $(B)/tests/progs/vmadtest-dyn
+
+# vmadmutate (host side): a corpus of damaged and hostile images made from
+# a real one (t0100).
+$(B)/tests/host/vmadmutate: $(H)/vmadmutate.c $(B)/common/vmad_check.o \
+		$(B)/common/vmad_build.o $(B)/common/crc32c.o $(B)/tests/unit/vmad_sample.o
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^
+KTEST_HOST_TARGETS += $(B)/tests/host/vmadmutate
 
 # tcpblast: raw TCP throughput between VMs (tests/bench/move.sh's baseline).
 $(B)/tests/helpers/tcpblast: tests/bench/tcpblast.c

@@ -28,7 +28,7 @@
  *                                back to us; what cannot be set up (no
  *                                such file), and what is refused before
  *                                (bad entries, through the library and
- *                                the raw ioctl).  "ok ..." or "FAIL ..."
+ *                                the raw ioctl).  Prints TAP
  *   movetest forkbench NODE N    on NODE, N times fork + exit + wait
  *                                (each child gets its PID from the
  *                                master); prints the mean in ms; then the
@@ -42,8 +42,7 @@
  *                                continue and end its child on the master
  *                                (waitpid WUNTRACED, WCONTINUED, WNOHANG);
  *                                kill a child on node OTHER; process groups;
- *                                back to the master.  One line per check,
- *                                "ok ..." or "FAIL ..."
+ *                                back to the master.  Prints TAP
  *   movetest forks NODE          on NODE, fork a child (it waits); print
  *                                "child PID"; wait for it (the test kills
  *                                it from the master) and print how it
@@ -83,6 +82,8 @@
 #include <linux/bproc.h>
 #include <sys/bproc.h>
 
+#include "tap.h"
+
 static void where(const char *what)
 {
 	char host[64] = "?";
@@ -107,13 +108,10 @@ static const char *errname(int e)
 	}
 }
 
-static int fails;
-
-static void expect(bool ok, const char *what, long got)
+/* One TAP test; @got explains a failure. */
+static void expect(bool cond, const char *what, long got)
 {
-	printf("%s %s (%ld)\n", ok ? "ok" : "FAIL", what, got);
-	if (!ok)
-		fails++;
+	ok_diag(cond, what, "got %ld", got);
 }
 
 /* movetest calls NODE OTHER: see the top. */
@@ -196,21 +194,10 @@ static int calls(int node, int other)
 	}
 	expect(getpgrp() == me, "back on the master it leads its own group", getpgrp());
 	expect(getppid() == ppid, "and has the same parent", getppid());
-	return fails ? 1 : 0;
+	return done_testing();
 }
 
-/* @r is a failed call's return, with errno @want. */
-static void expect_errno(long r, int want, const char *what)
-{
-	int e = errno;
-
-	printf("%s %s (%s)\n", r < 0 && e == want ? "ok" : "FAIL", what,
-	       r < 0 ? errname(e) : "no error");
-	if (!(r < 0 && e == want))
-		fails++;
-}
-
-#define expect_err(call, want, what) expect_errno((long)(call), want, what)
+#define expect_err(call, want, what) is_errno((long)(call), want, what)
 
 /* One child placed with @io: it runs @fn on the node; its exit status. */
 static int io_child(int node, struct bproc_io_t *io, int n, void (*fn)(void))
@@ -351,7 +338,7 @@ static int io_tests(int node)
 	req.node = BPROC_NODE_SELF;
 	expect_err(ioctl(cfd, BPROC_IOC_MOVE, &req), EINVAL, "raw: descriptors with no move: EINVAL");
 	close(cfd);
-	return fails ? 1 : 0;
+	return done_testing();
 }
 
 static int check_memory(const unsigned char *p, size_t len, const char *at)

@@ -46,6 +46,8 @@
 #include <linux/bproc.h>
 #include <sys/bproc.h>
 
+#include "tap.h"
+
 #define HEAP_SIZE	(3 << 20)
 static size_t heap_size = HEAP_SIZE;
 #define ANON_PAGES	64
@@ -54,14 +56,6 @@ static size_t heap_size = HEAP_SIZE;
 
 static __thread uint64_t tls_value = 0x1111;
 static volatile sig_atomic_t handled;
-static int n, bad;
-
-static void tap(int cond, const char *desc)
-{
-	printf("%sok %d - %s\n", cond ? "" : "not ", ++n, desc);
-	if (!cond)
-		bad = 1;
-}
 
 static void on_usr1(int sig)
 {
@@ -158,7 +152,7 @@ int main(int argc, char **argv)
 	uint64_t *heap, *anon;
 	const char *file_map;
 	uint32_t mxcsr = 0x3f80 | 0x6000, mxcsr_now; /* round toward zero */
-	int flags = VMAD_DUMP_ALL, fd, lib, i, ok;
+	int flags = VMAD_DUMP_ALL, fd, lib, i, intact;
 	long r, written = 0;
 
 	if (argc == 3 && !strcmp(argv[1], "threads"))
@@ -271,36 +265,34 @@ int main(int argc, char **argv)
 	}
 
 	/* The restored process. */
-	ok = 1;
-	for (i = 0; (size_t)i < heap_size / 8 && ok; i++)
-		ok = heap[i] == pattern(i, 0xaa);
-	tap(ok, "heap intact");
-	ok = 1;
-	for (i = 0; i < 512 && ok; i++)
-		ok = stack_buf[i] == pattern(i, 0xbb);
-	tap(ok, "stack intact");
-	ok = 1;
-	for (i = 0; i < ANON_PAGES * 512 && ok; i++)
-		ok = anon[i] == ((i % 1024) == 7 ? pattern(i - 7, 0xcc) : 0);
-	tap(ok, "anonymous mapping intact, zero pages still zero");
-	tap(!memcmp(file_map, "file-mapped-contents\n", 21), "private file mapping intact");
-	tap(tls_value == 0x5eed5eed, "TLS variable intact");
-	tap(!memcmp(sse_in, sse_out, sizeof(sse_in)), "xmm0..xmm15 in flight intact");
+	intact = 1;
+	for (i = 0; (size_t)i < heap_size / 8 && intact; i++)
+		intact = heap[i] == pattern(i, 0xaa);
+	ok(intact, "heap intact");
+	intact = 1;
+	for (i = 0; i < 512 && intact; i++)
+		intact = stack_buf[i] == pattern(i, 0xbb);
+	ok(intact, "stack intact");
+	intact = 1;
+	for (i = 0; i < ANON_PAGES * 512 && intact; i++)
+		intact = anon[i] == ((i % 1024) == 7 ? pattern(i - 7, 0xcc) : 0);
+	ok(intact, "anonymous mapping intact, zero pages still zero");
+	ok(!memcmp(file_map, "file-mapped-contents\n", 21), "private file mapping intact");
+	ok(tls_value == 0x5eed5eed, "TLS variable intact");
+	ok(!memcmp(sse_in, sse_out, sizeof(sse_in)), "xmm0..xmm15 in flight intact");
 	__asm__ volatile("stmxcsr %0" : "=m"(mxcsr_now));
-	tap(mxcsr_now == mxcsr, "MXCSR (rounding mode) intact");
+	ok(mxcsr_now == mxcsr, "MXCSR (rounding mode) intact");
 	raise(SIGUSR1);
-	tap(handled == SIGUSR1, "custom SIGUSR1 handler runs");
+	ok(handled == SIGUSR1, "custom SIGUSR1 handler runs");
 	sigprocmask(SIG_BLOCK, NULL, &now);
-	tap(sigismember(&now, SIGUSR2) == 1, "SIGUSR2 still blocked");
+	ok(sigismember(&now, SIGUSR2) == 1, "SIGUSR2 still blocked");
 	mode_t um = umask(0);
-	tap(um == 027, "umask 027");
+	ok(um == 027, "umask 027");
 	getrlimit(RLIMIT_NOFILE, &rl);
-	tap(rl.rlim_cur == 77 && rl.rlim_max == 1000, "RLIMIT_NOFILE 77/1000");
+	ok(rl.rlim_cur == 77 && rl.rlim_max == 1000, "RLIMIT_NOFILE 77/1000");
 	char cwd[256];
-	tap(getcwd(cwd, sizeof(cwd)) && !strcmp(cwd, CWD), "cwd " CWD);
-	tap(getpid() > 1, "getpid works after the restore");
-	printf("# uid %d euid %d gid %d\n", (int)getuid(), (int)geteuid(), (int)getgid());
-	printf("1..%d\n", n);
-	fflush(stdout);
-	return bad ? 1 : 42;
+	ok(getcwd(cwd, sizeof(cwd)) && !strcmp(cwd, CWD), "cwd " CWD);
+	ok(getpid() > 1, "getpid works after the restore");
+	diag("uid %d euid %d gid %d", (int)getuid(), (int)geteuid(), (int)getgid());
+	return done_testing() ? 1 : 42;
 }
