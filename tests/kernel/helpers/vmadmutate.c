@@ -26,7 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../unit/vmad_sample.h"
+#include "../../unit/vmad_sample.h"
 
 static u8 *img;
 static size_t img_len;
