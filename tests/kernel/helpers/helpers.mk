@@ -24,6 +24,12 @@ $(B)/tests/helpers/movetest: $(H)/movetest.c $(B)/lib/libbproc.a $(HELPER_DEPS)
 	$(CC) $(ALL_CFLAGS) -static -o $@ $(H)/movetest.c $(B)/lib/libbproc.a
 KTEST_HELPERS_EXTRA += $(B)/tests/helpers/movetest
 
+# sectest: the attacks a process on a node can try (t0430-sec-node).
+$(B)/tests/helpers/sectest: $(H)/sectest.c $(B)/lib/libbproc.a $(HELPER_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -static -o $@ $(H)/sectest.c $(B)/lib/libbproc.a
+KTEST_HELPERS_EXTRA += $(B)/tests/helpers/sectest
+
 # libcheck: libbproc seen from inside the VMs: static (every node) and
 # shared (the master; tests/progs/ is not copied to the slaves).
 $(B)/tests/helpers/libcheck: $(H)/libcheck.c $(B)/lib/libbproc.a $(HELPER_DEPS)
