@@ -18,6 +18,7 @@
 #include <linux/err.h>
 #include <linux/in.h>
 #include <linux/minmax.h>
+#include <linux/pid_namespace.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -45,6 +46,18 @@ static int move_pid(void)
 {
 	return bproc_nodes_self() == BPROC_NODE_MASTER ? task_tgid_nr(current) :
 							 task_tgid_vnr(current);
+}
+
+/*
+ * On a slave, only a process of the node's own PID namespace (a child of
+ * the initial one, where bpslave's init runs) has a master PID.  One in a
+ * namespace nested inside (unshare -Urp, open to any user) could have any
+ * PID there, another user's process's included: its move would be taken
+ * for that process's, and its image restored in that process's ghost.
+ */
+static bool move_pid_ok(void)
+{
+	return task_active_pid_ns(current)->level == 1;
 }
 
 static bool all_zero(const void *p, size_t n)
@@ -298,6 +311,10 @@ long bproc_move_ioctl(struct file *file, struct bproc_move_req __user *ureq)
 		return err;
 	}
 	if (bproc_nodes_self() != BPROC_NODE_MASTER) {
+		if (!move_pid_ok()) {
+			kfree(io);
+			return -EPERM;
+		}
 		/* Descriptors are opened for a move from the master only. */
 		err = io ? -EOPNOTSUPP : slave_move(req.node, req.flags & VMAD_DUMP_ALL);
 		kfree(io);

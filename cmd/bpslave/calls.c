@@ -58,14 +58,18 @@ static int ns_pid(pid_t host)
 		char *p, *end;
 		int n = 0;
 
-		if (strncmp(line, "NSpid:", 6))
+		/*
+		 * The process's (a thread's call is its process's: a thread's
+		 * own number could be a PID the master gave another process).
+		 */
+		if (strncmp(line, "NStgid:", 7))
 			continue;
 		/*
 		 * Ours, the node namespace's, is the second field, and must be
 		 * the last: one in a namespace nested inside (unshare -p) is
 		 * not the master PID its innermost number might equal.
 		 */
-		for (p = line + 6; *p; p = end) {
+		for (p = line + 7; *p; p = end) {
 			long v = strtol(p, &end, 10);
 
 			if (end == p)
@@ -79,6 +83,34 @@ static int ns_pid(pid_t host)
 	}
 	fclose(f);
 	return pid;
+}
+
+bool ns_is_child(int pid, int parent)
+{
+	char path[64], line[256];
+	int got = 0, n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), BPNSINIT_PROC "/%d/status", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		char *p, *end;
+		int v;
+
+		if (sscanf(line, "Tgid: %d", &v) == 1)
+			got |= (v == pid) << 0;
+		else if (sscanf(line, "PPid: %d", &v) == 1)
+			got |= (v == parent) << 1;
+		else if (!strncmp(line, "NSpid:", 6)) {
+			for (p = line + 6; strtol(p, &end, 10), end != p; p = end)
+				n++;
+			got |= (n == 1) << 2;
+		}
+	}
+	fclose(f);
+	return got == 7;
 }
 
 bool ns_has(int pid)
@@ -316,10 +348,11 @@ void notif_decide(struct session *s, int lfd, const struct seccomp_notif *np)
 	memset(&cn, 0, sizeof(cn));
 	cn.nr = (uint32_t)n.data.nr;
 	memcpy(cn.args, n.data.args, sizeof(cn.args));
-	if (n.data.nr == SYS_clone3)
-		cn.clone3_flags_ok = caller_read((pid_t)n.pid, n.data.args[0],
-						 &cn.clone3_flags,
-						 sizeof(cn.clone3_flags));
+	if (n.data.nr == SYS_clone3) {
+		/* The filter refuses it (nsinit.c): its flags can change under us. */
+		notif_answer(lfd, n.id, false, -ENOSYS);
+		return;
+	}
 	if (call_is_fork(&cn) && fork_wait_turn(lfd, &n))
 		return;
 	cn.caller = ns_pid((pid_t)n.pid);

@@ -317,14 +317,24 @@ static void reap(void)
  * natively a fork is restarted after a signal, here it would fail with
  * EINTR.  A wait that waits on the master is cut short by bpslave when it
  * delivers a signal to the process (-ERESTARTSYS, as natively).
+ *
+ * Nothing gets around it (issue 19): a call of another ABI (i386's int
+ * 0x80, x32's numbers) kills the process, since its numbers are not these;
+ * clone3 fails with ENOSYS, since its flags are in the caller's memory,
+ * which another thread can change between bpslave's look and the kernel's
+ * (libc falls back to clone, whose flags are in registers).
  */
 static const unsigned short pidspace_calls[] = {
-	SYS_fork, SYS_vfork, SYS_clone, SYS_clone3, SYS_getppid,
+	SYS_fork, SYS_vfork, SYS_clone, SYS_getppid,
 	SYS_kill, SYS_tkill, SYS_tgkill, SYS_rt_sigqueueinfo,
 	SYS_rt_tgsigqueueinfo, SYS_wait4, SYS_waitid, SYS_setpgid,
 	SYS_getpgid, SYS_getpgrp, SYS_setsid, SYS_getsid,
 };
 #define NCALLS_MAX 17
+
+#ifndef __X32_SYSCALL_BIT
+#define __X32_SYSCALL_BIT 0x40000000
+#endif
 
 /* Send listener @lfd of @pid to bpslave on @ev (BPNSINIT_LISTENER). */
 static int send_listener(int ev, int lfd)
@@ -360,7 +370,7 @@ static int send_listener(int ev, int lfd)
 static int pidspace_filter(int ev, const unsigned short *calls, unsigned int nc,
 			   unsigned long flags)
 {
-	struct sock_filter f[4 + NCALLS_MAX + 2];
+	struct sock_filter f[8 + NCALLS_MAX + 2];
 	struct sock_fprog prog = { .filter = f };
 	unsigned int i, n = 0;
 	int lfd;
@@ -369,10 +379,16 @@ static int pidspace_filter(int ev, const unsigned short *calls, unsigned int nc,
 			offsetof(struct seccomp_data, arch));
 	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
 			AUDIT_ARCH_X86_64, 1, 0);
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 			offsetof(struct seccomp_data, nr));
-	/* (x32 calls have bit 30 set: they match nothing here.) */
+	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K,
+			__X32_SYSCALL_BIT, 0, 1);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+			SYS_clone3, 0, 1);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+			SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA));
 	for (i = 0; i < nc; i++)
 		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
 				calls[i], (unsigned char)(nc - i), 0);

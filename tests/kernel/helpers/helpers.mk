@@ -34,6 +34,12 @@ $(B)/tests/helpers/bpsec: $(H)/bpsec.c $(B)/lib/libbproc.a $(HELPER_DEPS)
 	$(CC) $(ALL_CFLAGS) -static -pthread -o $@ $< $(B)/lib/libbproc.a
 KTEST_HELPERS_EXTRA += $(B)/tests/helpers/bpsec
 
+# nodeattack: the attacks a process on a node can try (t0430-sec-node).
+$(B)/tests/helpers/nodeattack: $(H)/nodeattack.c $(B)/lib/libbproc.a $(HELPER_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -static -o $@ $(H)/nodeattack.c $(B)/lib/libbproc.a
+KTEST_HELPERS_EXTRA += $(B)/tests/helpers/nodeattack
+
 # libcheck: libbproc seen from inside the VMs: static (every node) and
 # shared (the master; tests/progs/ is not copied to the slaves).
 $(B)/tests/helpers/libcheck: $(H)/libcheck.c $(B)/lib/libbproc.a $(HELPER_DEPS)

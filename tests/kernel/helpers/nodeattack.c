@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sectest: the attacks of issue 19 that a process on a node can try
+ * (tests/kernel/t0430-sec-node.sh).  Each mode moves itself to NODE first
+ * and prints what happened, one line each, for the test to compare.
+ *
+ *   sectest victim NODE            move, print "victim PID", sleep (60 s)
+ *   sectest nested NODE PID        move; in a new user and PID namespace
+ *                                  (unshare -Urp), make a process whose PID
+ *                                  there is PID (ns_last_pid) and move it to
+ *                                  the master.  On the master (the attack
+ *                                  worked) it writes /tmp/sectest-pwned.UID
+ *   sectest int80 NODE             getppid() by syscall and by int 0x80
+ *   sectest clone3 NODE            clone3() and fork()
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/bproc.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/sched.h>
+
+static int put(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
+/* In the new namespaces: PID 1 there makes @want and moves it. */
+static int nested_init(int want)
+{
+	char buf[32];
+	pid_t c;
+	int st;
+
+	snprintf(buf, sizeof(buf), "%d", want - 1);
+	if (put("/proc/sys/kernel/ns_last_pid", buf)) {
+		printf("nested: ns_last_pid: %s\n", strerrorname_np(errno));
+		return 1;
+	}
+	c = fork();
+	if (c < 0) {
+		printf("nested: fork: %s\n", strerrorname_np(errno));
+		return 1;
+	}
+	if (c == 0) {
+		uid_t uid = getuid();
+
+		if (getpid() != want) {
+			printf("nested: got pid %d, not %d\n", getpid(), want);
+			_exit(1);
+		}
+		if (bproc_move(BPROC_NODE_MASTER, BPROC_DUMP_ALL)) {
+			printf("nested pid %d: move refused: %s\n", want,
+			       strerrorname_np(errno));
+			_exit(0);
+		}
+		/* On the master, as whoever has that PID there. */
+		snprintf(buf, sizeof(buf), "/tmp/sectest-pwned.%d", (int)getuid());
+		close(open(buf, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+		(void)uid;
+		_exit(0);
+	}
+	while (waitpid(c, &st, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+}
+
+static int nested(int want)
+{
+	char map[64];
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	pid_t c;
+	int st;
+
+	if (unshare(CLONE_NEWUSER | CLONE_NEWPID)) {
+		printf("nested: unshare: %s\n", strerrorname_np(errno));
+		return 1;
+	}
+	snprintf(map, sizeof(map), "0 %d 1", (int)uid);
+	put("/proc/self/setgroups", "deny");
+	if (put("/proc/self/uid_map", map)) {
+		printf("nested: uid_map: %s\n", strerrorname_np(errno));
+		return 1;
+	}
+	snprintf(map, sizeof(map), "0 %d 1", (int)gid);
+	put("/proc/self/gid_map", map);
+	c = fork();
+	if (c < 0) {
+		printf("nested: fork: %s\n", strerrorname_np(errno));
+		return 1;
+	}
+	if (c == 0)
+		_exit(nested_init(want));
+	while (waitpid(c, &st, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+}
+
+/* getppid through the i386 ABI. */
+static long getppid_int80(void)
+{
+	long r = 64;	/* __NR_getppid, i386 */
+
+	__asm__ volatile("int $0x80" : "+a"(r) : : "memory");
+	return r;
+}
+
+static int clone3_try(void)
+{
+	struct clone_args a = { .exit_signal = SIGCHLD };
+	long r = syscall(SYS_clone3, &a, sizeof(a));
+	pid_t c;
+	int st;
+
+	if (r == 0)
+		_exit(7);
+	if (r < 0) {
+		printf("clone3: %s\n", strerrorname_np(errno));
+	} else {
+		waitpid((pid_t)r, &st, 0);
+		printf("clone3: child\n");
+	}
+	c = fork();
+	if (c == 0)
+		_exit(7);
+	if (c < 0 || waitpid(c, &st, 0) != c) {
+		printf("fork: %s\n", strerrorname_np(errno));
+		return 1;
+	}
+	printf("fork: child exit %d\n", WEXITSTATUS(st));
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int node;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: sectest victim|nested|int80|clone3 NODE [PID]\n");
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	node = atoi(argv[2]);
+	if (bproc_move(node, BPROC_DUMP_ALL)) {
+		printf("move: %s\n", strerrorname_np(errno));
+		return 99;
+	}
+	if (!strcmp(argv[1], "victim")) {
+		printf("victim %d\n", getpid());
+		sleep(60);
+		return 0;
+	}
+	if (!strcmp(argv[1], "nested") && argc == 4)
+		return nested(atoi(argv[3]));
+	if (!strcmp(argv[1], "int80")) {
+		printf("getppid %ld\n", (long)getppid());
+		printf("int80 getppid %ld\n", getppid_int80());
+		return 0;
+	}
+	if (!strcmp(argv[1], "clone3"))
+		return clone3_try();
+	return 2;
+}

@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# What a process on a node must not get past (issue 19, items 6 and 9):
+# a process in a PID namespace nested inside the node's (unshare -Urp, as
+# any user may) whose PID there equals another user's node process does
+# not move to the master as that process; the i386 ABI (int 0x80) is not
+# a way around the node's call filter; clone3 is refused with ENOSYS (its
+# flags are in memory: checked then used, a race), fork still works.
+#
+#   master 10.77.0.1                        slave 0 10.77.0.10
+#   sectest victim (uid 65534) -----------> sleeps as PID V
+#   sectest nested (uid 4242) ------------> unshare -Urp; nested PID V
+#                                           moves to the master?
+#   sectest int80, sectest clone3 --------> getppid by int 0x80; clone3
+. "$(dirname "$0")/lib.sh"
+
+st=$helpers/nodeattack
+cluster_reset
+
+test_expect_success 'unprivileged user namespaces are on, on the master and on node 0' '
+	is "$(on master cat /proc/sys/kernel/unprivileged_userns_clone)" 1 &&
+	is "$(on 0 cat /proc/sys/kernel/unprivileged_userns_clone)" 1
+'
+
+# On the master: nobody's victim on node 0, then user 4242's attacker;
+# what the attacker printed, then the files it left if it reached the
+# master (its image in the victim's ghost).
+nested_sh='rm -f /tmp/sectest-pwned.* /tmp/sectest-v
+setpriv --reuid=65534 --regid=65534 --clear-groups '$st' victim 0 >/tmp/sectest-v 2>&1 &
+v=$!
+for i in $(seq 100); do grep -q "^victim" /tmp/sectest-v && break; sleep 0.1; done
+setpriv --reuid=4242 --regid=4242 --clear-groups '$st' nested 0 $v | sed "s/ $v:/ V:/"
+for i in $(seq 20); do ls /tmp/sectest-pwned.* 2>/dev/null && break; sleep 0.1; done
+kill $v
+wait $v
+echo "victim $?"'
+test_expect_success 'a process in a nested PID namespace with another user'\''s PID cannot move to the master as that process' '
+	out=$(on master sh -c "$nested_sh") &&
+	is "$out" "nested pid V: move refused: EPERM
+victim 143"
+'
+
+int80_sh=''$st' int80 0 | sed "s/[0-9][0-9]*/N/"; echo "exit $?"'
+test_expect_success 'the i386 ABI (int 0x80) on a node kills the process (SIGSYS): no call past the filter' '
+	out=$(on master bash -c "set -o pipefail; $int80_sh") &&
+	is "$out" "getppid N
+exit 159"
+'
+
+test_expect_success 'clone3 on a node fails with ENOSYS (libc falls back to clone); fork works' '
+	out=$(on master "$st" clone3 0) &&
+	is "$out" "clone3: ENOSYS
+fork: child exit 7"
+'
+
+test_no_leaks master 0
+test_done
