@@ -45,27 +45,10 @@
 #define GHOST_OUT_RUSAGE	256
 #define GHOST_IN_INFO		512
 
+/* The calls a ghost makes: bproc_call(), <linux/bproc.h>, lists them. */
 static bool ghost_call_allowed(u32 nr)
 {
-	switch (nr) {
-	case BPROC_CALL_FORK:
-	case BPROC_CALL_WAIT4:
-	case BPROC_CALL_KILL:
-	case BPROC_CALL_SETPGID:
-	case BPROC_CALL_GETPPID:
-	case BPROC_CALL_GETPGRP:
-	case BPROC_CALL_SETSID:
-	case BPROC_CALL_GETPGID:
-	case BPROC_CALL_GETSID:
-	case BPROC_CALL_RT_SIGQUEUEINFO:
-	case BPROC_CALL_TKILL:
-	case BPROC_CALL_TGKILL:
-	case BPROC_CALL_WAITID:
-	case BPROC_CALL_RT_TGSIGQUEUEINFO:
-		return true;
-	default:
-		return false;
-	}
+	return bproc_call_ghost_makes(nr);
 }
 
 int bproc_ghost_remote_call(int pid, u64 id, u32 nr, const u64 *args,
@@ -73,8 +56,7 @@ int bproc_ghost_remote_call(int pid, u64 id, u32 nr, const u64 *args,
 {
 	struct bproc_ghost_call *c, *old = NULL;
 	struct bproc_ghost *g;
-	bool sigq = nr == BPROC_CALL_RT_SIGQUEUEINFO ||
-		    nr == BPROC_CALL_RT_TGSIGQUEUEINFO;
+	bool sigq = bproc_call_info_arg(nr) >= 0;
 
 	if (!ghost_call_allowed(nr) || len != (sigq ? BPROC_SIGINFO_SIZE : 0))
 		return -EINVAL;
@@ -141,7 +123,7 @@ int bproc_ghost_call_setup(struct bproc_ghost *g)
 
 static bool ghost_call_is_wait(u32 nr)
 {
-	return nr == BPROC_CALL_WAIT4 || nr == BPROC_CALL_WAITID;
+	return bproc_call_kind(nr) == BPROC_CALLK_WAIT;
 }
 
 /*
@@ -179,7 +161,7 @@ long bproc_ghost_call_start(struct bproc_ghost *g, struct bproc_ghost_call *c)
 		if (copy_to_user((void __user *)(d + GHOST_IN_INFO), c->info,
 				 sizeof(c->info)))
 			return -EFAULT;
-		a[c->nr == BPROC_CALL_RT_SIGQUEUEINFO ? 2 : 3] = d + GHOST_IN_INFO;
+		a[bproc_call_info_arg(c->nr)] = d + GHOST_IN_INFO;
 		break;
 	}
 	if (c->nr == BPROC_CALL_FORK)

@@ -13,8 +13,9 @@
  *   module/return.c       the process comes back
  *   module/execmove.c     a move at the first instruction after an exec
  *
- * KERNEL-NOTES.md, "A ghost as a task sleeping in an ioctl", says why a
- * ghost is the process's own task; module/ghost_loop.c tells its life.
+ * Documentation/kernel-notes.md, "A ghost: a task sleeping in an ioctl",
+ * says why a ghost is the process's own task; module/ghost_loop.c tells its
+ * life.
  */
 #ifndef BPROC_GHOST_H
 #define BPROC_GHOST_H

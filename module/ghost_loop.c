@@ -9,7 +9,7 @@
  *    (BPROC_MSG_SIGNAL): while it sleeps every catchable signal has a
  *    placeholder handler, so that signals whose default is to ignore or
  *    to kill are queued for it to take, not acted on by the kernel
- *    (KERNEL-NOTES.md, "A ghost as a task sleeping in an ioctl");
+ *    (Documentation/kernel-notes.md, "A ghost: a task sleeping in an ioctl");
  *  - writes the remote process's output and forwards its stdin
  *    (module/ghost_io.c);
  *  - makes its PID-space calls (module/calls.c), reaps the ghosts of the

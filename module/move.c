@@ -32,6 +32,7 @@
 #include "ghost_shrink.h"
 #include "ghost_table.h"
 #include "move.h"
+#include "moveio_check.h"
 #include "notify.h"
 #include "req.h"
 
@@ -58,43 +59,6 @@ static int move_pid(void)
 static bool move_pid_ok(void)
 {
 	return task_active_pid_ns(current)->level == 1;
-}
-
-static bool all_zero(const void *p, size_t n)
-{
-	return !memchr_inv(p, 0, n);
-}
-
-/* One entry, as struct bproc_move_io documents it; @seen: fds so far. */
-static int move_io_check(const struct bproc_move_io *e, unsigned int *seen)
-{
-	struct sockaddr_in sin;
-	size_t len;
-
-	if (e->fd < 0 || e->fd > 2 || (*seen & (1u << e->fd)) || e->flags)
-		return -EINVAL;
-	*seen |= 1u << e->fd;
-	switch (e->type) {
-	case BPROC_MOVE_IO_FILE:
-		len = strnlen(e->name, sizeof(e->name));
-		if ((e->oflags & ~(u32)BPROC_MOVE_IO_OFLAGS) ||
-		    (e->oflags & O_ACCMODE) == O_ACCMODE ||
-		    e->mode > 07777 || (e->mode && !(e->oflags & O_CREAT)) ||
-		    e->offset < 0 || !all_zero(e->addr, sizeof(e->addr)) ||
-		    !len || len == sizeof(e->name) || e->name[0] != '/' ||
-		    !all_zero(e->name + len, sizeof(e->name) - len))
-			return -EINVAL;
-		return 0;
-	case BPROC_MOVE_IO_SOCKET:
-		BUILD_BUG_ON(sizeof(sin) != sizeof(e->addr));
-		memcpy(&sin, e->addr, sizeof(sin));
-		if (e->oflags || e->mode || e->offset || sin.sin_family != AF_INET ||
-		    !sin.sin_port || !all_zero(sin.__pad, sizeof(sin.__pad)) ||
-		    !all_zero(e->name, sizeof(e->name)))
-			return -EINVAL;
-		return 0;
-	}
-	return -EINVAL;
 }
 
 /* Stream the dump @d as IMAGE messages.  Always ends with a "last" one. */
@@ -265,7 +229,6 @@ int bproc_move_req_get(struct bproc_move_req *req,
 		       struct bproc_move_req __user *ureq,
 		       struct bproc_move_ios **iop)
 {
-	unsigned int seen = 0, i;
 	struct bproc_move_ios *io;
 	int err;
 
@@ -285,12 +248,11 @@ int bproc_move_req_get(struct bproc_move_req *req,
 		kfree(io);
 		return -EFAULT;
 	}
-	for (i = 0; i < io->n; i++) {
-		err = move_io_check(&io->e[i], &seen);
-		if (err) {
-			kfree(io);
-			return err;
-		}
+	/* The rules libbproc and the wire codec apply too. */
+	err = bproc_move_io_check_all(io->e, io->n, NULL);
+	if (err) {
+		kfree(io);
+		return err;
 	}
 	*iop = io;
 	return 0;

@@ -4,13 +4,15 @@
  *
  * Answered here: anything aimed at a process of this node (the kernel runs
  * it as asked), and every call of a process the master did not place here
- * (it has no ghost to ask).  The rest goes to the master.  The list of
- * calls intercepted at all is nsinit.c's pidspace_calls; call_decide() is
- * the one place that says what happens to each.
+ * (it has no ghost to ask).  The rest goes to the master.  The calls
+ * intercepted at all, and the kind of each, are bproc_call()'s
+ * (<linux/bproc.h>); call_decide() applies each kind's rule.
  */
 #include <sched.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+
+#include <linux/bproc.h>
 
 #include "callrules.h"
 
@@ -68,38 +70,33 @@ enum call_verdict call_decide(const struct call_notif *n, const struct call_ns *
 	/* Only processes the master placed have a ghost to ask. */
 	if (caller < 2 || !n->caller_has_ghost)
 		return CALL_RUN_HERE;
-	switch (n->nr) {
-	case SYS_fork:
-	case SYS_vfork:
-	case SYS_clone:
-	case SYS_clone3:
+	switch (bproc_call_kind((uint32_t)n->nr)) {
+	case BPROC_CALLK_FORK:
 		/* A thread stays the process's own business. */
 		local = !call_is_fork(n);
 		break;
-	case SYS_kill:
-	case SYS_rt_sigqueueinfo:
-	case SYS_tkill:
-	case SYS_tgkill:
-	case SYS_rt_tgsigqueueinfo:
+	case BPROC_CALLK_SIGNAL:
 		local = a0 > 0 && ns->has(ns->ctx, (int)a0);
 		break;
-	case SYS_wait4:
-		local = wait4_is_local(ns, caller, a0);
-		break;
-	case SYS_waitid:
-		/* P_PIDFD (and anything new): a descriptor of this node. */
+	case BPROC_CALLK_WAIT:
+		if (n->nr == SYS_wait4) {
+			local = wait4_is_local(ns, caller, a0);
+			break;
+		}
+		/* waitid's P_PIDFD (and anything new): a descriptor of this node. */
 		local = (a0 != P_ALL && a0 != P_PID && a0 != P_PGID) ||
 			wait_is_local(ns, caller, (int)a0, a1);
 		break;
-	case SYS_getpgid:
-	case SYS_getsid:
-	case SYS_setpgid:
+	case BPROC_CALLK_GROUP:
 		/* Of a process of ours that the master does not know. */
 		local = a0 > 0 && a0 != caller && ns->has(ns->ctx, (int)a0) &&
 			!ns->known(ns->ctx, (int)a0);
 		break;
-	default:		/* getppid, getpgrp, setsid */
+	case BPROC_CALLK_MASTER:	/* getppid, getpgrp, setsid */
 		local = false;
+		break;
+	default:		/* not a PID-space call: the filter sent none */
+		return CALL_RUN_HERE;
 	}
 	/* Without a master, everything runs here. */
 	if (local || !n->connected)

@@ -324,13 +324,7 @@ static void reap(void)
  * which another thread can change between bpslave's look and the kernel's
  * (libc falls back to clone, whose flags are in registers).
  */
-static const unsigned short pidspace_calls[] = {
-	SYS_fork, SYS_vfork, SYS_clone, SYS_getppid,
-	SYS_kill, SYS_tkill, SYS_tgkill, SYS_rt_sigqueueinfo,
-	SYS_rt_tgsigqueueinfo, SYS_wait4, SYS_waitid, SYS_setpgid,
-	SYS_getpgid, SYS_getpgrp, SYS_setsid, SYS_getsid,
-};
-#define NCALLS_MAX 17
+#define NCALLS_MAX BPROC_CALLS_NR
 
 #ifndef __X32_SYSCALL_BIT
 #define __X32_SYSCALL_BIT 0x40000000
@@ -410,11 +404,14 @@ static int pidspace_filter(int ev, const unsigned short *calls, unsigned int nc,
  */
 static int pidspace_filters(int ev)
 {
-	_Static_assert(sizeof(pidspace_calls) / sizeof(pidspace_calls[0]) <= NCALLS_MAX,
-		       "filter size");
-	return pidspace_filter(ev, pidspace_calls,
-			       sizeof(pidspace_calls) / sizeof(pidspace_calls[0]),
-			       SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV);
+	unsigned short calls[NCALLS_MAX];
+	unsigned int nc = 0;
+
+	/* The PID-space calls: bproc_call() (<linux/bproc.h>) lists them. */
+	for (unsigned int nr = 0; nr < BPROC_CALL_NR_LIMIT; nr++)
+		if (bproc_call(nr) && nc < NCALLS_MAX)
+			calls[nc++] = (unsigned short)nr;
+	return pidspace_filter(ev, calls, nc, SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV);
 }
 
 /* The restorer: the child at the chosen PID.  Never returns. */

@@ -651,8 +651,10 @@ struct bproc_msg_call {
  *         ("local"), and how the ghost makes it:
  *   BPROC_CALLK_MASTER  never local: the master's process tree answers
  *                       (getppid, getpgrp, setsid);
- *   BPROC_CALLK_FORK    a fork: local only for a thread (CLONE_THREAD,
- *                       in clone's flags or clone3's struct clone_args);
+ *   BPROC_CALLK_FORK    a fork: local only for a thread (CLONE_THREAD in
+ *                       clone's flags; clone3 is not listed: on a node it
+ *                       fails with ENOSYS, so that libc uses clone, whose
+ *                       flags the filter can read in a register);
  *                       else the ghost forks and the node's child gets the
  *                       ghost's child's PID;
  *   BPROC_CALLK_WAIT    a wait: local when the caller has children on the
@@ -680,12 +682,13 @@ struct bproc_msg_call {
 #define BPROC_CALLK_SIGNAL	3
 #define BPROC_CALLK_GROUP	4
 
-/* The forks that are not BPROC_CALL_FORK (the ghost makes a fork()). */
+/* The forks that are not BPROC_CALL_FORK (the ghost makes a fork()), and
+ * clone3, which a node refuses (ENOSYS). */
 #define BPROC_NR_CLONE		56
 #define BPROC_NR_VFORK		58
 #define BPROC_NR_CLONE3		435
 
-#define BPROC_CALLS_NR		17
+#define BPROC_CALLS_NR		16
 #define BPROC_CALL_NR_LIMIT	512
 
 #define BPROC_CALL_ENTRY(ghost, kind, info) \
@@ -697,7 +700,6 @@ static __inline__ __u32 bproc_call(__u32 nr)
 	case BPROC_NR_CLONE:
 	case BPROC_CALL_FORK:
 	case BPROC_NR_VFORK:
-	case BPROC_NR_CLONE3:
 		return BPROC_CALL_ENTRY(BPROC_CALL_FORK, BPROC_CALLK_FORK, -1);
 	case BPROC_CALL_WAIT4:
 	case BPROC_CALL_WAITID:
