@@ -31,6 +31,7 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
+#include "bprocfs.h"
 #include "ghost.h"
 #include "ghost_table.h"
 #include "stats.h"
@@ -176,11 +177,14 @@ int bproc_ghost_node(int pid)
 int bproc_ghosts_show(struct seq_file *m, void *unused)
 {
 	struct bproc_ghost *g;
+	pid_t nr;
 
+	/* Each reader sees its own PID namespace's processes, as hidepid= lets it. */
 	spin_lock(&bproc_ghosts_lock);
 	list_for_each_entry(g, &bproc_ghosts, list)
-		if (READ_ONCE(g->moved))
-			seq_printf(m, "%d %d\n", g->pid, READ_ONCE(g->node));
+		if (READ_ONCE(g->moved) &&
+		    bproc_fs_process_visible(m, g->tgid, &nr))
+			seq_printf(m, "%d %d\n", nr, READ_ONCE(g->node));
 	spin_unlock(&bproc_ghosts_lock);
 	return 0;
 }
