@@ -129,33 +129,3 @@ test_helper() {
 	_helper_rc=$rc
 	test_expect_success "$desc exits 0" 'is "$_helper_rc" 0'
 }
-
-# ---- the old vocabulary ---------------------------------------------------
-# Tests written against the lib.sh before tests/lib/tap.sh (one counted
-# line per call) keep working until they are converted: ok STATUS DESC,
-# is GOT WANT DESC (three arguments; two are tap.sh's `is`), check DESC
-# CMD..., _tap STATUS DESC [DIAG], relay PREFIX OUTPUT, stats_zero NODE,
-# done_testing.  New tests use test_expect_success.
-_tap() {
-	_tap_result "$1" "$2"
-	[ "$1" != 0 ] && [ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/#   /'
-	_n=$_tap_n
-	return 0
-}
-ok() { _tap "$1" "$2"; }
-is() {
-	[ $# -lt 3 ] && { _tap_is "$@"; return; }
-	if [ "$1" = "$2" ]; then _tap 0 "$3"; else _tap 1 "$3" "got:  '$1'
-want: '$2'"; fi
-}
-check() {
-	local desc=$1 out rc
-	shift
-	out=$("$@" 2>&1)
-	rc=$?
-	_tap $rc "$desc" "$out"
-}
-relay() { test_relay "$@"; _n=$_tap_n; return 0; }
-stats_zero() { test_no_leaks "$1"; _n=$_tap_n; }
-done_testing() { test_done; }
-_n=0

@@ -12,18 +12,20 @@
 
 st=$helpers/sectest
 user="setpriv --reuid=1000 --regid=1000 --clear-groups"
-trap 'on master rm -f /tmp/sec-suid /tmp/sec-secret' EXIT
+cluster_reset
+test_atexit 'on master rm -f /tmp/sec-suid /tmp/sec-secret'
 
 tag=$RANDOM$RANDOM
 on master sh -c "cp $st /tmp/sec-suid && chown root:root /tmp/sec-suid && chmod 4755 /tmp/sec-suid &&
-	echo BPROC-SECRET-$tag > /tmp/sec-secret && chmod 600 /tmp/sec-secret"
-ok $? "root installs a setuid-root copy of sectest and a root-only secret"
-out=$(on master $user cat /tmp/sec-secret 2>&1)
-[ $? != 0 ]
-ok $? "uid 1000 cannot read the secret itself"
+	echo BPROC-SECRET-$tag > /tmp/sec-secret && chmod 600 /tmp/sec-secret" ||
+	bail_out "root cannot install a setuid-root copy of sectest and a root-only secret"
+
+test_expect_success 'uid 1000 cannot read the secret itself' '
+	! on master $user cat /tmp/sec-secret
+'
 
 out=$(on master $user $st execread /tmp/sec-suid /tmp/sec-secret $tag 2>&1)
-relay "open image, exec setuid, read" "$out"
-stats_zero master
+test_relay "open image, exec setuid, read" "$out"
 
-done_testing
+test_no_leaks master
+test_done

@@ -14,36 +14,46 @@
 st=$helpers/sectest
 bin=/bproc/build/bin
 user="setpriv --reuid=1000 --regid=1000 --clear-groups"
-trap 'on master rm -rf /tmp/sec-root /tmp/sec-user /tmp/sec-cwd.img' EXIT
+cluster_reset
+test_atexit 'on master rm -rf /tmp/sec-root /tmp/sec-user /tmp/sec-cwd.img'
 
 on master sh -c "rm -rf /tmp/sec-root /tmp/sec-user &&
 	mkdir -p /tmp/sec-root/inner && echo CWD-SECRET > /tmp/sec-root/inner/secret &&
 	chmod 700 /tmp/sec-root && chmod 755 /tmp/sec-root/inner && chmod 644 /tmp/sec-root/inner/secret &&
-	mkdir -p /tmp/sec-user/x && chown -R 1000:1000 /tmp/sec-user"
-ok $? "root makes /tmp/sec-root (0700) with inner/secret, and a directory for uid 1000"
-out=$(on master $user cat /tmp/sec-root/inner/secret 2>&1)
-[ $? != 0 ]
-ok $? "uid 1000 cannot read /tmp/sec-root/inner/secret"
+	mkdir -p /tmp/sec-user/x && chown -R 1000:1000 /tmp/sec-user" ||
+	bail_out "root cannot make /tmp/sec-root (0700) with inner/secret, and a directory for uid 1000"
 
-out=$(on master $user $st cwddump /tmp/sec-cwd.img /tmp/sec-user/x 2>&1)
-is "$out" "dumped" "uid 1000 dumps itself with its cwd in /tmp/sec-user/x"
-on master $user sh -c "rmdir /tmp/sec-user/x && ln -s /tmp/sec-root/inner /tmp/sec-user/x"
-ok $? "uid 1000 turns /tmp/sec-user/x into a symlink to /tmp/sec-root/inner"
+test_expect_success 'uid 1000 cannot read /tmp/sec-root/inner/secret' '
+	! on master $user cat /tmp/sec-root/inner/secret
+'
+
+# (its exit status is not the point: what it says is)
+test_expect_success 'uid 1000 dumps itself with its cwd in /tmp/sec-user/x' '
+	out=$(on master $user $st cwddump /tmp/sec-cwd.img /tmp/sec-user/x 2>&1)
+	is "$out" dumped
+'
+on master $user sh -c "rmdir /tmp/sec-user/x && ln -s /tmp/sec-root/inner /tmp/sec-user/x" ||
+	bail_out "uid 1000 cannot turn /tmp/sec-user/x into a symlink to /tmp/sec-root/inner"
 
 out=$(on master $bin/bprestart /tmp/sec-cwd.img 2>&1)
 echo "$out" | sed 's/^/#   /'
-case $out in *"uid 1000 cwd "*) r=0 ;; *) r=1 ;; esac
-_tap $r "root restores the image: it runs as uid 1000" "$out"
-case $out in *CWD-SECRET*) r=1 ;; *) r=0 ;; esac
-_tap $r "the restored process cannot read ./secret" "$out"
-case $out in *"cwd /tmp/sec-root"*) r=1 ;; *) r=0 ;; esac
-_tap $r "its working directory is not inside /tmp/sec-root" "$out"
+test_expect_success 'root restores the image: it runs as uid 1000' '
+	matches "$out" "*uid 1000 cwd *"
+'
+test_expect_success 'the restored process cannot read ./secret' '
+	! matches "$out" "*CWD-SECRET*"
+'
+test_expect_success 'its working directory is not inside /tmp/sec-root' '
+	! matches "$out" "*cwd /tmp/sec-root*"
+'
 
 # Without the trick the directory is restored as before.
-on master $user sh -c "rm /tmp/sec-user/x && mkdir /tmp/sec-user/x && echo own > /tmp/sec-user/x/secret"
+on master $user sh -c "rm /tmp/sec-user/x && mkdir /tmp/sec-user/x && echo own > /tmp/sec-user/x/secret" ||
+	bail_out "uid 1000 cannot turn /tmp/sec-user/x back into a directory of its own"
 out=$(on master $bin/bprestart /tmp/sec-cwd.img 2>&1)
-case $out in *"cwd /tmp/sec-user/x"*"secret own"*) r=0 ;; *) r=1 ;; esac
-_tap $r "an image whose cwd the user may enter still starts there" "$out"
-stats_zero master
+test_expect_success 'an image whose cwd the user may enter still starts there' '
+	matches "$out" "*cwd /tmp/sec-user/x*secret own*"
+'
 
-done_testing
+test_no_leaks master
+test_done

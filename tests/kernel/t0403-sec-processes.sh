@@ -10,20 +10,22 @@
 
 mt=$helpers/movetest
 user="setpriv --reuid=1000 --regid=1000 --clear-groups"
-trap 'on master sh -c "mount -o remount,hidepid=0 /proc; [ -s /tmp/sec-ghost.pid ] && kill -KILL \$(cat /tmp/sec-ghost.pid); rm -f /tmp/sec-ghost.pid /tmp/sec-ghost.out"' EXIT
+cluster_reset
+test_atexit 'on master sh -c "mount -o remount,hidepid=0 /proc; [ -s /tmp/sec-ghost.pid ] && kill -KILL \$(cat /tmp/sec-ghost.pid); rm -f /tmp/sec-ghost.pid /tmp/sec-ghost.out"'
 
-# The show function lives in ghost.c, which must call
-# bproc_fs_process_visible() for each entry (the hunk in
-# Documentation/security.md).  Until it does, the checks of the fix are
-# skipped (tests/run knows SKIP, not TODO), with what the file shows now.
+# fixed GOT WANT DESC: a test of the fix, GOT is WANT.  The show function
+# lives in ghost.c, which must call bproc_fs_process_visible() for each
+# entry (the hunk in Documentation/security.md).  Until it does, these
+# tests are skipped (tests/run knows SKIP, not TODO), with what the file
+# shows now.
 if grep -q 'bproc_fs_process_visible(m,' "$top"/module/*.c; then
-	fixed() { is "$@"; }
-else
-	echo "# the show function does not call bproc_fs_process_visible() yet"
 	fixed() {
-		_n=$((_n + 1))
-		echo "ok $_n - $3 # SKIP needs the ghost.c hunk (now: '$1')"
+		_fixed_got=$1 _fixed_want=$2
+		test_expect_success "$3" 'is "$_fixed_got" "$_fixed_want"'
 	}
+else
+	say "the show function does not call bproc_fs_process_visible() yet"
+	fixed() { test_skip "$3" "needs the ghost.c hunk (now: '$1')"; }
 fi
 
 on master sh -c "$mt sleep 1 >/tmp/sec-ghost.out 2>&1 & echo \$! > /tmp/sec-ghost.pid"
@@ -32,27 +34,33 @@ for i in $(seq 100); do
 	[ "$(on master cat /tmp/sec-ghost.out)" = "sleeping $pid" ] && break
 	sleep 0.1
 done
-is "$(on master cat /proc/bproc/processes)" "$pid 1" "root's process $pid runs on node 1"
-is "$(on master $user cat /proc/bproc/processes)" "$pid 1" "uid 1000 sees it too (hidepid off)"
+test_expect_success "root's process $pid runs on node 1" '
+	is "$(on master cat /proc/bproc/processes)" "$pid 1"
+'
+test_expect_success 'uid 1000 sees it too (hidepid off)' '
+	is "$(on master $user cat /proc/bproc/processes)" "$pid 1"
+'
 
 out=$(on master unshare --pid --fork cat /proc/bproc/processes)
 fixed "$out" "" "a reader in a new PID namespace does not see it (no global PIDs)"
 
 # The same for an unprivileged user in a user and PID namespace of its own.
 userns=$(on master cat /proc/sys/kernel/unprivileged_userns_clone 2>/dev/null)
-echo "# kernel.unprivileged_userns_clone is '${userns:-absent}'"
+say "kernel.unprivileged_userns_clone is '${userns:-absent}'"
 if [ "${userns:-1}" = 1 ]; then
 	out=$(on master $user unshare --user --map-root-user --pid --fork cat /proc/bproc/processes 2>&1)
 	fixed "$out" "" "uid 1000 in its own user and PID namespace does not see it"
 else
-	_n=$((_n + 1)); echo "ok $_n - user and PID namespace # SKIP no unprivileged user namespaces"
+	test_skip "user and PID namespace" "no unprivileged user namespaces"
 fi
 
-on master mount -o remount,hidepid=invisible /proc
-ok $? "root remounts /proc with hidepid=invisible"
+on master mount -o remount,hidepid=invisible /proc ||
+	bail_out "root cannot remount /proc with hidepid=invisible"
 fixed "$(on master $user cat /proc/bproc/processes)" "" \
 	"hidepid=invisible: uid 1000 no longer sees root's process"
-is "$(on master cat /proc/bproc/processes)" "$pid 1" "hidepid=invisible: root still does"
+test_expect_success 'hidepid=invisible: root still does' '
+	is "$(on master cat /proc/bproc/processes)" "$pid 1"
+'
 on master mount -o remount,hidepid=0 /proc
 
 on master sh -c 'kill -KILL $(cat /tmp/sec-ghost.pid); rm -f /tmp/sec-ghost.pid'
@@ -60,6 +68,6 @@ for i in $(seq 50); do
 	[ -z "$(on master cat /proc/bproc/processes)" ] && break
 	sleep 0.1
 done
-stats_zero master
 
-done_testing
+test_no_leaks master
+test_done
