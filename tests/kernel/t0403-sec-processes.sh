@@ -13,20 +13,11 @@ user="setpriv --reuid=1000 --regid=1000 --clear-groups"
 cluster_reset
 test_atexit 'on master sh -c "mount -o remount,hidepid=0 /proc; [ -s /tmp/sec-ghost.pid ] && kill -KILL \$(cat /tmp/sec-ghost.pid); rm -f /tmp/sec-ghost.pid /tmp/sec-ghost.out"'
 
-# fixed GOT WANT DESC: a test of the fix, GOT is WANT.  The show function
-# lives in ghost.c, which must call bproc_fs_process_visible() for each
-# entry (the hunk in Documentation/security.md).  Until it does, these
-# tests are skipped (tests/run knows SKIP, not TODO), with what the file
-# shows now.
-if grep -q 'bproc_fs_process_visible(m,' "$top"/module/*.c; then
-	fixed() {
-		_fixed_got=$1 _fixed_want=$2
-		test_expect_success "$3" 'is "$_fixed_got" "$_fixed_want"'
-	}
-else
-	say "the show function does not call bproc_fs_process_visible() yet"
-	fixed() { test_skip "$3" "needs the ghost.c hunk (now: '$1')"; }
-fi
+# fixed GOT WANT DESC: a test of the fix, GOT is WANT.
+fixed() {
+	_fixed_got=$1 _fixed_want=$2
+	test_expect_success "$3" 'is "$_fixed_got" "$_fixed_want"'
+}
 
 on master sh -c "$mt sleep 1 >/tmp/sec-ghost.out 2>&1 & echo \$! > /tmp/sec-ghost.pid"
 pid=$(on master cat /tmp/sec-ghost.pid)
