@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bpnsinit - the init of a slave's PID namespace (see bpnsinit.h).
+ * bpnsinit - the init of a slave's PID namespace (see nsinit.h).
  *
  * bpslave and init talk over two SOCK_SEQPACKET socket pairs:
  *
