@@ -24,9 +24,6 @@ bool call_is_fork(const struct call_notif *n)
 		return true;
 	case SYS_clone:
 		return !(n->args[0] & CLONE_THREAD);
-	case SYS_clone3:
-		/* Unreadable flags: not a fork (the kernel will say EFAULT). */
-		return n->clone3_flags_ok && !(n->clone3_flags & CLONE_THREAD);
 	}
 	return false;
 }

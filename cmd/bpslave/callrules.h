@@ -29,8 +29,6 @@ struct call_ns {
 struct call_notif {
 	uint32_t nr;		/* SYS_* */
 	uint64_t args[6];
-	uint64_t clone3_flags;	/* clone3: its clone_args' flags... */
-	bool clone3_flags_ok;	/* ...if they could be read */
 	int caller;		/* the caller's PID in the namespace (master PID), or -1 */
 	bool caller_has_ghost;	/* the master placed or forked it, and it has not left */
 	bool connected;		/* a master welcomed this node */
