@@ -54,11 +54,18 @@ static int move_pid(void)
  * the initial one, where bpslave's init runs) has a master PID.  One in a
  * namespace nested inside (unshare -Urp, open to any user) could have any
  * PID there, another user's process's included: its move would be taken
- * for that process's, and its image restored in that process's ghost.
+ * for that process's, and its image restored in that process's ghost:
+ * EPERM.  One outside any (the node's initial namespace) is no process the
+ * master placed: EOPNOTSUPP, as bpslave would answer.
  */
-static bool move_pid_ok(void)
+static int move_pid_check(void)
 {
-	return task_active_pid_ns(current)->level == 1;
+	unsigned int level = task_active_pid_ns(current)->level;
+
+	if (level == 1)
+		return 0;
+	/* Outside any bproc namespace: not a process the master placed. */
+	return level ? -EPERM : -EOPNOTSUPP;
 }
 
 /* Stream the dump @d as IMAGE messages.  Always ends with a "last" one. */
@@ -273,9 +280,10 @@ long bproc_move_ioctl(struct file *file, struct bproc_move_req __user *ureq)
 		return err;
 	}
 	if (bproc_nodes_self() != BPROC_NODE_MASTER) {
-		if (!move_pid_ok()) {
+		err = move_pid_check();
+		if (err) {
 			kfree(io);
-			return -EPERM;
+			return err;
 		}
 		/* Descriptors are opened for a move from the master only. */
 		err = io ? -EOPNOTSUPP : slave_move(req.node, req.flags & VMAD_DUMP_ALL);

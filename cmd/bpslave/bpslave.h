@@ -224,8 +224,6 @@ void calls_close(void);
 struct pending_call *calls_take_fork(void);
 /* Is @pid a process of this node's namespace (as the namespace sees it)? */
 bool ns_has(int pid);
-/* Is @pid a process (not a thread) of the node's namespace, @parent's child? */
-bool ns_is_child(int pid, int parent);
 
 /*
  * Forks on this node, one at a time: while the master gives a child its

@@ -85,34 +85,6 @@ static int ns_pid(pid_t host)
 	return pid;
 }
 
-bool ns_is_child(int pid, int parent)
-{
-	char path[64], line[256];
-	int got = 0, n = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), BPNSINIT_PROC "/%d/status", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f)) {
-		char *p, *end;
-		int v;
-
-		if (sscanf(line, "Tgid: %d", &v) == 1)
-			got |= (v == pid) << 0;
-		else if (sscanf(line, "PPid: %d", &v) == 1)
-			got |= (v == parent) << 1;
-		else if (!strncmp(line, "NSpid:", 6)) {
-			for (p = line + 6; strtol(p, &end, 10), end != p; p = end)
-				n++;
-			got |= (n == 1) << 2;
-		}
-	}
-	fclose(f);
-	return got == 7;
-}
-
 bool ns_has(int pid)
 {
 	char path[64];
