@@ -86,18 +86,25 @@ static int nested(int want)
 	pid_t c;
 	int st;
 
-	if (unshare(CLONE_NEWUSER | CLONE_NEWPID)) {
+	/*
+	 * A user needs a user namespace of its own for the PID namespace;
+	 * root does not (and a process restored on a node as a user is not
+	 * dumpable, so its /proc/self/uid_map is root's: it cannot map itself).
+	 */
+	if (unshare(uid ? CLONE_NEWUSER | CLONE_NEWPID : CLONE_NEWPID)) {
 		printf("nested: unshare: %s\n", strerrorname_np(errno));
 		return 1;
 	}
-	snprintf(map, sizeof(map), "0 %d 1", (int)uid);
-	put("/proc/self/setgroups", "deny");
-	if (put("/proc/self/uid_map", map)) {
-		printf("nested: uid_map: %s\n", strerrorname_np(errno));
-		return 1;
+	if (uid) {
+		snprintf(map, sizeof(map), "0 %d 1", (int)uid);
+		put("/proc/self/setgroups", "deny");
+		if (put("/proc/self/uid_map", map)) {
+			printf("nested: uid_map: %s\n", strerrorname_np(errno));
+			return 1;
+		}
+		snprintf(map, sizeof(map), "0 %d 1", (int)gid);
+		put("/proc/self/gid_map", map);
 	}
-	snprintf(map, sizeof(map), "0 %d 1", (int)gid);
-	put("/proc/self/gid_map", map);
 	c = fork();
 	if (c < 0) {
 		printf("nested: fork: %s\n", strerrorname_np(errno));
