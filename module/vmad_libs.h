@@ -3,10 +3,9 @@
 #ifndef BPROC_VMAD_LIBS_H
 #define BPROC_VMAD_LIBS_H
 
+#include <linux/fs.h>
 #include <linux/init.h>
 #include <linux/types.h>
-
-struct file_operations;
 
 /* Is @path on the remote-file list (exactly, or under a "dir/" entry)? */
 bool bproc_vmad_is_lib(const char *path);

@@ -682,8 +682,10 @@ struct bproc_msg_call {
 #define BPROC_CALLK_SIGNAL	3
 #define BPROC_CALLK_GROUP	4
 
-/* The forks that are not BPROC_CALL_FORK (the ghost makes a fork()), and
- * clone3, which a node refuses (ENOSYS). */
+/*
+ * The forks that are not BPROC_CALL_FORK (the ghost makes a fork()), and
+ * clone3, which a node refuses (ENOSYS).
+ */
 #define BPROC_NR_CLONE		56
 #define BPROC_NR_VFORK		58
 #define BPROC_NR_CLONE3		435
