@@ -26,6 +26,8 @@ int bproc_move_req_get(struct bproc_move_req *req,
 		       struct bproc_move_req __user *ureq,
 		       struct bproc_move_ios **iop);
 /* May the caller move to @node?  0, or the errno the mover gets. */
+/* 0, or -EPERM: the caller's confinement would not survive a move. */
+int bproc_move_confined(void);
 int bproc_move_check(int node);
 /*
  * On the master: move the caller to @node, with the descriptors @io (may
