@@ -151,13 +151,13 @@ static bool move_same_ns(void)
 
 /*
  * Issue 19, item 8: the image carries no confinement.  The node's
- * restorer starts from bpslave's: no seccomp filter, no_new_privs off, no
- * securebits, the node's namespaces and root, and, for an image with a
- * root id, all of root's capabilities.  A process that has any of these
- * narrower than that would be set free by its move; it does not move
- * (EPERM).  A non-root process's capabilities are not carried either, but
- * the node gives it none: nothing is gained.  LSM labels are not checked
- * (the test kernels have no LSM that labels tasks; see security.md).
+ * restorer starts from bpslave's: no seccomp filter but bproc's own,
+ * no_new_privs off, no securebits, the node's namespaces and root, and,
+ * for an image with a root id, all of root's capabilities.  A process
+ * that has any of these narrower than that would be set free by its move;
+ * it does not move (EPERM).  A non-root process's capabilities are not
+ * carried either, but the node gives it none: nothing is gained.  LSM
+ * labels are not checked (no exported way to compare them).
  */
 int bproc_move_confined(void)
 {
@@ -165,7 +165,15 @@ int bproc_move_confined(void)
 	bool root;
 
 #ifdef CONFIG_SECCOMP
-	if (READ_ONCE(current->seccomp.mode) != SECCOMP_MODE_DISABLED)
+	/*
+	 * On a node, the restorer gave the process bproc's own filter (the
+	 * PID-space calls, cmd/bpslave/nsinit.c), the first of its chain:
+	 * the next restorer gives it again.  Any other is the process's own.
+	 */
+	if (READ_ONCE(current->seccomp.mode) != SECCOMP_MODE_DISABLED &&
+	    (bproc_nodes_self() == BPROC_NODE_MASTER ||
+	     READ_ONCE(current->seccomp.mode) != SECCOMP_MODE_FILTER ||
+	     atomic_read(&current->seccomp.filter_count) > 1))
 		return -EPERM;
 #endif
 	if (task_no_new_privs(current) || c->securebits)

@@ -55,9 +55,28 @@ test_expect_success 'a process in its own network namespace does not move: EPERM
 move: EPERM"
 '
 
+test_expect_success 'an unconfined process moves to a node and back (bproc'"'"'s own filter there is no confinement of its own)' '
+	is "$(on master "$cf" back none 0)" "node 0
+before: sysadmin ok bnd 1
+node -1
+after: sysadmin ok bnd 1"
+'
+
 test_expect_success 'a process that set no_new_privs on a node does not move back: EPERM' '
-	is "$(on master "$cf" nnpback 0)" "node 0
+	is "$(on master "$cf" back nnp 0)" "node 0
 before: nnp 1
+move: EPERM"
+'
+
+test_expect_success 'a process that added a seccomp filter on a node does not move back: EPERM' '
+	is "$(on master "$cf" back seccomp 0)" "node 0
+before: chdir EACCES seccomp 2
+move: EPERM"
+'
+
+test_expect_success 'root that dropped CAP_SYS_ADMIN on a node does not move back: EPERM' '
+	is "$(on master "$cf" back caps 0)" "node 0
+before: sysadmin EPERM bnd 0
 move: EPERM"
 '
 

@@ -18,8 +18,9 @@
  *                           "marker" whether /marker exists
  *   confine netns NODE      a new network namespace (only lo); "ifaces"
  *                           the number of interfaces in /proc/net/dev
- *   confine nnpback NODE    moves to NODE unconfined, sets no_new_privs
- *                           there and moves back to the master
+ *   confine back MODE NODE  moves to NODE unconfined, confines itself
+ *                           there (caps, nnp, seccomp, none) and moves
+ *                           back to the master
  */
 #include <errno.h>
 #include <sched.h>
@@ -149,13 +150,17 @@ int main(int argc, char **argv)
 	}
 	node = atoi(argv[2]);
 	bproc_currnode();	/* opens the control device, before any chroot */
-	if (!strcmp(mode, "nnpback")) {
+	if (!strcmp(mode, "back")) {
+		/* back MODE NODE: confine on NODE, then move to the master */
+		if (argc < 4)
+			return 2;
+		mode = argv[2];
+		node = atoi(argv[3]);
 		if (bproc_move(node, BPROC_DUMP_ALL)) {
 			printf("move: %s\n", errname(errno));
 			return 0;
 		}
 		printf("node %d\n", bproc_currnode());
-		mode = "nnp";
 		node = BPROC_NODE_MASTER;
 	}
 	if (!strcmp(mode, "caps"))
