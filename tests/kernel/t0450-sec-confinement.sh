@@ -8,7 +8,7 @@
 # an image with a root id all of root's capabilities).  A root process
 # that confined itself on the master (confine: dropped CAP_SYS_ADMIN, set
 # no_new_privs, installed a seccomp filter, chroot'ed, unshared its
-# network) and moved to a node would be free there.  It does not move:
+# network, or is root of a user namespace only) and moved to a node would be free there.  It does not move:
 # bproc_move fails with EPERM (module/move.c, bproc_move_confined()), the
 # same for rfork and execmove, and for a move back from a node.  An
 # unconfined root process moves as before.
@@ -52,6 +52,11 @@ move: EPERM"
 
 test_expect_success 'a process in its own network namespace does not move: EPERM' '
 	is "$(on master "$cf" netns 0)" "before: ifaces 1
+move: EPERM"
+'
+
+test_expect_success "root of a user namespace (nobody's: unshare -Ur) does not move: EPERM" '
+	is "$(on master setpriv --reuid=65534 --regid=65534 --clear-groups unshare -Ur "$cf" none 0)" "before: sysadmin EPERM bnd 1
 move: EPERM"
 '
 
