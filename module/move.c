@@ -151,13 +151,14 @@ static bool move_same_ns(void)
 
 /*
  * Issue 19, item 8: the image carries no confinement.  The node's
- * restorer starts from bpslave's: no seccomp filter but bproc's own,
- * no_new_privs off, no securebits, the node's namespaces and root, and,
- * for an image with a root id, all of root's capabilities.  A process
- * that has any of these narrower than that would be set free by its move;
- * it does not move (EPERM).  A non-root process's capabilities are not
- * carried either, but the node gives it none: nothing is gained.  LSM
- * labels are not checked (no exported way to compare them).
+ * restorer starts from bpslave's: no seccomp filter but bproc's own, no
+ * securebits, the node's namespaces and root, and, for an image with a
+ * root id, all of root's capabilities.  A process that has any of these
+ * narrower than that would be set free by its move; it does not move
+ * (EPERM).  no_new_privs travels (VMAD_PROC_NO_NEW_PRIVS).  A non-root
+ * process's capabilities are not carried either, but the node gives it
+ * none: nothing is gained.  LSM labels are not checked (no exported way
+ * to compare them).
  */
 int bproc_move_confined(void)
 {
@@ -176,7 +177,7 @@ int bproc_move_confined(void)
 	     atomic_read(&current->seccomp.filter_count) > 1))
 		return -EPERM;
 #endif
-	if (task_no_new_privs(current) || c->securebits)
+	if (c->securebits)
 		return -EPERM;
 	root = uid_eq(c->uid, GLOBAL_ROOT_UID) || uid_eq(c->euid, GLOBAL_ROOT_UID) ||
 	       uid_eq(c->suid, GLOBAL_ROOT_UID);

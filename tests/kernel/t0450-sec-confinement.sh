@@ -2,16 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Issue 19, item 8: confinement does not travel.  The image carries no
-# seccomp filter, no no_new_privs, no capability or bounding set, no
-# securebits, no namespace and no root directory: the node's restorer
-# would rebuild the process with its own (bpslave's: unconfined, and for
-# an image with a root id all of root's capabilities).  A root process
-# that confined itself on the master (confine: dropped CAP_SYS_ADMIN, set
-# no_new_privs, installed a seccomp filter, chroot'ed, unshared its
-# network, or is root of a user namespace only) and moved to a node would be free there.  It does not move:
-# bproc_move fails with EPERM (module/move.c, bproc_move_confined()), the
-# same for rfork and execmove, and for a move back from a node.  An
-# unconfined root process moves as before.
+# seccomp filter, no capability or bounding set, no securebits, no
+# namespace and no root directory (no_new_privs it does carry): the node's
+# restorer would rebuild the process with its own (bpslave's: unconfined,
+# and for an image with a root id all of root's capabilities).  A root
+# process that confined itself on the master (confine: dropped
+# CAP_SYS_ADMIN, installed a seccomp filter, chroot'ed, unshared its
+# network, or is root of a user namespace only) and moved to a node would
+# be free there.  It does not move: bproc_move fails with EPERM
+# (module/move.c, bproc_move_confined()), the same for rfork and execmove,
+# and for a move back from a node.  An unconfined root process moves as
+# before, and so does a no_new_privs one (it keeps it).
 #
 #   master 10.77.0.1                       slave 0 10.77.0.10
 #   root: confine MODE 0  ---- move ---->  (refused: EPERM)
@@ -32,9 +33,10 @@ test_expect_success 'root without CAP_SYS_ADMIN (bounding, permitted, effective)
 move: EPERM"
 '
 
-test_expect_success 'a no_new_privs process does not move: EPERM' '
+test_expect_success 'a no_new_privs process moves and keeps it (the image carries it)' '
 	is "$(on master "$cf" nnp 0)" "before: nnp 1
-move: EPERM"
+node 0
+after: nnp 1"
 '
 
 test_expect_success 'a process under a seccomp filter does not move: EPERM' '
@@ -67,10 +69,11 @@ node -1
 after: sysadmin ok bnd 1"
 '
 
-test_expect_success 'a process that set no_new_privs on a node does not move back: EPERM' '
+test_expect_success 'a process that set no_new_privs on a node keeps it back on the master' '
 	is "$(on master "$cf" back nnp 0)" "node 0
 before: nnp 1
-move: EPERM"
+node -1
+after: nnp 1"
 '
 
 test_expect_success 'a process that added a seccomp filter on a node does not move back: EPERM' '
@@ -85,9 +88,9 @@ before: sysadmin EPERM bnd 0
 move: EPERM"
 '
 
-test_expect_success 'rfork and execmove refuse a no_new_privs process too' '
-	is "$(on master setpriv --no-new-privs "$mt" rfork 0 5)" "rfork failed: EPERM" &&
-	is "$(on master setpriv --no-new-privs "$mt" exec 0 /bin/true 2>&1)" "execmove failed: EPERM"
+test_expect_success 'rfork and execmove refuse a process in its own network namespace too' '
+	is "$(on master unshare -n "$mt" rfork 0 5)" "rfork failed: Operation not permitted" &&
+	is "$(on master unshare -n "$mt" exec 0 /bin/true 2>&1)" "execmove failed: Operation not permitted"
 '
 
 test_no_leaks master 0
