@@ -15,12 +15,20 @@
 #define pr_fmt(fmt) "bproc: " fmt
 
 #include <linux/bproc.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/err.h>
+#include <linux/fs_struct.h>
 #include <linux/in.h>
 #include <linux/minmax.h>
+#include <linux/nsproxy.h>
+#include <linux/path.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/seccomp.h>
+#include <linux/securebits.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -98,10 +106,103 @@ static int move_stream(struct bproc_chan *ch, u64 id,
 	return err;
 }
 
+/*
+ * Does the caller's confinement match its PID namespace's init (init on
+ * the master, bpslave's namespace init on a node), whose children the
+ * restorer's are: the same namespaces, the same root directory?
+ */
+static bool move_same_ns(void)
+{
+	struct pid_namespace *pns = task_active_pid_ns(current);
+	struct task_struct *reaper;
+	struct nsproxy *a, *b;
+	struct path ra, rb;
+	bool same = false;
+
+	if (bproc_nodes_self() == BPROC_NODE_MASTER ? pns != &init_pid_ns :
+						      pns->level != 1)
+		return false;
+	rcu_read_lock();
+	reaper = READ_ONCE(pns->child_reaper);
+	if (reaper)
+		get_task_struct(reaper);
+	rcu_read_unlock();
+	if (!reaper)
+		return false;
+
+	task_lock(reaper);
+	a = current->nsproxy;
+	b = reaper->nsproxy;
+	if (a && b && reaper->fs && current->fs &&
+	    a->uts_ns == b->uts_ns && a->ipc_ns == b->ipc_ns &&
+	    a->mnt_ns == b->mnt_ns && a->net_ns == b->net_ns &&
+	    a->cgroup_ns == b->cgroup_ns && a->time_ns == b->time_ns &&
+	    a->pid_ns_for_children == b->pid_ns_for_children) {
+		get_fs_root(reaper->fs, &rb);
+		same = true;
+	}
+	task_unlock(reaper);
+	if (same) {
+		get_fs_root(current->fs, &ra);
+		same = path_equal(&ra, &rb);
+		path_put(&ra);
+		path_put(&rb);
+	}
+	rcu_read_lock();
+	if (same && __task_cred(reaper)->user_ns != current_user_ns())
+		same = false;
+	rcu_read_unlock();
+	put_task_struct(reaper);
+	return same;
+}
+
+/*
+ * Issue 19, item 8: the image carries no confinement.  The node's
+ * restorer starts from bpslave's: no seccomp filter but bproc's own, no
+ * securebits, the node's namespaces and root, and, for an image with a
+ * root id, all of root's capabilities.  A process that has any of these
+ * narrower than that would be set free by its move; it does not move
+ * (EPERM).  no_new_privs travels (VMAD_PROC_NO_NEW_PRIVS).  A non-root
+ * process's capabilities are not carried either, but the node gives it
+ * none: nothing is gained.  LSM labels are not checked (no exported way
+ * to compare them).
+ */
+int bproc_move_confined(void)
+{
+	const struct cred *c = current_cred();
+	bool root;
+
+#ifdef CONFIG_SECCOMP
+	/*
+	 * On a node, the restorer gave the process bproc's own filter (the
+	 * PID-space calls, cmd/bpslave/nsinit.c), the first of its chain:
+	 * the next restorer gives it again.  Any other is the process's own.
+	 */
+	if (READ_ONCE(current->seccomp.mode) != SECCOMP_MODE_DISABLED &&
+	    (bproc_nodes_self() == BPROC_NODE_MASTER ||
+	     READ_ONCE(current->seccomp.mode) != SECCOMP_MODE_FILTER ||
+	     atomic_read(&current->seccomp.filter_count) > 1))
+		return -EPERM;
+#endif
+	if (c->securebits)
+		return -EPERM;
+	root = uid_eq(c->uid, GLOBAL_ROOT_UID) || uid_eq(c->euid, GLOBAL_ROOT_UID) ||
+	       uid_eq(c->suid, GLOBAL_ROOT_UID);
+	if (root && (!cap_issubset(CAP_FULL_SET, c->cap_permitted) ||
+		     !cap_issubset(CAP_FULL_SET, c->cap_bset)))
+		return -EPERM;
+	if (!move_same_ns())
+		return -EPERM;
+	return 0;
+}
+
 int bproc_move_check(int node)
 {
 	int err, st;
 
+	err = bproc_move_confined();
+	if (err)
+		return err;
 	st = bproc_node_status(node);
 	if (st < 0)
 		return -ENODEV;
@@ -201,11 +302,12 @@ static long slave_move(int node, u32 flags)
 	struct bproc_req r;
 	int err, st;
 
-	if (node != BPROC_NODE_MASTER) {
+	if (node != BPROC_NODE_MASTER)
 		err = bproc_move_check(node);
-		if (err)
-			return err;
-	}
+	else
+		err = bproc_move_confined();
+	if (err)
+		return err;
 	ch = bproc_daemon_get();
 	if (!ch)
 		return -ENOTCONN;

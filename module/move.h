@@ -25,6 +25,8 @@ long bproc_move_ioctl(struct file *file, struct bproc_move_req __user *ureq);
 int bproc_move_req_get(struct bproc_move_req *req,
 		       struct bproc_move_req __user *ureq,
 		       struct bproc_move_ios **iop);
+/* 0, or -EPERM: the caller's confinement would not survive a move. */
+int bproc_move_confined(void);
 /* May the caller move to @node?  0, or the errno the mover gets. */
 int bproc_move_check(int node);
 /*

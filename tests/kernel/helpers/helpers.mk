@@ -89,3 +89,9 @@ $(B)/tests/helpers/ghostattack: $(H)/ghostattack.c $(B)/lib/libbproc.a $(HELPER_
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -static -o $@ $< $(B)/lib/libbproc.a
 KTEST_HELPERS_EXTRA += $(B)/tests/helpers/ghostattack
+
+# confine: a confined root process moves to a node (t0450, issue 19 item 8).
+$(B)/tests/helpers/confine: $(H)/confine.c $(B)/lib/libbproc.a $(HELPER_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -static -o $@ $< $(B)/lib/libbproc.a
+KTEST_HELPERS_EXTRA += $(B)/tests/helpers/confine
