@@ -356,9 +356,15 @@ void accept_slave(void)
 			 * stays readable: without a pause poll() would return
 			 * at once, again and again (issue 19, item 12).
 			 */
-			bpd_warn("accept: %s; not accepting for %d ms",
-				 strerror(errno), ACCEPT_PAUSE_MS);
-			M.accept_paused_until = bpd_now_ms() + ACCEPT_PAUSE_MS;
+			static uint64_t warned;
+			uint64_t now = bpd_now_ms();
+
+			if (!warned || now - warned >= 10000) {
+				bpd_warn("accept: %s; pausing %d ms at a time",
+					 strerror(errno), ACCEPT_PAUSE_MS);
+				warned = now;
+			}
+			M.accept_paused_until = now + ACCEPT_PAUSE_MS;
 		} else if (errno != EAGAIN && errno != EINTR) {
 			bpd_warn("accept: %s", strerror(errno));
 		}
