@@ -44,7 +44,7 @@ test_expect_success 'bpmaster logged both' '
 
 # ---- item 12: out of descriptors ---------------------------------------
 cpu() { on master sh -c "awk '{ print \$14 + \$15 }' /proc/$pid/stat"; }
-if on master command -v prlimit >/dev/null; then
+if on master sh -c "command -v prlimit" >/dev/null; then
 	nfd=$(on master sh -c "ls /proc/$pid/fd | wc -l")
 	on master prlimit --pid "$pid" --nofile="$nfd:$nfd" || bail_out "prlimit"
 	on master sh -c "$helpers/fakeslave 10.77.0.1 2223 flood >/dev/null 2>&1 &"
