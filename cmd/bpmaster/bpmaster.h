@@ -57,8 +57,22 @@ struct slave {
 	uint64_t last_heard;	/* any frame */
 	uint64_t last_ping;	/* our last PING */
 	uint64_t boot_id;
+	uint32_t addr;		/* the peer's IPv4 address, network order */
 	struct slave *next;
 };
+
+/*
+ * Bounds on connections that said no HELLO yet (issue 19, item 12): a real
+ * bpslave sends HELLO as soon as it is connected.
+ */
+#define SLAVE_NEW_PER_ADDR	4	/* from one address */
+#define SLAVE_NEW_MAX		256	/* in all */
+#define SLAVE_HELLO_MS		5000	/* HELLO comes within this, or it closes */
+/* A second HELLO for a node finds its session dead if a PING is unanswered
+ * this long (issue 19, item 11). */
+#define SLAVE_PROBE_MS		1000
+/* accept() found no descriptor or memory: the listener rests this long. */
+#define ACCEPT_PAUSE_MS		200
 
 /* Has a node, and no goodbye was said (NODES updates, PINGs go to it). */
 static inline bool slave_configured(const struct slave *s)
@@ -73,6 +87,7 @@ static inline bool slave_usable(const struct slave *s)
 }
 
 void accept_slave(void);
+void slave_hello_deadline(uint64_t now);
 void slave_input(struct slave *s);
 void slave_close(struct slave *s, const char *why);
 /* Queue a frame; a connection that cannot take it is shut down. */
@@ -176,6 +191,15 @@ struct proc {
 	int node;		/* TO_NODE: the destination; else where it runs */
 	struct transit t;
 	struct proc_left *left;
+	/*
+	 * The process on the master while it is there or on its way to or
+	 * from there (TO_NODE, REFUSED, RETURNING, ON_MASTER): a pidfd,
+	 * opened while the process is known alive (the kernel holds it in
+	 * its move), or -1.  Signals for it on the master go through this
+	 * only, never kill(pid): once it ended, its PID may be another
+	 * process's (issue 19, item 14).
+	 */
+	int pidfd;
 	/* Links of proc.c's table. */
 	struct proc *pid_next, *id_next, *out_next;
 	struct proc *prev, *next;	/* in the list of its state */
@@ -291,8 +315,14 @@ void kdev_io(int pid, int node, uint32_t stream, const void *data, size_t len);
 int kdev_call(int node, const struct bpwire_call *c, uint64_t *id);
 /* BPROC_IOC_RETURN: the ghost of @pid reads its image from @fd.  0/-errno. */
 int kdev_return(uint64_t id, int pid, int node, int fd);
-/* A signal for a process on the master (kill(2)). */
-void local_signal(int pid, int sig);
+/*
+ * A signal for a process on the master: through @pidfd, which is that
+ * process or nothing (-1: dropped).  Never kill(@pid).
+ */
+void local_signal(int pid, int pidfd, int sig);
+/* A pidfd of process @pid (-errno), and its closing. */
+int local_pidfd(int pid);
+void local_pidfd_close(int pidfd);
 
 /* ------------------------------------------------------------------ */
 /* The daemon                                                         */
@@ -312,6 +342,7 @@ struct master {
 	struct slave *slaves;
 	int nslaves;
 	uint64_t next_tick;
+	uint64_t accept_paused_until;	/* bpd_now_ms(): listener not polled */
 	uint64_t ping_seq;
 	uint64_t own_seq;	/* OWN_ID + the last id we gave */
 	bool failed;		/* stop: an error, not a signal */

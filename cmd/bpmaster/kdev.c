@@ -9,6 +9,8 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "bpmaster.h"
 
@@ -154,9 +156,29 @@ int kdev_return(uint64_t id, int pid, int node, int fd)
 	return ioctl(M.kfd, BPROC_IOC_RETURN, &q) < 0 ? -errno : 0;
 }
 
-void local_signal(int pid, int sig)
+void local_signal(int pid, int pidfd, int sig)
 {
-	kill(pid, sig);
+	if (pidfd < 0) {
+		bpd_warn("signal %d for process %d dropped: no pidfd", sig, pid);
+		return;
+	}
+	/* ESRCH: it ended; whoever has its PID now is not it. */
+	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) &&
+	    errno != ESRCH)
+		bpd_warn("signal %d for process %d: %s", sig, pid,
+			 strerror(errno));
+}
+
+int local_pidfd(int pid)
+{
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+	return fd < 0 ? -errno : fd;
+}
+
+void local_pidfd_close(int pidfd)
+{
+	close(pidfd);
 }
 
 /* ---- what the kernel tells us ----------------------------------------- */

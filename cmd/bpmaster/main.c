@@ -163,6 +163,12 @@ static bool slaves_keeping_up(void)
 	return true;
 }
 
+/* Heartbeats, sweeps and the HELLO deadline: at least once a second. */
+static uint64_t tick_ms(void)
+{
+	return M.ping_ms / 4 < 1000 ? M.ping_ms / 4 : 1000;
+}
+
 static void run(void)
 {
 	struct pollfd *pfd = NULL;
@@ -171,7 +177,7 @@ static void run(void)
 	sigset_t empty;
 
 	sigemptyset(&empty);
-	M.next_tick = bpd_now_ms() + M.ping_ms / 4;
+	M.next_tick = bpd_now_ms() + tick_ms();
 	while (!stop_signal && !M.failed) {
 		struct timespec ts;
 		struct slave *s, *next;
@@ -200,7 +206,11 @@ static void run(void)
 			.fd = M.kfd,
 			.events = slaves_keeping_up() ? POLLIN : 0,
 		};
-		pfd[n++] = (struct pollfd){ .fd = M.lfd, .events = POLLIN };
+		now = bpd_now_ms();
+		pfd[n++] = (struct pollfd){
+			.fd = M.lfd,
+			.events = now >= M.accept_paused_until ? POLLIN : 0,
+		};
 		for (s = M.slaves; s; s = s->next) {
 			who[n] = s;
 			pfd[n++] = (struct pollfd){
@@ -219,6 +229,9 @@ static void run(void)
 		}
 		now = bpd_now_ms();
 		timeout = M.next_tick > now ? (int)(M.next_tick - now) : 0;
+		if (M.accept_paused_until > now &&
+		    M.accept_paused_until - now < (uint64_t)timeout)
+			timeout = (int)(M.accept_paused_until - now);
 		ts.tv_sec = timeout / 1000;
 		ts.tv_nsec = (timeout % 1000) * 1000000L;
 		if (ppoll(pfd, n, &ts, &empty) < 0 && errno != EINTR) {
@@ -229,7 +242,7 @@ static void run(void)
 			break;
 		if (pfd[0].revents)
 			kdev_input();
-		if (pfd[1].revents)
+		if (pfd[1].revents & POLLIN)
 			accept_slave();
 		/* Slaves may be closed on the way: walk the poll set, check
 		 * each is still listed before touching it. */
@@ -261,8 +274,9 @@ static void run(void)
 		now = bpd_now_ms();
 		if (now >= M.next_tick) {
 			heartbeat(now);
+			slave_hello_deadline(now);
 			proc_sweep(&M.procs, now);
-			M.next_tick = now + M.ping_ms / 4;
+			M.next_tick = now + tick_ms();
 		}
 		/* Refused slaves go once their REFUSE is out. */
 		for (s = M.slaves; s; s = next) {

@@ -144,6 +144,7 @@ struct proc *proc_get(struct proctab *t, int pid)
 	p->state = PROC_ON_MASTER;
 	p->node = BPROC_NODE_MASTER;
 	p->t.pipe = -1;
+	p->pidfd = -1;
 	hash_add(t, p);
 	list_add(t, p);
 	return p;
@@ -156,6 +157,26 @@ void proc_set_state(struct proctab *t, struct proc *p, enum proc_state st)
 	list_del(t, p);
 	p->state = st;
 	list_add(t, p);
+	switch (st) {
+	case PROC_TO_NODE:
+	case PROC_RETURNING:
+		/* The kernel holds it (or its ghost) in the move: it is alive. */
+		if (p->pidfd < 0) {
+			p->pidfd = local_pidfd(p->pid);
+			if (p->pidfd < 0)
+				bpd_warn("process %d: no pidfd (%s): signals for it on the master are dropped",
+					 p->pid, strerror(-p->pidfd));
+		}
+		break;
+	case PROC_REFUSED:
+	case PROC_ON_MASTER:
+		break;		/* it is, or will be, on the master: keep it */
+	default:
+		if (p->pidfd >= 0)
+			local_pidfd_close(p->pidfd);
+		p->pidfd = -1;
+		break;
+	}
 }
 
 /* Unlink @p from the chain at @head, linked through the member at @off. */
@@ -243,6 +264,8 @@ void proc_free(struct proctab *t, struct proc *p)
 	struct proc_left *l, *next;
 
 	proc_transit_clear(t, p);
+	if (p->pidfd >= 0)
+		local_pidfd_close(p->pidfd);
 	chain_del(&t->by_pid[hash_pid(t, p->pid)], p,
 		  offsetof(struct proc, pid_next));
 	list_del(t, p);

@@ -43,7 +43,7 @@ void flush_signals(struct proc *p, bool on_master)
 		if (!(p->t.sigs & (1ull << (sig - 1))))
 			continue;
 		if (on_master)
-			local_signal(p->pid, sig);	/* its own task again */
+			local_signal(p->pid, p->pidfd, sig); /* its own task again */
 		else
 			send_signal(p, sig);
 	}
@@ -64,7 +64,7 @@ static void proc_signal(struct proc *p, int sig)
 		return;
 	case PROC_ON_MASTER:
 	case PROC_REFUSED:
-		local_signal(p->pid, sig);
+		local_signal(p->pid, p->pidfd, sig);
 		return;
 	case PROC_ENDED:
 	case PROC_NSTATES:

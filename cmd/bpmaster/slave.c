@@ -212,8 +212,33 @@ void slave_hello(struct slave *s, const struct bpwire_msg *m)
 
 	if (M.nodes[nr].slave) {
 		struct slave *old = M.nodes[nr].slave;
+		uint64_t now = bpd_now_ms();
 
-		/* The node came back before its old connection timed out. */
+		/*
+		 * A live session is never replaced (issue 19, item 11).  Alive:
+		 * it has not left a PING of ours unanswered for SLAVE_PROBE_MS.
+		 * If no PING is out, it gets one now: a node that rebooted
+		 * finds its old session dead when its bpslave tries again
+		 * (backoff 0.5 s, 1 s, ...).
+		 */
+		if (slave_configured(old) &&
+		    !(old->last_ping > old->last_heard &&
+		      now - old->last_ping >= SLAVE_PROBE_MS)) {
+			if (old->last_ping <= old->last_heard) {
+				struct bpwire_msg p;
+
+				bpwire_init(&p, BPWIRE_PING, ++M.ping_seq,
+					    BPROC_NODE_MASTER, old->node);
+				p.u.ping.timestamp = now;
+				old->last_ping = now;
+				slave_send(old, &p);
+			}
+			snprintf(reason, sizeof(reason),
+				 "node %d has a live session", nr);
+			slave_refuse(s, m, -EBUSY, reason);
+			return;
+		}
+		/* The node came back and its old session is dead or leaving. */
 		bpd_info("node %d: new connection from %s (%s); dropping the old one",
 			 nr, s->c.peer,
 			 old->boot_id == h->boot_id ? "reconnect" : "rebooted");
@@ -284,20 +309,80 @@ void slave_input(struct slave *s)
 	}
 }
 
-void accept_slave(void)
+/* Connections without a HELLO yet from @addr, and in all. */
+static int unwelcomed(uint32_t addr, int *total)
 {
 	struct slave *s;
-	int fd, one = 1;
+	int n = 0;
 
-	fd = accept4(M.lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	*total = 0;
+	for (s = M.slaves; s; s = s->next) {
+		if (s->state != SLAVE_NEW)
+			continue;
+		++*total;
+		if (s->addr == addr)
+			n++;
+	}
+	return n;
+}
+
+/* Connections that said no HELLO within SLAVE_HELLO_MS go. */
+void slave_hello_deadline(uint64_t now)
+{
+	struct slave *s, *next;
+
+	for (s = M.slaves; s; s = next) {
+		next = s->next;
+		if (s->state == SLAVE_NEW && now - s->opened >= SLAVE_HELLO_MS)
+			slave_close(s, "no HELLO in time");
+	}
+}
+
+void accept_slave(void)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+	struct slave *s;
+	int fd, one = 1, total;
+	uint32_t addr;
+
+	fd = accept4(M.lfd, (struct sockaddr *)&sin, &len,
+		     SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (fd < 0) {
-		if (errno != EAGAIN && errno != EINTR)
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+		    errno == ENOMEM) {
+			/*
+			 * The connection stays in the backlog and the listener
+			 * stays readable: without a pause poll() would return
+			 * at once, again and again (issue 19, item 12).
+			 */
+			static uint64_t warned;
+			uint64_t now = bpd_now_ms();
+
+			if (!warned || now - warned >= 10000) {
+				bpd_warn("accept: %s; pausing %d ms at a time",
+					 strerror(errno), ACCEPT_PAUSE_MS);
+				warned = now;
+			}
+			M.accept_paused_until = now + ACCEPT_PAUSE_MS;
+		} else if (errno != EAGAIN && errno != EINTR) {
 			bpd_warn("accept: %s", strerror(errno));
+		}
 		return;
 	}
+	addr = len >= sizeof(sin) && sin.sin_family == AF_INET ?
+	       sin.sin_addr.s_addr : 0;
 	/* A cluster is at most BPROC_NODES_MAX nodes, plus a margin. */
 	if (M.nslaves >= 2 * BPROC_NODES_MAX) {
 		bpd_warn("too many connections; refusing one");
+		close(fd);
+		return;
+	}
+	/* Before HELLO a connection is nobody's: few per source, and in all. */
+	if (unwelcomed(addr, &total) >= SLAVE_NEW_PER_ADDR ||
+	    total >= SLAVE_NEW_MAX) {
+		bpd_warn("%s: too many connections without HELLO; refusing one",
+			 inet_ntoa(sin.sin_addr));
 		close(fd);
 		return;
 	}
@@ -314,10 +399,10 @@ void accept_slave(void)
 	}
 	s->node = BPROC_NODE_NONE;
 	s->state = SLAVE_NEW;
+	s->addr = addr;
 	s->opened = s->last_heard = s->last_ping = bpd_now_ms();
 	s->next = M.slaves;
 	M.slaves = s;
 	M.nslaves++;
 	bpd_debug("%s: connected", s->c.peer);
 }
-

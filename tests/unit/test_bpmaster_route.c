@@ -169,12 +169,63 @@ int kdev_return(uint64_t id, int pid, int node, int fd)
 	return return_err;
 }
 
-void local_signal(int pid, int sig)
-{
-	struct ev *e = ev_add(EV_LOCAL);
+/*
+ * The master's processes, as kill(2) sees them: the generation of the
+ * process that has each PID now (0: none).  A PID's process ends and an
+ * unrelated one gets the PID: a new generation.  EV_LOCAL's @result is the
+ * generation the signal reached (0: none).
+ */
+#define FAKE_PIDS	65536
+static int gen_of[FAKE_PIDS], last_gen;
 
+static void fake_spawn(int pid)
+{
+	gen_of[pid] = ++last_gen;
+}
+
+static void fake_exit(int pid)
+{
+	gen_of[pid] = 0;
+}
+
+/* A pidfd: the PID and the generation it was opened on. */
+#define FAKE_FDS	4096
+static struct { int pid, gen; bool open; } fds[FAKE_FDS];
+static int nfds, open_fds;
+
+int local_pidfd(int pid)
+{
+	if (pid <= 0 || pid >= FAKE_PIDS || !gen_of[pid])
+		return -ESRCH;
+	assert_true(nfds < FAKE_FDS);
+	fds[nfds].pid = pid;
+	fds[nfds].gen = gen_of[pid];
+	fds[nfds].open = true;
+	open_fds++;
+	return nfds++;
+}
+
+void local_pidfd_close(int fd)
+{
+	assert_true(fd >= 0 && fd < nfds && fds[fd].open);
+	fds[fd].open = false;
+	open_fds--;
+}
+
+/* pidfd_send_signal(2): the process the pidfd is, if it still runs. */
+void local_signal(int pid, int fd, int sig)
+{
+	struct ev *e;
+
+	if (fd < 0)
+		return;
+	assert_true(fd < nfds && fds[fd].open && fds[fd].pid == pid);
+	if (gen_of[pid] != fds[fd].gen)
+		return;		/* ESRCH */
+	e = ev_add(EV_LOCAL);
 	e->pid = pid;
 	e->arg = sig;
+	e->result = gen_of[pid];
 }
 
 /* ---- what the kernel and the nodes send ------------------------------ */
@@ -356,6 +407,11 @@ static int setup(void **state)
 	}
 	nevs = 0;
 	return_err = 0;
+	/* Every PID a test uses is a live process, of its own generation. */
+	last_gen = 0;
+	for (int pid = 0; pid < FAKE_PIDS; pid++)
+		fake_spawn(pid);
+	nfds = open_fds = 0;
 	return 0;
 }
 
@@ -364,6 +420,8 @@ static int teardown(void **state)
 	(void)state;
 	proctab_free(&M.procs);
 	calls_free();
+	/* Every pidfd bpmaster opened, it closed. */
+	assert_int_equal(open_fds, 0);
 	assert_int_equal(proc_count(&M.procs), 0);
 	return 0;
 }
@@ -552,6 +610,48 @@ static void leftover_signal_from_node_left_follows_process(void **state)
 	/* A node it never left has nothing to say about it. */
 	s_signal(2, 604, SIGQUIT);
 	assert_null(signal_frame(604, SIGQUIT));
+}
+
+/* Signals that reached generation @gen of @pid on the master. */
+static size_t reached(int pid, int gen)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < nevs; i++)
+		if (evs[i].kind == EV_LOCAL && evs[i].pid == pid &&
+		    evs[i].result == gen)
+			n++;
+	return n;
+}
+
+/*
+ * Issue 19, item 14: a process came back to the master and ended there; an
+ * unrelated process got its PID.  What node 1 still says of the old one (a
+ * SIGNAL, an EXIT by a signal, within PROC_LEFT_MS) must not reach it.
+ */
+static void late_word_from_node_never_reaches_reused_pid(void **state)
+{
+	int gen, gen2;
+	uint64_t rid;
+
+	(void)state;
+	gen = gen_of[610];
+	on_node(610, 1);
+	s_leave(1, 20, 610, BPROC_NODE_MASTER);
+	rid = evs[nevs - 1].id;
+	k_arrived(rid, 610, 0, false);
+	assert_int_equal(state_of(610), PROC_ON_MASTER);
+	/* While it lives, a signal that came for it as it left reaches it. */
+	s_signal(1, 610, SIGUSR1);
+	assert_int_equal(reached(610, gen), 1);
+	/* It ends on the master (bpmaster hears nothing of it) ... */
+	fake_exit(610);
+	/* ... and root's next daemon gets PID 610. */
+	fake_spawn(610);
+	gen2 = gen_of[610];
+	s_signal(1, 610, SIGKILL);
+	s_exit(1, 610, SIGTERM);
+	assert_int_equal(reached(610, gen2), 0);
 }
 
 static void copy_killed_as_it_left_kills_arrived_copy(void **state)
@@ -785,6 +885,7 @@ int main(void)
 		T(signal_for_unknown_pid_is_dropped),
 		T(signal_for_ended_process_is_dropped),
 		T(leftover_signal_from_node_left_follows_process),
+		T(late_word_from_node_never_reaches_reused_pid),
 		T(copy_killed_as_it_left_kills_arrived_copy),
 		T(exit_in_failed_transit_ends_ghost),
 		T(node_lost_ends_its_processes_as_killed),

@@ -22,6 +22,10 @@
  *   hello         a valid HELLO by address (replaces this node's real
  *                 bpslave until it reconnects)
  *   truncated     half a HELLO, then close
+ *   flood         40 connections from unprivileged ports that never finish
+ *                 a HELLO (one byte a second each, of a frame header):
+ *                 prints how many bpmaster still holds after 1 s and 8 s
+ *                 (issue 19, item 12)
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -32,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bpwire.h"
@@ -121,6 +126,52 @@ static void outcome(int fd)
 	}
 }
 
+/* Connections bpmaster still holds: no EOF, no error. */
+static int still_open(int *fds, int n)
+{
+	int open = 0;
+
+	for (int i = 0; i < n; i++) {
+		struct pollfd p = { .fd = fds[i], .events = POLLIN };
+		char c;
+
+		if (fds[i] < 0)
+			continue;
+		if (poll(&p, 1, 0) == 1 &&
+		    recv(fds[i], &c, 1, MSG_DONTWAIT) <= 0) {
+			close(fds[i]);
+			fds[i] = -1;
+			continue;
+		}
+		open++;
+	}
+	return open;
+}
+
+static int flood(const char *addr, int port)
+{
+	/* The header of a 60000-byte frame, and then its body, slowly. */
+	static const unsigned char hdr[8] = { 0x60, 0xea, 0, 0 };
+	int fds[40], n = 40, at1 = 0;
+
+	for (int i = 0; i < n; i++)
+		fds[i] = connect_from(addr, port, false);
+	for (int t = 0; t < 8; t++) {
+		for (int i = 0; i < n; i++)
+			if (fds[i] >= 0 &&
+			    send(fds[i], &hdr[t], 1, MSG_NOSIGNAL) < 0) {
+				close(fds[i]);
+				fds[i] = -1;
+			}
+		sleep(1);
+		if (t == 0)
+			at1 = still_open(fds, n);
+	}
+	printf("open %d of %d after 1 s, %d after 8 s\n", at1, n,
+	       still_open(fds, n));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned char buf[BPWIRE_MAX];
@@ -132,6 +183,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	c = argv[3];
+	if (!strcmp(c, "flood"))
+		return flood(argv[1], atoi(argv[2]));
 	fd = connect_from(argv[1], atoi(argv[2]), strcmp(c, "unprivileged"));
 	if (fd < 0) {
 		perror("fakeslave: connect");
