@@ -53,16 +53,22 @@ static void exit_find_tp(struct tracepoint *tp, void *priv)
 
 static void exit_probe(void *data, struct task_struct *p)
 {
+	struct pid_namespace *ns = task_active_pid_ns(p);
 	struct exit_note *n;
 
 	/*
-	 * Only the node's own namespace (a child of the initial one):
-	 * a PID in a namespace nested inside is not a master PID.
+	 * Processes of the node's own namespace (a child of the initial one)
+	 * and of namespaces nested inside it, each by its PID in the node's
+	 * namespace: that is its master PID (its innermost one need not be).
+	 * A child forked on the node into a namespace of its own (after
+	 * unshare(CLONE_NEWPID)) has a ghost whose end comes from here too.
 	 */
 	if (bproc_nodes_self() == BPROC_NODE_MASTER || p != current ||
 	    !thread_group_leader(p) || atomic_read(&p->signal->live) ||
-	    task_active_pid_ns(p)->level != 1)
+	    !ns || ns->level < 1)
 		return;
+	while (ns->level > 1)
+		ns = ns->parent;
 	if (atomic_inc_return(&exit_notes_queued) > EXIT_NOTES_MAX) {
 		atomic_dec(&exit_notes_queued);
 		pr_warn_ratelimited("bproc: too many process ends queued for bpslave: one dropped\n");
@@ -73,7 +79,7 @@ static void exit_probe(void *data, struct task_struct *p)
 		atomic_dec(&exit_notes_queued);
 		return;
 	}
-	n->pid = task_tgid_vnr(p);
+	n->pid = task_tgid_nr_ns(p, ns);
 	n->status = p->exit_code;
 	llist_add(&n->node, &exit_notes);
 	queue_work(bproc_ghost_wq, &exit_work);

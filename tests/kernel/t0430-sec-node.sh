@@ -39,7 +39,7 @@ kill $v
 wait $v
 echo "victim $?"'
 test_expect_success 'a process in a nested PID namespace with another user'\''s PID cannot move to the master as that process' '
-	out=$(on master sh -c "$nested_sh") &&
+	out=$(timeout 120 "$vcluster" run --on master -- sh -c "$nested_sh") &&
 	is "$out" "nested pid V: move refused: EPERM
 victim 143"
 '
