@@ -25,6 +25,11 @@
  * slave) log lines go to stderr with a time stamp; else to syslog(3).
  */
 void bpd_log_init(const char *name, bool foreground, int facility);
+/*
+ * Both daemons' signals: SIGTERM and SIGINT run @handler (which only sets a
+ * flag) and stay blocked outside ppoll(); SIGHUP and SIGPIPE are ignored.
+ */
+void bpd_signals_init(void (*handler)(int));
 void bpd_log(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 #define bpd_err(...)	bpd_log(3, __VA_ARGS__)		/* LOG_ERR */

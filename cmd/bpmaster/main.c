@@ -293,8 +293,6 @@ int main(int argc, char **argv)
 {
 	bool foreground = false, check_only = false;
 	char err[512];
-	struct sigaction sa;
-	sigset_t block;
 	int opt;
 
 	M.cfg_path = BPCONFIG_PATH;
@@ -374,18 +372,9 @@ int main(int argc, char **argv)
 		bpd_log_init("bpmaster", false, M.cfg.logfacility);
 	}
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	/* No reloading: a changed configuration needs a restart (the slaves
-	 * reconnect to the new bpmaster on their own). */
-	signal(SIGHUP, SIG_IGN);
-	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&block);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
-	sigprocmask(SIG_BLOCK, &block, NULL);
+	/* No reloading on SIGHUP: a changed configuration needs a restart (the
+	 * slaves reconnect to the new bpmaster on their own). */
+	bpd_signals_init(on_signal);
 
 	bpd_info("version %s: %d nodes, listening on %s:%u, pingtimeout %u s",
 		 BPROC_VERSION_STRING, M.cfg.numnodes,

@@ -248,8 +248,6 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	struct sigaction sa;
-	sigset_t block;
 	unsigned int backoff = BACKOFF_MIN_MS;
 	int opt;
 
@@ -327,16 +325,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
-	sigemptyset(&block);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
-	sigprocmask(SIG_BLOCK, &block, NULL);
+	bpd_signals_init(on_signal);
 
 	while (!stop_signal) {
 		struct session s = { .c.fd = -1, .kfd = -1, .node = BPROC_NODE_NONE };
