@@ -32,7 +32,7 @@ LIBDIR	?= $(PREFIX)/lib
 INCDIR	?= $(PREFIX)/include
 MANDIR	?= $(PREFIX)/share/man
 
-.PHONY: all module user initramfs check unit-check kernel-check install clean style sparse FORCE
+.PHONY: all module user initramfs check test-build unit-check kernel-check install clean style sparse FORCE
 .DEFAULT_GOAL := all
 
 all: module user
@@ -61,8 +61,11 @@ $(B)/%.o: %.c
 
 -include $(shell find $(B) -name '*.d' -type f 2>/dev/null)
 
-check: all initramfs $(TEST_TARGETS) fuzz
+check: test-build
 	tests/run
+
+# Everything the tests need, built (tests/run TEST... after it runs one).
+test-build: all initramfs $(TEST_TARGETS) fuzz
 
 # Each fragment adds its own install-* target to INSTALL_TARGETS.
 install: all $(INSTALL_TARGETS)

@@ -45,6 +45,7 @@
 #include <sys/types.h>
 
 #include <linux/bproc.h>
+#include <linux/capability.h>
 
 /*
  * Protocol version, in HELLO and WELCOME.  Peers must agree on the major
@@ -52,10 +53,11 @@
  * informational: nothing else reads it and no frame depends on it, so
  * master and slaves must run the same build (the slave image carries the
  * master's bpslave).  Minors: 1, the process frames (MOVE .. IO); 2,
- * moving on, CALL; 3, MOVE with descriptors to open (MOVE_IO).
+ * moving on, CALL; 3, MOVE with descriptors to open (MOVE_IO).  Major 2:
+ * CALL carries the caller's ids and capabilities (its layout changed).
  */
-#define BPWIRE_MAJOR		1
-#define BPWIRE_MINOR		3
+#define BPWIRE_MAJOR		2
+#define BPWIRE_MINOR		0
 
 /* HELLO's magic: the bytes "BPRC" read as a little-endian u32. */
 #define BPWIRE_MAGIC		0x43525042u
@@ -379,18 +381,24 @@ struct bpwire_io {
 };
 
 /*
- * CALL (slave->master, id != 0): s32 pid, u32 nr, u64 args[6], then
+ * CALL (slave->master, id != 0): s32 pid, u32 nr, u64 args[6], the
+ * caller's current ids (u32 uid, euid, suid, gid, egid, sgid; none
+ * 0xffffffff) and capabilities (u64 permitted, effective), then
  * 0..BPWIRE_CALL_DATA_MAX bytes filling the frame.  The call @nr (x86-64
  * numbers, BPROC_CALL_*; the codec checks < 512) of process @pid, for its
- * ghost to make on the master; @data: a siginfo for rt_(tg)sigqueueinfo.
+ * ghost to make on the master with those rights (struct bproc_call_cred);
+ * @data: a siginfo for rt_(tg)sigqueueinfo.
  */
-#define BPWIRE_CALL_FIXED	56
+#define BPWIRE_CALL_FIXED	96
+#define BPWIRE_ID_INVALID	0xffffffffu
+#define BPWIRE_CAP_MASK		((1ull << (CAP_LAST_CAP + 1)) - 1)
 #define BPWIRE_CALL_DATA_MAX	128
 #define BPWIRE_CALL_NR_MAX	511
 struct bpwire_call {
 	int32_t pid;
 	uint32_t nr;
 	uint64_t args[6];
+	struct bproc_call_cred cred;
 	const void *data;
 	uint32_t len;
 };

@@ -412,12 +412,28 @@ static int decode_call(const unsigned char *p, size_t n,
 	c->nr = get32(p + 4);
 	for (i = 0; i < 6; i++)
 		c->args[i] = get64(p + 8 + 8 * i);
+	c->cred.uid = get32(p + 56);
+	c->cred.euid = get32(p + 60);
+	c->cred.suid = get32(p + 64);
+	c->cred.gid = get32(p + 68);
+	c->cred.egid = get32(p + 72);
+	c->cred.sgid = get32(p + 76);
+	c->cred.cap_permitted = get64(p + 80);
+	c->cred.cap_effective = get64(p + 88);
 	c->data = p + BPWIRE_CALL_FIXED;
 	c->len = (uint32_t)(n - BPWIRE_CALL_FIXED);
 	if (!pid_ok(c->pid))
 		return fail(why, "CALL: pid out of range", -EINVAL);
 	if (c->nr > BPWIRE_CALL_NR_MAX)
 		return fail(why, "CALL: nr out of range", -EINVAL);
+	if (c->cred.uid == BPWIRE_ID_INVALID || c->cred.euid == BPWIRE_ID_INVALID ||
+	    c->cred.suid == BPWIRE_ID_INVALID || c->cred.gid == BPWIRE_ID_INVALID ||
+	    c->cred.egid == BPWIRE_ID_INVALID || c->cred.sgid == BPWIRE_ID_INVALID)
+		return fail(why, "CALL: an id is the invalid id", -EINVAL);
+	if ((c->cred.cap_permitted | c->cred.cap_effective) & ~BPWIRE_CAP_MASK)
+		return fail(why, "CALL: an unknown capability", -EINVAL);
+	if (c->cred.cap_effective & ~c->cred.cap_permitted)
+		return fail(why, "CALL: effective capabilities not permitted", -EINVAL);
 	return 0;
 }
 

@@ -235,6 +235,14 @@ void bpwire_put_payload(unsigned char *p, const struct bpwire_msg *m)
 		put32(p + 4, m->u.call.nr);
 		for (i = 0; i < 6; i++)
 			put64(p + 8 + 8 * i, m->u.call.args[i]);
+		put32(p + 56, m->u.call.cred.uid);
+		put32(p + 60, m->u.call.cred.euid);
+		put32(p + 64, m->u.call.cred.suid);
+		put32(p + 68, m->u.call.cred.gid);
+		put32(p + 72, m->u.call.cred.egid);
+		put32(p + 76, m->u.call.cred.sgid);
+		put64(p + 80, m->u.call.cred.cap_permitted);
+		put64(p + 88, m->u.call.cred.cap_effective);
 		if (m->u.call.len)
 			memcpy(p + BPWIRE_CALL_FIXED, m->u.call.data, m->u.call.len);
 		break;

@@ -249,8 +249,8 @@ static int bproc_msg_call(struct bproc_chan *ch, const struct bproc_msg_hdr *hdr
 
 	if (hdr->flags || !hdr->id || m->pid <= 0 || m->pid > BPROC_PID_MAX)
 		return -EINVAL;
-	return bproc_ghost_remote_call(m->pid, hdr->id, m->nr, m->args, m->data,
-				hdr->len - sizeof(*m));
+	return bproc_ghost_remote_call(m->pid, hdr->id, m->nr, m->args, &m->cred,
+				       m->data, hdr->len - sizeof(*m));
 }
 
 /* A remote process moved from node to node: its ghost follows. */

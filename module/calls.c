@@ -18,6 +18,8 @@
 #define pr_fmt(fmt) "bproc: " fmt
 
 #include <linux/bproc.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/err.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
@@ -29,6 +31,8 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/uidgid.h>
+#include <linux/user_namespace.h>
 #include <linux/wait.h>
 
 #include "arch.h"
@@ -51,14 +55,36 @@ static bool ghost_call_allowed(u32 nr)
 	return bproc_call_ghost_makes(nr);
 }
 
+/* Capability set @v (bit N: capability N) as the kernel keeps one. */
+static kernel_cap_t call_cap(u64 v)
+{
+	kernel_cap_t c = {};
+
+	c.cap[0] = (u32)v;
+	c.cap[1] = (u32)(v >> 32);
+	return c;
+}
+
+static bool call_cred_valid(const struct bproc_call_cred *w)
+{
+	u64 known = (2ULL << CAP_LAST_CAP) - 1;
+
+	return w->uid != (u32)-1 && w->euid != (u32)-1 && w->suid != (u32)-1 &&
+	       w->gid != (u32)-1 && w->egid != (u32)-1 && w->sgid != (u32)-1 &&
+	       !((w->cap_permitted | w->cap_effective) & ~known) &&
+	       !(w->cap_effective & ~w->cap_permitted);
+}
+
 int bproc_ghost_remote_call(int pid, u64 id, u32 nr, const u64 *args,
+			    const struct bproc_call_cred *cred,
 			    const void *data, size_t len)
 {
 	struct bproc_ghost_call *c, *old = NULL;
 	struct bproc_ghost *g;
 	bool sigq = bproc_call_info_arg(nr) >= 0;
 
-	if (!ghost_call_allowed(nr) || len != (sigq ? BPROC_SIGINFO_SIZE : 0))
+	if (!ghost_call_allowed(nr) || len != (sigq ? BPROC_SIGINFO_SIZE : 0) ||
+	    !call_cred_valid(cred))
 		return -EINVAL;
 	c = kzalloc(sizeof(*c), GFP_KERNEL);
 	if (!c)
@@ -66,6 +92,8 @@ int bproc_ghost_remote_call(int pid, u64 id, u32 nr, const u64 *args,
 	c->id = id;
 	c->nr = nr;
 	memcpy(c->args, args, sizeof(c->args));
+	c->cred = *cred;
+	c->has_cred = true;
 	memcpy(c->info, data, len);
 
 	spin_lock(&bproc_ghosts_lock);
@@ -121,6 +149,77 @@ int bproc_ghost_call_setup(struct bproc_ghost *g)
 	return 0;
 }
 
+static bool call_has_uid(const struct cred *c, kuid_t id)
+{
+	return uid_eq(id, c->uid) || uid_eq(id, c->euid) || uid_eq(id, c->suid);
+}
+
+static bool call_has_gid(const struct cred *c, kgid_t id)
+{
+	return gid_eq(id, c->gid) || gid_eq(id, c->egid) || gid_eq(id, c->sgid);
+}
+
+/*
+ * The ghost (current) takes the ids its process has on its node now
+ * (review item 7: a process that dropped root there must not signal as
+ * root here).  As setresuid() and setresgid() would let it: every new id
+ * is one it has, or it has CAP_SETUID / CAP_SETGID (checked before either
+ * changes, as a process sets its gids before it drops its uid);
+ * capabilities only as a subset of its own.  -EPERM, and nothing changes,
+ * if it could not; the call is then not made.
+ */
+static int ghost_call_take_cred(const struct bproc_call_cred *w)
+{
+	const struct cred *old = current_cred();
+	struct user_namespace *ns = old->user_ns;
+	kuid_t uid = make_kuid(&init_user_ns, w->uid);
+	kuid_t euid = make_kuid(&init_user_ns, w->euid);
+	kuid_t suid = make_kuid(&init_user_ns, w->suid);
+	kgid_t gid = make_kgid(&init_user_ns, w->gid);
+	kgid_t egid = make_kgid(&init_user_ns, w->egid);
+	kgid_t sgid = make_kgid(&init_user_ns, w->sgid);
+	kernel_cap_t prm, eff;
+	struct cred *new;
+
+	if (!kuid_has_mapping(ns, uid) || !kuid_has_mapping(ns, euid) ||
+	    !kuid_has_mapping(ns, suid) || !kgid_has_mapping(ns, gid) ||
+	    !kgid_has_mapping(ns, egid) || !kgid_has_mapping(ns, sgid))
+		return -EPERM;
+	prm = cap_intersect(old->cap_permitted, call_cap(w->cap_permitted));
+	eff = cap_intersect(prm, call_cap(w->cap_effective));
+	if (uid_eq(uid, old->uid) && uid_eq(euid, old->euid) &&
+	    uid_eq(suid, old->suid) && uid_eq(euid, old->fsuid) &&
+	    gid_eq(gid, old->gid) && gid_eq(egid, old->egid) &&
+	    gid_eq(sgid, old->sgid) && gid_eq(egid, old->fsgid) &&
+	    cap_issubset(old->cap_permitted, prm) &&
+	    cap_issubset(old->cap_effective, eff) &&
+	    cap_issubset(eff, old->cap_effective))
+		return 0;	/* as it is: the usual case */
+	if (!(call_has_uid(old, uid) && call_has_uid(old, euid) &&
+	      call_has_uid(old, suid)) && !ns_capable_setid(ns, CAP_SETUID))
+		return -EPERM;
+	if (!(call_has_gid(old, gid) && call_has_gid(old, egid) &&
+	      call_has_gid(old, sgid)) && !ns_capable_setid(ns, CAP_SETGID))
+		return -EPERM;
+
+	new = prepare_creds();
+	if (!new)
+		return -ENOMEM;
+	new->uid = uid;
+	new->euid = euid;
+	new->suid = suid;
+	new->fsuid = euid;
+	new->gid = gid;
+	new->egid = egid;
+	new->sgid = sgid;
+	new->fsgid = egid;
+	new->cap_permitted = prm;
+	new->cap_effective = eff;
+	new->cap_ambient = cap_intersect(new->cap_ambient,
+					 cap_intersect(prm, new->cap_inheritable));
+	return commit_creds(new);
+}
+
 static bool ghost_call_is_wait(u32 nr)
 {
 	return bproc_call_kind(nr) == BPROC_CALLK_WAIT;
@@ -138,6 +237,12 @@ long bproc_ghost_call_start(struct bproc_ghost *g, struct bproc_ghost_call *c)
 	sigset_t all;
 	u64 a[6];
 
+	if (c->has_cred) {
+		int err = ghost_call_take_cred(&c->cred);
+
+		if (err)
+			return err;
+	}
 	memcpy(a, c->args, sizeof(a));
 	switch (c->nr) {
 	case BPROC_CALL_WAIT4:

@@ -18,13 +18,17 @@ struct bproc_ghost_call {
 	u8 info[BPROC_SIGINFO_SIZE];	/* rt_(tg)sigqueueinfo's */
 	long orig_options;		/* a wait's, before WNOHANG is added */
 	int reap_pid;			/* an internal reap: whose (global PID) */
+	bool has_cred;			/* @cred is the caller's (not internal) */
+	struct bproc_call_cred cred;	/* the node caller's ids now */
 };
 
 /*
  * BPROC_MSG_CALL: the ghost of @pid makes call @nr (@args; @data, @len:
- * a siginfo) and answers @id.  0, or -EINVAL, -ENOMEM (not answered).
+ * a siginfo) with the caller's rights @cred, and answers @id.  0, or
+ * -EINVAL, -ENOMEM (not answered).
  */
 int bproc_ghost_remote_call(int pid, u64 id, u32 nr, const u64 *args,
+			    const struct bproc_call_cred *cred,
 			    const void *data, size_t len);
 
 /* The resume descriptor, the call snippet and the data page, once. */

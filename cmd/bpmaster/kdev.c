@@ -136,6 +136,7 @@ int kdev_call(int node, const struct bpwire_call *c, uint64_t *id)
 	k->pid = c->pid;
 	k->nr = c->nr;
 	memcpy(k->args, c->args, sizeof(k->args));
+	k->cred = c->cred;
 	if (c->len)
 		memcpy(k->data, c->data, c->len);
 	err = bpd_kdev_write(M.kfd, k, k->hdr.len);

@@ -202,6 +202,7 @@ struct pending_call {
 	int pid;		/* ... and in the node's (the master PID) */
 	uint32_t nr;
 	uint64_t args[6];
+	struct bproc_call_cred cred;	/* the caller's rights at the call */
 	struct pending_call *next;
 };
 

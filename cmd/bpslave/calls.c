@@ -85,6 +85,36 @@ static int ns_pid(pid_t host)
 	return pid;
 }
 
+/*
+ * The ids and capabilities of thread @host (our PID namespace) now: 0, or
+ * -1 if they cannot be read.  The thread waits in its call (its listener
+ * holds it), so they cannot change until it is answered; that the thread
+ * is still the caller, not a reused number, the caller checks afterwards
+ * (SECCOMP_IOCTL_NOTIF_ID_VALID).
+ */
+static int thread_cred(pid_t host, struct bproc_call_cred *c)
+{
+	FILE *f = proc_status(host);
+	char line[256];
+	unsigned long long prm, eff;
+	int got = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Uid: %u %u %u", &c->uid, &c->euid, &c->suid) == 3)
+			got |= 1;
+		else if (sscanf(line, "Gid: %u %u %u", &c->gid, &c->egid, &c->sgid) == 3)
+			got |= 2;
+		else if (sscanf(line, "CapPrm: %llx", &prm) == 1)
+			c->cap_permitted = prm, got |= 4;
+		else if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			c->cap_effective = eff, got |= 8;
+	}
+	fclose(f);
+	return got == 15 ? 0 : -1;
+}
+
 bool ns_has(int pid)
 {
 	char path[64];
@@ -297,6 +327,7 @@ static int send_call(struct session *s, struct pending_call *c,
 	m.u.call.pid = c->pid;
 	m.u.call.nr = c->nr;
 	memcpy(m.u.call.args, c->args, sizeof(c->args));
+	m.u.call.cred = c->cred;
 	m.u.call.data = len ? data : NULL;
 	m.u.call.len = (uint32_t)len;
 	err = send_frame(s, &m);
@@ -352,6 +383,19 @@ void notif_decide(struct session *s, int lfd, const struct seccomp_notif *np)
 		if (v == CALL_FORK_TO_MASTER)
 			fork_over(s);
 		notif_answer(lfd, n.id, false, -ENOMEM);
+		return;
+	}
+	/*
+	 * The rights it calls with are its own now (review item 7), read
+	 * while it waits; then its notification must still be live, so the
+	 * thread read was the caller.
+	 */
+	if (thread_cred((pid_t)n.pid, &c->cred) ||
+	    ioctl(lfd, SECCOMP_IOCTL_NOTIF_ID_VALID, &n.id) < 0) {
+		if (v == CALL_FORK_TO_MASTER)
+			fork_over(s);
+		free(c);
+		notif_answer(lfd, n.id, false, -ESRCH);
 		return;
 	}
 	c->id = ++call_seq;

@@ -223,6 +223,14 @@ static void check_decoded(const struct bpwire_msg *m, const uint8_t *buf,
 		break;
 	case BPWIRE_CALL:
 		check(pid_ok(m->u.call.pid) && m->u.call.nr <= BPWIRE_CALL_NR_MAX);
+		check(m->u.call.cred.uid != BPWIRE_ID_INVALID &&
+		      m->u.call.cred.euid != BPWIRE_ID_INVALID &&
+		      m->u.call.cred.suid != BPWIRE_ID_INVALID &&
+		      m->u.call.cred.gid != BPWIRE_ID_INVALID &&
+		      m->u.call.cred.egid != BPWIRE_ID_INVALID &&
+		      m->u.call.cred.sgid != BPWIRE_ID_INVALID);
+		check(!(m->u.call.cred.cap_permitted & ~BPWIRE_CAP_MASK) &&
+		      !(m->u.call.cred.cap_effective & ~m->u.call.cred.cap_permitted));
 		check(m->u.call.data == buf + BPWIRE_HDR_SIZE + BPWIRE_CALL_FIXED);
 		check(m->u.call.len == len - BPWIRE_HDR_SIZE - BPWIRE_CALL_FIXED &&
 		      m->u.call.len <= BPWIRE_CALL_DATA_MAX);

@@ -1,12 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# What a process on a node must not get past (issue 19, items 6 and 9):
+# What a process on a node must not get past (issue 19, items 6, 7 and 9):
 # a process in a PID namespace nested inside the node's (unshare -Urp, as
 # any user may) whose PID there equals another user's node process does
 # not move to the master as that process; the i386 ABI (int 0x80) is not
 # a way around the node's call filter; clone3 is refused with ENOSYS (its
-# flags are in memory: checked then used, a race), fork still works.
+# flags are in memory: checked then used, a race), fork still works; a
+# root process that drops privilege on its node has dropped it for its
+# calls on the master (its ghost takes its ids of now, never more).
 #
 #   master 10.77.0.1                        slave 0 10.77.0.10
 #   sectest victim (uid 65534) -----------> sleeps as PID V
@@ -55,6 +57,28 @@ test_expect_success 'clone3 on a node fails with ENOSYS (libc falls back to clon
 	out=$(on master "$st" clone3 0) &&
 	is "$out" "clone3: ENOSYS
 fork: child exit 7"
+'
+
+# Root's and nobody's sleepers on the master; the dropping process on
+# node 0 signals them; then: is root's still there?
+dropids_sh='sleep 60 & r=$!
+setpriv --reuid=65534 --regid=65534 --clear-groups sleep 60 & n=$!
+for i in $(seq 100); do grep -q "^Uid:.65534" /proc/$n/status && break; sleep 0.1; done
+'$st' dropids 0 $r $n
+kill -0 $r && echo "root'\''s sleeper lives"
+kill $r $n 2>/dev/null; wait $r $n 2>/dev/null; true'
+test_expect_success 'calls from a node are made with the caller'\''s ids of now: root that dropped to nobody signals as nobody' '
+	out=$(timeout 120 "$vcluster" run --on master -- sh -c "$dropids_sh") &&
+	is "$out" "uid 0 without CAP_KILL: kill -0 nobody'\''s: EPERM
+uid 0 with CAP_KILL: kill -0 nobody'\''s: ok
+uid 65534 (saved 0): kill -0 root'\''s: EPERM
+uid 65534 (saved 0): kill -0 nobody'\''s: ok
+back to uid 0: kill -0 root'\''s: ok
+uid 65534: kill -9 root'\''s: EPERM
+uid 65534: setresuid 0: EPERM
+uid 65534: kill -9 -1: ok
+uid 65534: getppid: ok
+root'\''s sleeper lives"
 '
 
 test_no_leaks master 0

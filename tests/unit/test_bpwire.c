@@ -204,6 +204,12 @@ static void sample(struct bpwire_msg *m, uint16_t type)
 		m->u.call.args[1] = SIGUSR1;
 		m->u.call.args[2] = 0x7ffd12345678ull;
 		m->u.call.args[5] = ~0ull;
+		m->u.call.cred = (struct bproc_call_cred){
+			.uid = 1000, .euid = 0, .suid = 4000000000u,
+			.gid = 100, .egid = 101, .sgid = 102,
+			.cap_permitted = 1ull << 40 | 1ull << 5 | 1,
+			.cap_effective = 1ull << 5,
+		};
 		m->u.call.data = image_data;
 		m->u.call.len = sizeof(image_data);
 		break;
@@ -323,7 +329,7 @@ static void test_hello_bytes(void **state)
 		0xfd, 0xff, 0xff, 0xff,			/* src NONE (-3) */
 		0xff, 0xff, 0xff, 0xff,			/* dst MASTER (-1) */
 		0, 0, 0, 0,				/* pad */
-		'B', 'P', 'R', 'C', 1, 0, 3, 0,		/* magic, major, minor */
+		'B', 'P', 'R', 'C', 2, 0, 0, 0,		/* magic, major, minor */
 		3, 0, 0, 0, 0, 0, 0, 0,			/* want_node, flags */
 		0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11, /* boot_id */
 	};
@@ -1067,7 +1073,8 @@ static const struct reject rejects[] = {
 	{ "HELLO magic", BPWIRE_HELLO, P, 1, 'b', 0, -EPROTO, "bad magic" },
 	{ "HELLO magic BE", BPWIRE_HELLO, P, 4, 0x42505243, 0, -EPROTO, "bad magic" },
 	{ "HELLO major 0", BPWIRE_HELLO, P + 4, 2, 0, 0, -EPROTONOSUPPORT, "major" },
-	{ "HELLO major 2", BPWIRE_HELLO, P + 4, 2, 2, 0, -EPROTONOSUPPORT, "major" },
+	{ "HELLO major 1", BPWIRE_HELLO, P + 4, 2, 1, 0, -EPROTONOSUPPORT, "major" },
+	{ "HELLO major 3", BPWIRE_HELLO, P + 4, 2, 3, 0, -EPROTONOSUPPORT, "major" },
 	{ "HELLO flags", BPWIRE_HELLO, P + 12, 4, 1, 0, -EINVAL, "HELLO: unknown flags" },
 	{ "HELLO want MASTER", BPWIRE_HELLO,
 	  P + 8, 4, (uint32_t)BPROC_NODE_MASTER, 0, -EINVAL, "want_node" },
@@ -1292,6 +1299,17 @@ static const struct reject rejects[] = {
 	{ "IO pid -1", BPWIRE_IO, P, 4, (uint32_t)-1, 0, -EINVAL, "pid out of range" },
 	{ "IO stream 3", BPWIRE_IO, P + 4, 4, BPWIRE_IO_NR, 0, -EINVAL, "IO: unknown stream" },
 	{ "IO stream huge", BPWIRE_IO, P + 4, 4, 0xffffffff, 0, -EINVAL, "IO: unknown stream" },
+	/* CALL: the caller's rights are checked as the kernel would */
+	{ "CALL short", BPWIRE_CALL, 0, 0, 0, -(ssize_t)sizeof(image_data) - 1, -EPROTO,
+	  "CALL: payload too short" },
+	{ "CALL uid -1", BPWIRE_CALL, P + 56, 4, 0xffffffff, 0, -EINVAL, "invalid id" },
+	{ "CALL suid -1", BPWIRE_CALL, P + 64, 4, 0xffffffff, 0, -EINVAL, "invalid id" },
+	{ "CALL sgid -1", BPWIRE_CALL, P + 76, 4, 0xffffffff, 0, -EINVAL, "invalid id" },
+	{ "CALL cap 63", BPWIRE_CALL, P + 80, 8, 1ull << 63, 0, -EINVAL, "unknown capability" },
+	{ "CALL cap beyond the last", BPWIRE_CALL, P + 80, 8, 2ull << CAP_LAST_CAP, 0, -EINVAL,
+	  "unknown capability" },
+	{ "CALL effective not permitted", BPWIRE_CALL, P + 88, 8, 1ull << 6, 0, -EINVAL,
+	  "not permitted" },
 };
 
 static void test_rejects(void **state)
@@ -1339,13 +1357,13 @@ static void test_other_major(void **state)
 
 	(void)state;
 	sample_frame(BPWIRE_HELLO);
-	put(frame + P + 4, 2, 2);
+	put(frame + P + 4, 2, 3);
 	put(frame + P + 6, 2, 5);
 	resize(16);	/* a later major may have another payload */
 	assert_int_equal(decode_frame(&m, NULL), -EPROTONOSUPPORT);
 	assert_int_equal(m.hdr.type, BPWIRE_HELLO);
 	assert_true(m.hdr.id == 7);
-	assert_int_equal(m.u.hello.major, 2);
+	assert_int_equal(m.u.hello.major, 3);
 	assert_int_equal(m.u.hello.minor, 5);
 	/* The encoder will not send it. */
 	m.u.hello.want_node = BPROC_NODE_NONE;
@@ -1357,20 +1375,20 @@ static void test_other_major(void **state)
 	assert_int_equal(m.u.hello.minor, 7);
 }
 
-/* Minor 0 peers (before the process frames) up to minor 3 ones interwork. */
+/* The minor is informational: any minor of major 2 is taken. */
 static void test_minor_versions(void **state)
 {
 	uint16_t minor;
 	struct bpwire_msg m;
 
 	(void)state;
-	assert_int_equal(BPWIRE_MAJOR, 1);
-	assert_int_equal(BPWIRE_MINOR, 3);
+	assert_int_equal(BPWIRE_MAJOR, 2);
+	assert_int_equal(BPWIRE_MINOR, 0);
 	for (minor = 0; minor <= 3; minor++) {
 		sample_frame(BPWIRE_HELLO);
 		put(frame + P + 6, 2, minor);
 		assert_int_equal(decode_frame(&m, NULL), 0);
-		assert_int_equal(m.u.hello.major, 1);
+		assert_int_equal(m.u.hello.major, 2);
 		assert_int_equal(m.u.hello.minor, minor);
 		/* And it can be sent: a daemon may speak as minor 0. */
 		assert_int_equal(bpwire_encode(&m, frame, sizeof(frame), NULL), P + 24);
@@ -1382,9 +1400,9 @@ static void test_minor_versions(void **state)
 	}
 	/* bpwire_init() and bpwire_reply_init() announce this minor. */
 	sample(&m, BPWIRE_HELLO);
-	assert_int_equal(m.u.hello.minor, 3);
+	assert_int_equal(m.u.hello.minor, BPWIRE_MINOR);
 	sample(&m, BPWIRE_WELCOME);
-	assert_int_equal(m.u.welcome.minor, 3);
+	assert_int_equal(m.u.welcome.minor, BPWIRE_MINOR);
 }
 
 static void test_header_node_values(void **state)
@@ -1553,7 +1571,7 @@ static void test_encode_errors(void **state)
 	m.u.welcome.node = 8;
 	assert_int_equal(bpwire_encode(&m, buf, sizeof(buf), &why), -EINVAL);
 	sample(&m, BPWIRE_HELLO);
-	m.u.hello.major = 2;
+	m.u.hello.major = 1;
 	assert_int_equal(bpwire_encode(&m, buf, sizeof(buf), &why), -EINVAL);
 	sample(&m, BPWIRE_NODES);
 	bad_entry.status = 99;

@@ -32,6 +32,8 @@
  *       BPROC_MOVE_IO_MAX struct bproc_move_io (bproc_move_req.io).  fork
  *       on a node: BPROC_CALL_FORK, and BPROC_MSG_EXIT kernel->bpslave for
  *       ends in the node's PID namespace.
+ *  2.0  BPROC_MSG_CALL carries the caller's current ids and capabilities
+ *       (struct bproc_call_cred): its layout changed, hence the major.
  */
 #ifndef _UAPI_LINUX_BPROC_H
 #define _UAPI_LINUX_BPROC_H
@@ -48,8 +50,8 @@
  * The daemon<->kernel protocol.  A daemon speaking major M is accepted only if
  * M == BPROC_PROTO_MAJOR; the minor only announces optional features.
  */
-#define BPROC_PROTO_MAJOR	1
-#define BPROC_PROTO_MINOR	4
+#define BPROC_PROTO_MAJOR	2
+#define BPROC_PROTO_MINOR	0
 
 /* The release of the whole package (module, daemons, library, tools). */
 #define BPROC_VERSION_STRING	"5.0.0"
@@ -603,15 +605,44 @@ struct bproc_msg_where {
  *         that bproc_call() makes the ghost make as itself.
  * @args:  its arguments.  Pointer arguments only say whether the caller
  *         passed one (0: NULL): the ghost uses buffers of its own.
+ * @cred:  request: the ids and capabilities the calling thread has on its
+ *         node now (struct bproc_call_cred); the ghost makes the call with
+ *         them, or answers -EPERM if it could not take them itself.  Reply:
+ *         zero.
  * @data:  request: the siginfo of rt_sigqueueinfo / rt_tgsigqueueinfo
  *         (128 bytes; none for the other calls).  Reply: what the call
  *         wrote, struct bproc_call_out (only for wait4 and waitid).
  */
+/**
+ * struct bproc_call_cred - whose rights a PID-space call is made with
+ * @uid, @euid, @suid:  the caller's user ids, as the node's initial user
+ *                      namespace sees them (the cluster shares one id space).
+ * @gid, @egid, @sgid:  its group ids, the same way.
+ * @cap_permitted, @cap_effective: its capability sets (bit N: capability N).
+ *
+ * bpslave reads them from the calling thread, which waits in the call, so
+ * they cannot change underneath.  The ghost takes them only as setresuid()
+ * and setresgid() would let it (every new id one it has, or CAP_SETUID /
+ * CAP_SETGID), and capabilities only as a subset of its own: a process
+ * that dropped privilege on its node has dropped it on the master, one
+ * that gained privilege there (a setuid program of the node's) gains
+ * nothing here.  Supplementary groups are not carried: none of the calls
+ * consults them.  Any id 0xffffffff, or a capability above CAP_LAST_CAP:
+ * -EINVAL.
+ */
+struct bproc_call_cred {
+	__u32 uid, euid, suid;
+	__u32 gid, egid, sgid;
+	__u64 cap_permitted;
+	__u64 cap_effective;
+};
+
 struct bproc_msg_call {
 	struct bproc_msg_hdr hdr;
 	__s32 pid;
 	__u32 nr;
 	__u64 args[6];
+	struct bproc_call_cred cred;
 	__u8 data[];
 };
 
@@ -980,7 +1011,8 @@ struct bproc_undump_req {
 #define BPROC_RETURN_REQ_SIZE	32
 #define BPROC_MSG_ARRIVED_SIZE	48
 #define BPROC_MSG_WHERE_SIZE	48
-#define BPROC_MSG_CALL_SIZE	88
+#define BPROC_MSG_CALL_SIZE	128
+#define BPROC_CALL_CRED_SIZE	40
 #define BPROC_CALL_OUT_SIZE	280
 
 #ifndef __KERNEL__
@@ -1012,6 +1044,8 @@ _Static_assert(sizeof(struct bproc_msg_arrived) == BPROC_MSG_ARRIVED_SIZE,
 	       "bproc_msg_arrived size");
 _Static_assert(sizeof(struct bproc_msg_where) == BPROC_MSG_WHERE_SIZE,
 	       "bproc_msg_where size");
+_Static_assert(sizeof(struct bproc_call_cred) == BPROC_CALL_CRED_SIZE,
+	       "bproc_call_cred size");
 _Static_assert(sizeof(struct bproc_msg_call) == BPROC_MSG_CALL_SIZE,
 	       "bproc_msg_call size");
 _Static_assert(sizeof(struct bproc_call_out) == BPROC_CALL_OUT_SIZE,

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -316,7 +317,15 @@ static void test_process_msgs(int mfd)
 			 EOPNOTSUPP, "ARRIVED from a daemon: EOPNOTSUPP");
 	}
 	{
-		struct { __s32 pid; __u32 nr; __u64 args[6]; __u8 data[128]; } c;
+		struct {
+			__s32 pid;
+			__u32 nr;
+			__u64 args[6];
+			struct bproc_call_cred cred;
+			__u8 data[128];
+		} c;
+		const size_t cb = offsetof(typeof(c), data);
+		const size_t cl = sizeof(struct bproc_msg_hdr) + cb;
 		unsigned char rbuf[BPROC_MSG_MAX];
 		const struct bproc_msg_call *r = (const void *)rbuf;
 		long n;
@@ -324,7 +333,7 @@ static void test_process_msgs(int mfd)
 		memset(&c, 0, sizeof(c));
 		c.pid = 999999;
 		c.nr = BPROC_CALL_GETPPID;
-		ok_call(send_raw(mfd, BPROC_MSG_CALL, 0, 0, &c, 72, 88),
+		ok_call(send_raw(mfd, BPROC_MSG_CALL, 0, 0, &c, cb, cl),
 			"CALL getppid for a pid without a ghost is taken");
 		n = read_msg(mfd, rbuf, 2000);
 		ok_diag(n == (long)sizeof(*r) && r->hdr.type == BPROC_MSG_CALL &&
@@ -333,7 +342,7 @@ static void test_process_msgs(int mfd)
 			"... and answered at once: -ESRCH", "read %ld, type %u, result %d",
 			n, n > 0 ? r->hdr.type : 0, n > 0 ? r->hdr.result : 0);
 		c.nr = BPROC_CALL_FORK;
-		ok_call(send_raw(mfd, BPROC_MSG_CALL, 0, 0, &c, 72, 88),
+		ok_call(send_raw(mfd, BPROC_MSG_CALL, 0, 0, &c, cb, cl),
 			"CALL fork for a pid without a ghost is taken");
 		n = read_msg(mfd, rbuf, 2000);
 		ok_diag(n == (long)sizeof(*r) && r->hdr.type == BPROC_MSG_CALL &&
@@ -341,23 +350,40 @@ static void test_process_msgs(int mfd)
 			"... and answered at once: -ESRCH (no ghost forks)",
 			"read %ld, result %d", n, n > 0 ? r->hdr.result : 0);
 		c.nr = 59;	/* execve */
-		is_errno(send_raw(mfd, BPROC_MSG_CALL, 0, 0, &c, 72, 88), EINVAL,
+		is_errno(send_raw(mfd, BPROC_MSG_CALL, 0, 0, &c, cb, cl), EINVAL,
 			 "CALL of execve (not a PID-space call): EINVAL");
 		c.nr = BPROC_CALL_KILL;
-		is_errno(send_raw(mfd, BPROC_MSG_CALL, 0, 0, &c, 72 + 128, 88 + 128),
+		is_errno(send_raw(mfd, BPROC_MSG_CALL, 0, 0, &c, cb + 128, cl + 128),
 			 EINVAL, "CALL kill with a siginfo attached: EINVAL");
 		c.nr = BPROC_CALL_RT_SIGQUEUEINFO;
-		is_errno(send_raw(mfd, BPROC_MSG_CALL, 0, 0, &c, 72, 88), EINVAL,
+		is_errno(send_raw(mfd, BPROC_MSG_CALL, 0, 0, &c, cb, cl), EINVAL,
 			 "CALL rt_sigqueueinfo without its siginfo: EINVAL");
-		is_errno(send_raw(mfd, BPROC_MSG_CALL, 0, 0, &c, 72 + 128, 88 + 129),
+		is_errno(send_raw(mfd, BPROC_MSG_CALL, 0, 0, &c, cb + 128, cl + 129),
 			 EINVAL, "CALL longer than a siginfo: EINVAL");
 		c.pid = 0;
 		c.nr = BPROC_CALL_GETPPID;
-		is_errno(send_raw(mfd, BPROC_MSG_CALL, 0, 0, &c, 72, 88), EINVAL,
+		is_errno(send_raw(mfd, BPROC_MSG_CALL, 0, 0, &c, cb, cl), EINVAL,
 			 "CALL for pid 0: EINVAL");
 		c.pid = 5;
-		is_errno(send_raw(mfd, BPROC_MSG_CALL, BPROC_MSGF_REPLY, 0, &c, 72, 88),
+		is_errno(send_raw(mfd, BPROC_MSG_CALL, BPROC_MSGF_REPLY, 0, &c, cb, cl),
 			 EINVAL, "CALL marked as a reply: EINVAL");
+		is_errno(send_raw(mfd, BPROC_MSG_CALL, 0, 0, &c, cb - 40, cl - 40),
+			 EINVAL, "CALL without the caller's rights (the 1.x form): EINVAL");
+		c.cred.euid = 0xffffffff;
+		is_errno(send_raw(mfd, BPROC_MSG_CALL, 0, 0, &c, cb, cl), EINVAL,
+			 "CALL with the invalid uid: EINVAL");
+		c.cred.euid = 0;
+		c.cred.sgid = 0xffffffff;
+		is_errno(send_raw(mfd, BPROC_MSG_CALL, 0, 0, &c, cb, cl), EINVAL,
+			 "CALL with the invalid gid: EINVAL");
+		c.cred.sgid = 0;
+		c.cred.cap_permitted = 1ull << 63;
+		is_errno(send_raw(mfd, BPROC_MSG_CALL, 0, 0, &c, cb, cl), EINVAL,
+			 "CALL with an unknown capability: EINVAL");
+		c.cred.cap_permitted = 0;
+		c.cred.cap_effective = 1ull << 5;
+		is_errno(send_raw(mfd, BPROC_MSG_CALL, 0, 0, &c, cb, cl), EINVAL,
+			 "CALL with an effective capability not permitted: EINVAL");
 	}
 	{
 		struct bproc_return_req q = { .id = 9, .pid = 999999, .node = 0 };

@@ -12,6 +12,10 @@
  *                                  worked) it writes /tmp/sectest-pwned.UID
  *   sectest int80 NODE             getppid() by syscall and by int 0x80
  *   sectest clone3 NODE            clone3() and fork()
+ *   sectest dropids NODE ROOT NOBODY   (as root) drop CAP_KILL, then uid 0
+ *                                  for 65534 (saved 0, then for good), and
+ *                                  signal ROOT's and NOBODY's processes on
+ *                                  the master after each step
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +28,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/capability.h>
 #include <linux/sched.h>
 
 static int put(const char *path, const char *s)
@@ -152,12 +157,69 @@ static int clone3_try(void)
 	return 0;
 }
 
+/* kill(@pid, @sig), printed as "@what: ok" or "@what: ERRNO". */
+static void try_kill(const char *what, pid_t pid, int sig)
+{
+	printf("%s: %s\n", what, kill(pid, sig) ? strerrorname_np(errno) : "ok");
+}
+
+/* CAP_KILL in the effective set on (@on) or off; 0 or -1. */
+static int cap_kill_effective(int on)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d))
+		return -1;
+	if (on)
+		d[0].effective |= 1u << CAP_KILL;
+	else
+		d[0].effective &= ~(1u << CAP_KILL);
+	return (int)syscall(SYS_capset, &h, d);
+}
+
+/*
+ * Issue 19 item 7: a call is made with the caller's ids of now.  Root on
+ * the node that drops privilege must not signal as root on the master.
+ */
+static int drop_ids(pid_t root, pid_t nobody)
+{
+	if (cap_kill_effective(0)) {
+		printf("capset: %s\n", strerrorname_np(errno));
+		return 1;
+	}
+	try_kill("uid 0 without CAP_KILL: kill -0 nobody's", nobody, 0);
+	cap_kill_effective(1);
+	try_kill("uid 0 with CAP_KILL: kill -0 nobody's", nobody, 0);
+	if (setresuid(65534, 65534, 0)) {
+		printf("setresuid: %s\n", strerrorname_np(errno));
+		return 1;
+	}
+	try_kill("uid 65534 (saved 0): kill -0 root's", root, 0);
+	try_kill("uid 65534 (saved 0): kill -0 nobody's", nobody, 0);
+	if (setresuid(0, 0, 0)) {
+		printf("setresuid back: %s\n", strerrorname_np(errno));
+		return 1;
+	}
+	try_kill("back to uid 0: kill -0 root's", root, 0);
+	if (setresuid(65534, 65534, 65534)) {
+		printf("setresuid: %s\n", strerrorname_np(errno));
+		return 1;
+	}
+	try_kill("uid 65534: kill -9 root's", root, SIGKILL);
+	printf("uid 65534: setresuid 0: %s\n",
+	       setresuid(0, 0, 0) ? strerrorname_np(errno) : "ok");
+	try_kill("uid 65534: kill -9 -1", -1, SIGKILL);
+	printf("uid 65534: getppid: %s\n", getppid() > 1 ? "ok" : "wrong");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int node;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: sectest victim|nested|int80|clone3 NODE [PID]\n");
+		fprintf(stderr, "usage: sectest victim|nested|int80|clone3|dropids NODE [PID...]\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -180,5 +242,7 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "clone3"))
 		return clone3_try();
+	if (!strcmp(argv[1], "dropids") && argc == 5)
+		return drop_ids(atoi(argv[3]), atoi(argv[4]));
 	return 2;
 }
