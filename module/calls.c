@@ -181,10 +181,6 @@ static int ghost_call_take_cred(const struct bproc_call_cred *w)
 	kernel_cap_t prm, eff;
 	struct cred *new;
 
-	if (!kuid_has_mapping(ns, uid) || !kuid_has_mapping(ns, euid) ||
-	    !kuid_has_mapping(ns, suid) || !kgid_has_mapping(ns, gid) ||
-	    !kgid_has_mapping(ns, egid) || !kgid_has_mapping(ns, sgid))
-		return -EPERM;
 	prm = cap_intersect(old->cap_permitted, call_cap(w->cap_permitted));
 	eff = cap_intersect(prm, call_cap(w->cap_effective));
 	if (uid_eq(uid, old->uid) && uid_eq(euid, old->euid) &&
@@ -195,6 +191,10 @@ static int ghost_call_take_cred(const struct bproc_call_cred *w)
 	    cap_issubset(old->cap_effective, eff) &&
 	    cap_issubset(eff, old->cap_effective))
 		return 0;	/* as it is: the usual case */
+	if (!kuid_has_mapping(ns, uid) || !kuid_has_mapping(ns, euid) ||
+	    !kuid_has_mapping(ns, suid) || !kgid_has_mapping(ns, gid) ||
+	    !kgid_has_mapping(ns, egid) || !kgid_has_mapping(ns, sgid))
+		return -EPERM;
 	if (!(call_has_uid(old, uid) && call_has_uid(old, euid) &&
 	      call_has_uid(old, suid)) && !ns_capable_setid(ns, CAP_SETUID))
 		return -EPERM;

@@ -45,64 +45,51 @@ static FILE *proc_status(pid_t host)
 	return fopen(path, "re");
 }
 
-/* The master PID of @host (its PID in the node's namespace), or -1. */
-static int ns_pid(pid_t host)
+/*
+ * The second of the numbers of an "NStgid:" line (@p: after the tag): the
+ * PID in the node's namespace, which must be the last (one in a namespace
+ * nested inside, unshare -p, is not the master PID its innermost number
+ * might equal); else -1.
+ */
+static int nstgid_node(const char *p)
 {
-	FILE *f = proc_status(host);
-	char line[256];
-	int pid = -1;
+	int n = 0, pid = -1;
+	char *end;
 
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		char *p, *end;
-		int n = 0;
+	for (; *p; p = end) {
+		long v = strtol(p, &end, 10);
 
-		/*
-		 * The process's (a thread's call is its process's: a thread's
-		 * own number could be a PID the master gave another process).
-		 */
-		if (strncmp(line, "NStgid:", 7))
-			continue;
-		/*
-		 * Ours, the node namespace's, is the second field, and must be
-		 * the last: one in a namespace nested inside (unshare -p) is
-		 * not the master PID its innermost number might equal.
-		 */
-		for (p = line + 7; *p; p = end) {
-			long v = strtol(p, &end, 10);
-
-			if (end == p)
-				break;
-			if (++n == 2)
-				pid = (int)v;
-		}
-		if (n != 2)
-			pid = -1;
-		break;
+		if (end == p)
+			break;
+		if (++n == 2)
+			pid = (int)v;
 	}
-	fclose(f);
-	return pid;
+	return n == 2 ? pid : -1;
 }
 
 /*
- * The ids and capabilities of thread @host (our PID namespace) now: 0, or
- * -1 if they cannot be read.  The thread waits in its call (its listener
- * holds it), so they cannot change until it is answered; that the thread
- * is still the caller, not a reused number, the caller checks afterwards
- * (SECCOMP_IOCTL_NOTIF_ID_VALID).
+ * What a call needs of thread @host (our PID namespace), in one read of its
+ * status: its process's master PID (its PID in the node's namespace; a
+ * thread's own number could be a PID the master gave another process), or
+ * -1; and in @c its ids and capabilities now (@c_ok: all were there).  The
+ * thread waits in its call (its listener holds it), so they cannot change
+ * until it is answered; that the thread is still the caller, not a reused
+ * number, the caller checks (SECCOMP_IOCTL_NOTIF_ID_VALID).
  */
-static int thread_cred(pid_t host, struct bproc_call_cred *c)
+static int caller_status(pid_t host, struct bproc_call_cred *c, bool *c_ok)
 {
 	FILE *f = proc_status(host);
 	char line[256];
 	unsigned long long prm, eff;
-	int got = 0;
+	int pid = -1, got = 0;
 
+	*c_ok = false;
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "Uid: %u %u %u", &c->uid, &c->euid, &c->suid) == 3)
+		if (!strncmp(line, "NStgid:", 7))
+			pid = nstgid_node(line + 7);
+		else if (sscanf(line, "Uid: %u %u %u", &c->uid, &c->euid, &c->suid) == 3)
 			got |= 1;
 		else if (sscanf(line, "Gid: %u %u %u", &c->gid, &c->egid, &c->sgid) == 3)
 			got |= 2;
@@ -112,7 +99,8 @@ static int thread_cred(pid_t host, struct bproc_call_cred *c)
 			c->cap_effective = eff, got |= 8;
 	}
 	fclose(f);
-	return got == 15 ? 0 : -1;
+	*c_ok = got == 15;
+	return pid;
 }
 
 bool ns_has(int pid)
@@ -345,8 +333,10 @@ void notif_decide(struct session *s, int lfd, const struct seccomp_notif *np)
 	struct pending_call *c;
 	struct call_notif cn;
 	enum call_verdict v;
+	struct bproc_call_cred cred;
 	struct sproc *sp;
 	size_t ilen = 0;
+	bool cred_ok;
 
 	memset(&cn, 0, sizeof(cn));
 	cn.nr = (uint32_t)n.data.nr;
@@ -358,7 +348,7 @@ void notif_decide(struct session *s, int lfd, const struct seccomp_notif *np)
 	}
 	if (call_is_fork(&cn) && fork_wait_turn(lfd, &n))
 		return;
-	cn.caller = ns_pid((pid_t)n.pid);
+	cn.caller = caller_status((pid_t)n.pid, &cred, &cred_ok);
 	sp = sproc_by_pid(cn.caller);
 	cn.caller_has_ghost = sp && sp->state != SPROC_LEFT;
 	cn.connected = s->node >= 0;
@@ -390,8 +380,7 @@ void notif_decide(struct session *s, int lfd, const struct seccomp_notif *np)
 	 * while it waits; then its notification must still be live, so the
 	 * thread read was the caller.
 	 */
-	if (thread_cred((pid_t)n.pid, &c->cred) ||
-	    ioctl(lfd, SECCOMP_IOCTL_NOTIF_ID_VALID, &n.id) < 0) {
+	if (!cred_ok || ioctl(lfd, SECCOMP_IOCTL_NOTIF_ID_VALID, &n.id) < 0) {
 		if (v == CALL_FORK_TO_MASTER)
 			fork_over(s);
 		free(c);
@@ -403,6 +392,7 @@ void notif_decide(struct session *s, int lfd, const struct seccomp_notif *np)
 	c->lfd = lfd;
 	c->host = (pid_t)n.pid;
 	c->pid = cn.caller;
+	c->cred = cred;
 	c->nr = (uint32_t)n.data.nr;
 	memcpy(c->args, n.data.args, sizeof(c->args));
 	if (v == CALL_FORK_TO_MASTER) {
