@@ -11,18 +11,13 @@
 /*
  * The ghost's code page: at 0 "syscall; ud2" (exit_group, and the restart
  * of a stopped ghost after the syscall instruction); at BPROC_ARCH_CALL_CODE
- * the call snippet (bproc_arch_ghost_write_snippet()).
+ * the call snippet: the system call set up by bproc_arch_ghost_call_regs(),
+ * then ioctl(resume_fd, BPROC_IOC_GHOST_CALLRET, result).
  */
 #define BPROC_ARCH_CALL_CODE	16
 
-/* Write "syscall; ud2" at @code, a page of the caller's.  0 or -EFAULT. */
+/* Write the code page at @code, a page of the caller's.  0 or -EFAULT. */
 int bproc_arch_ghost_write_code(unsigned long code);
-/*
- * Write the call snippet at @code + BPROC_ARCH_CALL_CODE: make the system
- * call set up by bproc_arch_ghost_call_regs(), then
- * ioctl(@resume_fd, BPROC_IOC_GHOST_CALLRET, result).  0 or -EFAULT.
- */
-int bproc_arch_ghost_write_snippet(unsigned long code, int resume_fd);
 
 /* The caller leaves the kernel through exit_group(@exit_code) at @code. */
 long bproc_arch_ghost_exit_regs(unsigned long code, int exit_code);
@@ -33,9 +28,10 @@ long bproc_arch_ghost_exit_regs(unsigned long code, int exit_code);
 long bproc_arch_ghost_resume_regs(unsigned long code, int resume_fd);
 /*
  * The caller leaves the kernel into the call snippet at @code, to make
- * system call @nr with arguments @a.  Returns @nr.
+ * system call @nr with arguments @a and report to @resume_fd.  Returns @nr.
  */
-long bproc_arch_ghost_call_regs(unsigned long code, u32 nr, const u64 a[6]);
+long bproc_arch_ghost_call_regs(unsigned long code, int resume_fd, u32 nr,
+				const u64 a[6]);
 /* The system call number the caller's return registers carry (@nr). */
 void bproc_arch_ghost_set_nr(long nr);
 

@@ -23,37 +23,22 @@
 
 #include "arch.h"
 
-/* Write @len bytes at @addr of the caller, through read-only mappings. */
-static int arch_poke(unsigned long addr, const void *p, int len)
-{
-	if (access_process_vm(current, addr, (void *)p, len,
-			      FOLL_FORCE | FOLL_WRITE) != len)
-		return -EFAULT;
-	return 0;
-}
-
+/*
+ * At 0 "syscall; ud2"; at BPROC_ARCH_CALL_CODE the call snippet "syscall;
+ * mov rdx,rax; mov edi,r12d; mov esi,BPROC_IOC_GHOST_CALLRET; mov
+ * eax,__NR_ioctl; syscall; ud2".  The resume descriptor comes in r12 (set
+ * for each call by bproc_arch_ghost_call_regs(); no system call changes
+ * it), so the page is the same for every ghost and is written once.
+ */
 int bproc_arch_ghost_write_code(unsigned long code)
 {
-	static const u8 bytes[] = { 0x0f, 0x05, 0x0f, 0x0b };	/* syscall; ud2 */
-
-	return arch_poke(code, bytes, sizeof(bytes));
-}
-
-/*
- * "syscall; mov rdx,rax; mov edi,FD; mov esi,BPROC_IOC_GHOST_CALLRET;
- * mov eax,__NR_ioctl; syscall; ud2", FD the ghost's resume descriptor.
- */
-int bproc_arch_ghost_write_snippet(unsigned long code, int resume_fd)
-{
-	u8 snip[32], *p = snip;
+	u8 page[BPROC_ARCH_CALL_CODE + 32] = { 0x0f, 0x05, 0x0f, 0x0b };
+	u8 *p = page + BPROC_ARCH_CALL_CODE;
 	u32 v;
 
 	*p++ = 0x0f; *p++ = 0x05;		/* syscall */
 	*p++ = 0x48; *p++ = 0x89; *p++ = 0xc2;	/* mov rdx,rax */
-	*p++ = 0xbf;				/* mov edi,fd */
-	v = resume_fd;
-	memcpy(p, &v, 4);
-	p += 4;
+	*p++ = 0x44; *p++ = 0x89; *p++ = 0xe7;	/* mov edi,r12d */
 	*p++ = 0xbe;				/* mov esi,cmd */
 	v = BPROC_IOC_GHOST_CALLRET;
 	memcpy(p, &v, 4);
@@ -64,7 +49,11 @@ int bproc_arch_ghost_write_snippet(unsigned long code, int resume_fd)
 	p += 4;
 	*p++ = 0x0f; *p++ = 0x05;		/* syscall */
 	*p++ = 0x0f; *p++ = 0x0b;		/* ud2 */
-	return arch_poke(code + BPROC_ARCH_CALL_CODE, snip, p - snip);
+	/* Through the page's read-only mapping (a private copy of it). */
+	if (access_process_vm(current, code, page, p - page,
+			      FOLL_FORCE | FOLL_WRITE) != p - page)
+		return -EFAULT;
+	return 0;
 }
 
 long bproc_arch_ghost_exit_regs(unsigned long code, int exit_code)
@@ -90,11 +79,13 @@ long bproc_arch_ghost_resume_regs(unsigned long code, int resume_fd)
 	return -ERESTARTNOINTR;
 }
 
-long bproc_arch_ghost_call_regs(unsigned long code, u32 nr, const u64 a[6])
+long bproc_arch_ghost_call_regs(unsigned long code, int resume_fd, u32 nr,
+				const u64 a[6])
 {
 	struct pt_regs *regs = task_pt_regs(current);
 
 	regs->ip = code + BPROC_ARCH_CALL_CODE;
+	regs->r12 = resume_fd;
 	regs->di = a[0];
 	regs->si = a[1];
 	regs->dx = a[2];

@@ -131,12 +131,6 @@ int bproc_ghost_call_setup(struct bproc_ghost *g)
 
 	if (err)
 		return err;
-	if (!g->snippet) {
-		err = bproc_arch_ghost_write_snippet(g->code, g->resume_fd);
-		if (err)
-			return err;
-		g->snippet = true;
-	}
 	if (!g->data) {
 		unsigned long addr = vm_mmap(NULL, 0, PAGE_SIZE,
 					     PROT_READ | PROT_WRITE,
@@ -277,7 +271,7 @@ long bproc_ghost_call_start(struct bproc_ghost *g, struct bproc_ghost_call *c)
 	spin_lock(&g->lock);
 	g->call_running = true;
 	spin_unlock(&g->lock);
-	return bproc_arch_ghost_call_regs(g->code, c->nr, a);
+	return bproc_arch_ghost_call_regs(g->code, g->resume_fd, c->nr, a);
 }
 
 struct bproc_ghost_call *bproc_ghost_call_next(struct bproc_ghost *g)

@@ -31,7 +31,7 @@ int bproc_ghost_remote_call(int pid, u64 id, u32 nr, const u64 *args,
 			    const struct bproc_call_cred *cred,
 			    const void *data, size_t len);
 
-/* The resume descriptor, the call snippet and the data page, once. */
+/* The resume descriptor and the data page, once. */
 int bproc_ghost_call_setup(struct bproc_ghost *g);
 /*
  * Make call @c in user mode: returns the system call number the ioctl

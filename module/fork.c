@@ -118,7 +118,6 @@ int bproc_ghost_forked_register(struct bproc_ghost *g, int vnr)
 	put_pid(cp);
 	cg->code = g->code;
 	cg->data = g->data;
-	cg->snippet = true;
 	cg->resume_fd = g->resume_fd;
 	cg->forked_by = g->pid;
 	cg->dumpable = g->dumpable;

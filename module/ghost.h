@@ -90,7 +90,6 @@ struct bproc_ghost_output {
  *            by us at once, never shown to its waits (under @lock).
  * @settle_until: when a return stops waiting for those ghosts to end.
  * @data:     the ghost's data page for calls (0 until needed).
- * @snippet:  the code page holds the call snippet (BPROC_ARCH_CALL_CODE).
  */
 struct bproc_ghost {
 	refcount_t ref;
@@ -128,7 +127,6 @@ struct bproc_ghost {
 	int nforked;
 	unsigned long settle_until;	/* jiffies: how long a return waits for them */
 	unsigned long data;
-	bool snippet;
 };
 
 #endif /* BPROC_GHOST_H */

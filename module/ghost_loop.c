@@ -182,22 +182,16 @@ static int ghost_resume_file(struct bproc_ghost *g)
 /*
  * The child @cg of the ghost whose descriptor @file is takes its own: the
  * same number would do, but there is no exported replace_fd(), so a new
- * one, written into its (private) call snippet.  The old one is closed:
- * this ioctl does not touch @file again.
+ * one (its calls name it in a register).  The old one is closed: this
+ * ioctl does not touch @file again.
  */
 static int ghost_child_own_fd(struct bproc_ghost *cg, struct file *file)
 {
 	int old = cg->resume_fd, fd = ghost_resume_file(cg);
 	struct file *f;
-	int err;
 
 	if (fd < 0)
 		return fd;
-	err = bproc_arch_ghost_write_snippet(cg->code, fd);
-	if (err) {
-		close_fd(fd);
-		return err;
-	}
 	cg->resume_fd = fd;
 	cg->own_fd = true;
 	f = fget(old);

@@ -4,7 +4,9 @@
  * O(1) memory: it closes every descriptor but 0, 1 and 2, and unmaps its
  * whole address space except one page of arguments (so that ps and
  * /proc/PID/cmdline still show the command line) and one page of code
- * (module/arch_x86.c: a syscall instruction to exit through).
+ * (module/arch_x86.c: a syscall instruction to exit through, and the
+ * snippet its calls are made from).  Both are sealed: nobody can write
+ * them, whatever descriptor of its memory they hold (ghost_seal()).
  *
  * Files a ghost closes are released by a kernel worker.  The last fput()
  * of a file in a user task is deferred to its next return to user mode
@@ -111,6 +113,26 @@ static bool ghost_vma_special(struct vm_area_struct *vma)
 	return name && (!strcmp(name, "[vdso]") || !strcmp(name, "[vvar]"));
 }
 
+/*
+ * Nobody writes the area at @addr again, not even with a forced write
+ * (FOLL_FORCE: ptrace, /proc/PID/mem, whose dumpability check was made
+ * when it was opened, maybe before the process moved): without
+ * VM_MAYWRITE a private mapping is not copy-on-write, which GUP requires
+ * of a forced write to a read-only area, and mprotect() may not make it
+ * writable.  Its page table entries are read-only already (the flag takes
+ * no part in vm_page_prot).
+ */
+static void ghost_seal(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+
+	mmap_write_lock(mm);
+	vma = find_vma(mm, addr);
+	if (vma && vma->vm_start <= addr && !(vma->vm_flags & VM_WRITE))
+		vma->vm_flags &= ~VM_MAYWRITE;
+	mmap_write_unlock(mm);
+}
+
 long bproc_ghost_shrink(void)
 {
 	struct mm_struct *mm = current->mm;
@@ -170,9 +192,10 @@ long bproc_ghost_shrink(void)
 			       MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, 0);
 		if (IS_ERR_VALUE(args) ||
 		    access_process_vm(current, astart, buf, alen,
-				      FOLL_FORCE | FOLL_WRITE) != alen) {
+				      FOLL_FORCE | FOLL_WRITE) != alen)
 			alen = 0;
-		}
+		else
+			ghost_seal(mm, args);
 	}
 	spin_lock(&mm->arg_lock);
 	mm->arg_end = mm->arg_start + alen;
@@ -189,6 +212,7 @@ long bproc_ghost_shrink(void)
 	err = bproc_arch_ghost_write_code(addr);
 	if (err)
 		goto out;
+	ghost_seal(mm, addr);
 	err = addr;
 out:
 	kfree(buf);

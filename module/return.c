@@ -100,7 +100,6 @@ bool bproc_ghost_come_back(struct bproc_ghost *g, long *ax)
 		}
 		g->code = code;
 		g->data = 0;
-		g->snippet = false;
 		bproc_ghost_catch_all((__sighandler_t)code);
 	}
 	if (err) {

@@ -9,7 +9,10 @@
 # child of each fork on the node: the first fork would register a ghost for
 # the victim, the second kill it (SIGKILL, no permission check).  The
 # ghost is not dumpable: its memory cannot be opened, nor can it be
-# ptraced, and the victim lives.
+# ptraced, and the victim lives.  Nor can nobody write the snippet through
+# /proc/CHILD/mem opened before the move, while the process was still
+# dumpable: the ghost's code page is mapped without VM_MAYWRITE, so not even
+# a forced write (FOLL_FORCE, as /proc/PID/mem and ptrace make) can reach it.
 #
 #   master 10.77.0.1                             slave 0 10.77.0.10
 #   root: sleep (the victim)
@@ -32,6 +35,20 @@ kill \$v 2>/dev/null; exit 0"
 test_expect_success "nobody cannot open its ghost's memory map (EACCES); the fork results it would forge leave root's sleep alive" '
 	out=$(timeout 90 "$vcluster" run --on master -- sh -c "$attack_sh") &&
 	is "$out" "maps: EACCES
+fork 1: ok
+fork 2: ok
+child exit 0
+victim alive"
+'
+
+preattack_sh="sleep 1000 & v=\$!
+$nobody $ga premem 0 \$v
+kill -0 \$v 2>/dev/null && echo \"victim alive\" || echo \"victim dead\"
+kill \$v 2>/dev/null; exit 0"
+test_expect_success "nobody's /proc/CHILD/mem opened before the move cannot write the ghost's code (EIO); root's sleep lives" '
+	out=$(timeout 90 "$vcluster" run --on master -- sh -c "$preattack_sh") &&
+	is "$out" "premem: opened
+mem write: EIO
 fork 1: ok
 fork 2: ok
 child exit 0

