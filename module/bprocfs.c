@@ -416,24 +416,45 @@ static void bproc_fs_reader_hidepid(struct bproc_fs_reader *r)
 	path_put(&path);
 }
 
-bool bproc_fs_process_visible(struct seq_file *m, struct pid *pid, pid_t *nr)
+/*
+ * May the reader of @r see (@hide_min HIDEPID_INVISIBLE: list, look up) or
+ * enter (HIDEPID_NO_ACCESS) the directory of process @pid?  procfs's
+ * has_pid_permissions(), with the ptrace rule above in read mode, without
+ * Yama (as PTRACE_MODE_READ_FSCREDS).  Does not sleep.
+ */
+static bool bproc_fs_hidepid_ok(const struct bproc_fs_reader *r,
+				struct pid *pid, int hide_min)
 {
-	const struct bproc_fs_reader *r = m->private;
 	struct task_struct *task;
 	bool ok;
 
-	*nr = pid_nr_ns(pid, r->ns);
-	if (!*nr)
-		return false;	/* not in the reader's PID namespace */
-	/* procfs's has_pid_permissions(pid, HIDEPID_INVISIBLE) */
 	if (r->hide_pid != HIDEPID_NOT_PTRACEABLE &&
-	    (r->hide_pid < HIDEPID_INVISIBLE || in_group_p(r->pid_gid)))
+	    (r->hide_pid < hide_min || in_group_p(r->pid_gid)))
 		return true;
 	rcu_read_lock();
 	task = pid_task(pid, PIDTYPE_TGID);
 	ok = task && bproc_fs_ptrace_ok(task, -1, false);
 	rcu_read_unlock();
 	return ok;
+}
+
+bool bproc_fs_process_visible(struct seq_file *m, struct pid *pid, pid_t *nr)
+{
+	const struct bproc_fs_reader *r = m->private;
+
+	*nr = pid_nr_ns(pid, r->ns);
+	if (!*nr)
+		return false;	/* not in the reader's PID namespace */
+	return bproc_fs_hidepid_ok(r, pid, HIDEPID_INVISIBLE);
+}
+
+/* As above, for the caller now (its /proc looked up: this may sleep). */
+static bool bproc_fs_caller_may(struct pid *pid, int hide_min)
+{
+	struct bproc_fs_reader r;
+
+	bproc_fs_reader_hidepid(&r);
+	return bproc_fs_hidepid_ok(&r, pid, hide_min);
 }
 
 static int bproc_processes_open(struct inode *inode, struct file *file)
@@ -523,8 +544,10 @@ static pid_t bproc_fs_name_to_pid(const struct qstr *name)
 
 /*
  * Is the cached dentry still right?  A <pid> directory (a struct pid in its
- * inode, a root child) only while its process lives and has that number in
- * the caller's PID namespace; an image only while its process lives;
+ * inode, a root child) only while its process lives, has that number in
+ * the caller's PID namespace and hidepid= lets the caller see it (a
+ * dentry another reader holds must not show it to this one); an image only
+ * while its process lives;
  * libraries always.  Negative dentries are looked up again (a process may
  * have appeared).  The pid is looked at only in ref-walk mode: the inode
  * (and its reference) may be going away under an RCU walk.
@@ -545,8 +568,9 @@ static int bproc_fs_d_revalidate(struct dentry *dentry, unsigned int flags)
 	if (!pid_has_task(pid, PIDTYPE_TGID))
 		return 0;
 	if (S_ISDIR(inode->i_mode) &&
-	    pid_nr_ns(pid, task_active_pid_ns(current)) !=
-	    bproc_fs_name_to_pid(&dentry->d_name))
+	    (pid_nr_ns(pid, task_active_pid_ns(current)) !=
+	     bproc_fs_name_to_pid(&dentry->d_name) ||
+	     !bproc_fs_caller_may(pid, HIDEPID_INVISIBLE)))
 		return 0;
 	return 1;
 }
@@ -600,8 +624,24 @@ static int bproc_fs_pid_readdir(struct file *file, struct dir_context *ctx)
 	return 0;
 }
 
+/*
+ * Entering a <pid> directory: under hidepid=noaccess (and stricter) only
+ * for who may look at the process, as procfs's proc_pid_permission()
+ * decides.  Its /proc is looked up, which may sleep: not in an RCU walk.
+ */
+static int bproc_fs_pid_permission(struct user_namespace *mnt_userns,
+				   struct inode *inode, int mask)
+{
+	if (mask & MAY_NOT_BLOCK)
+		return -ECHILD;
+	if (!bproc_fs_caller_may(inode->i_private, HIDEPID_NO_ACCESS))
+		return -EPERM;
+	return generic_permission(mnt_userns, inode, mask);
+}
+
 static const struct inode_operations bproc_fs_pid_iops = {
 	.lookup = bproc_fs_pid_lookup,
+	.permission = bproc_fs_pid_permission,
 };
 
 static const struct file_operations bproc_fs_pid_fops = {
@@ -652,6 +692,11 @@ static struct dentry *bproc_fs_root_lookup(struct inode *dir,
 	} else {
 		nr = bproc_fs_name_to_pid(&dentry->d_name);
 		pid = nr ? bproc_fs_get_process(nr) : NULL;
+		/* hidepid=invisible: not there for who may not look at it */
+		if (pid && !bproc_fs_caller_may(pid, HIDEPID_INVISIBLE)) {
+			put_pid(pid);
+			pid = NULL;
+		}
 		if (pid) {
 			inode = bproc_fs_new_inode(dir->i_sb, S_IFDIR | 0555,
 						   pid);
@@ -665,16 +710,19 @@ static struct dentry *bproc_fs_root_lookup(struct inode *dir,
 }
 
 /*
- * ".", "..", "libraries", "processes", then the processes of the caller's PID namespace
- * in PID order; the position after the one of PID n is n + 4, so a listing
- * read in several calls goes on from the next PID, whatever exited meanwhile.
+ * ".", "..", "libraries", "processes", then the processes of the caller's
+ * PID namespace in PID order, but those hidepid= hides from it; the
+ * position after the one of PID n is n + 4, so a listing read in several
+ * calls goes on from the next PID, whatever exited meanwhile.
  */
 static int bproc_fs_root_readdir(struct file *file, struct dir_context *ctx)
 {
 	struct pid_namespace *ns = task_active_pid_ns(current);
+	struct bproc_fs_reader r;
 	char name[12];
 	pid_t nr;
 
+	bproc_fs_reader_hidepid(&r);
 	if (!dir_emit_dots(file, ctx))
 		return 0;
 	if (ctx->pos == BPROC_FS_POS_LIBS) {
@@ -699,7 +747,8 @@ static int bproc_fs_root_readdir(struct file *file, struct dir_context *ctx)
 		pid = find_ge_pid(nr ? nr : 1, ns);
 		if (pid) {
 			nr = pid_nr_ns(pid, ns);
-			process = pid_has_task(pid, PIDTYPE_TGID);
+			process = pid_has_task(pid, PIDTYPE_TGID) &&
+				  bproc_fs_hidepid_ok(&r, pid, HIDEPID_INVISIBLE);
 		}
 		rcu_read_unlock();
 		if (!pid)

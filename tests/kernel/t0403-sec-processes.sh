@@ -3,7 +3,11 @@
 #
 # Security, issue 19 item 15, the part in bprocfs (Documentation/security.md):
 # /proc/bproc/processes shows a reader only what its /proc would show: PIDs
-# of its own PID namespace, and nothing that /proc's hidepid= hides.
+# of its own PID namespace, and nothing that /proc's hidepid= hides.  The
+# /proc/bproc/<pid> directories follow hidepid= as /proc/<pid> do:
+# noaccess lists them but keeps their files (node, image) closed to who may
+# not look at the process, invisible hides them from listing and lookup,
+# even while another reader holds one.
 #
 #   master 10.77.0.1 (the ghost)   slave 1 (root's moved process)
 . "$(dirname "$0")/lib.sh"
@@ -52,7 +56,51 @@ fixed "$(on master $user cat /proc/bproc/processes)" "" \
 test_expect_success 'hidepid=invisible: root still does' '
 	is "$(on master cat /proc/bproc/processes)" "$pid 1"
 '
+
+# listed PID: "listed" if /proc/bproc lists PID for uid 1000
+listed="ls /proc/bproc | grep -qx $pid && echo listed || echo hidden"
+# node PID: uid 1000 reads /proc/bproc/PID/node (or the error)
+node_of() {
+	on master $user sh -c "cat /proc/bproc/$pid/node 2>&1" |
+		sed 's/^cat: [^:]*: //'
+}
+fixed "$(on master $user sh -c "$listed")" hidden \
+	"hidepid=invisible: /proc/bproc does not list root's process for uid 1000"
+fixed "$(node_of)" "No such file or directory" \
+	"hidepid=invisible: uid 1000 cannot look up /proc/bproc/$pid/node"
+test_expect_success 'hidepid=invisible: uid 1000 still lists its own processes' '
+	me=$(on master $user sh -c "echo \$\$; ls /proc/bproc | grep -cx \$\$") &&
+	is "${me#*
+}" 1
+'
+# Root keeps the directory in use (its cwd); uid 1000 still does not see it.
+on master sh -c "cd /proc/bproc/$pid && exec sleep 30 </dev/null >/dev/null 2>&1 &"
+for i in $(seq 50); do
+	holder=$(on master sh -c 'readlink /proc/$(pgrep -x -f "sleep 30")/cwd')
+	[ -n "$holder" ] && break
+	sleep 0.1
+done
+test_expect_success "root's sleep holds /proc/bproc/$pid (its cwd)" '
+	is "$holder" "/proc/bproc/$pid"
+'
+fixed "$(node_of)" "No such file or directory" \
+	"hidepid=invisible: not even while root holds /proc/bproc/$pid"
+on master pkill -x -f "sleep 30"
+test_expect_success 'hidepid=invisible: root lists it and reads its node' '
+	is "$(on master sh -c "ls /proc/bproc | grep -x $pid")" "$pid" &&
+	is "$(on master cat /proc/bproc/$pid/node)" 1
+'
+
+on master mount -o remount,hidepid=noaccess /proc
+fixed "$(on master $user sh -c "$listed")" listed \
+	"hidepid=noaccess: /proc/bproc lists root's process for uid 1000, as /proc does"
+fixed "$(node_of)" "Operation not permitted" \
+	"hidepid=noaccess: but uid 1000 cannot read its node (EPERM)"
+
 on master mount -o remount,hidepid=0 /proc
+test_expect_success 'hidepid off: uid 1000 reads the node of root process (as its /proc/PID/stat)' '
+	is "$(node_of)" 1
+'
 
 on master sh -c 'kill -KILL $(cat /tmp/sec-ghost.pid); rm -f /tmp/sec-ghost.pid'
 for i in $(seq 50); do
