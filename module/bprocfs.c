@@ -451,7 +451,7 @@ bool bproc_fs_process_visible(struct seq_file *m, struct pid *pid, pid_t *nr)
 /* As above, for the caller now (its /proc looked up: this may sleep). */
 static bool bproc_fs_caller_may(struct pid *pid, int hide_min)
 {
-	struct bproc_fs_reader r;
+	struct bproc_fs_reader r = { };	/* (no namespace: not needed) */
 
 	bproc_fs_reader_hidepid(&r);
 	return bproc_fs_hidepid_ok(&r, pid, hide_min);
@@ -718,7 +718,7 @@ static struct dentry *bproc_fs_root_lookup(struct inode *dir,
 static int bproc_fs_root_readdir(struct file *file, struct dir_context *ctx)
 {
 	struct pid_namespace *ns = task_active_pid_ns(current);
-	struct bproc_fs_reader r;
+	struct bproc_fs_reader r = { };	/* (no namespace: ns is) */
 	char name[12];
 	pid_t nr;
 

@@ -28,12 +28,16 @@ test_expect_success 'the test VMs allow unprivileged user namespaces (as Debian 
 	is "$(on master $nobody unshare -Ur id -u)" 0
 '
 
-attack_sh="sleep 1000 & v=\$!
-$nobody $ga mem 0 \$v
+# attack MODE: on the master, root's sleep (the victim), nobody's
+# "ghostattack MODE 0 VICTIM" against it, then whether the victim lives.
+attack() {
+	timeout 90 "$vcluster" run --on master -- sh -c "sleep 1000 & v=\$!
+$nobody $ga $1 0 \$v
 kill -0 \$v 2>/dev/null && echo \"victim alive\" || echo \"victim dead\"
 kill \$v 2>/dev/null; exit 0"
+}
 test_expect_success "nobody cannot open its ghost's memory map (EACCES); the fork results it would forge leave root's sleep alive" '
-	out=$(timeout 90 "$vcluster" run --on master -- sh -c "$attack_sh") &&
+	out=$(attack mem) &&
 	is "$out" "maps: EACCES
 fork 1: ok
 fork 2: ok
@@ -41,12 +45,8 @@ child exit 0
 victim alive"
 '
 
-preattack_sh="sleep 1000 & v=\$!
-$nobody $ga premem 0 \$v
-kill -0 \$v 2>/dev/null && echo \"victim alive\" || echo \"victim dead\"
-kill \$v 2>/dev/null; exit 0"
 test_expect_success "nobody's /proc/CHILD/mem opened before the move cannot write the ghost's code (EIO); root's sleep lives" '
-	out=$(timeout 90 "$vcluster" run --on master -- sh -c "$preattack_sh") &&
+	out=$(attack premem) &&
 	is "$out" "premem: opened
 mem write: EIO
 fork 1: ok
