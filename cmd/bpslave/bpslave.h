@@ -206,6 +206,13 @@ struct pending_call {
 	struct pending_call *next;
 };
 
+/* A notification held for later (a fork's turn, a caller's arrival). */
+struct queued_notif {
+	int lfd;
+	struct seccomp_notif n;
+	struct queued_notif *next;
+};
+
 /* A new listener from init (BPNSINIT_LISTENER). */
 void calls_listener(int fd);
 /* Add the listeners to a poll set (@who: theirs, for calls_ready); count. */
@@ -219,6 +226,8 @@ void notif_answer(int lfd, uint64_t id, bool cont, long val);
 int call_result(struct session *s, const struct bpwire_msg *m);
 void calls_interrupt(int pid, int sig);
 void calls_end(struct session *s, int pid);
+/* Calls held while their callers arrived: decided, if the arrivals were told. */
+void calls_arrived(struct session *s);
 /* The session ends: listeners closed, calls and forks forgotten. */
 void calls_close(void);
 /* Take the first pending fork call (BPROC_CALL_FORK), or NULL. */

@@ -33,6 +33,8 @@ static struct listener *listeners;
 static size_t nlisteners;
 static struct pending_call *pcalls;
 static uint64_t call_seq;
+/* Calls of processes that run but whose arrival the master is not told yet. */
+static struct queued_notif *held;
 
 /* ---- what the rules ask of the namespace -------------------------------- */
 
@@ -235,6 +237,14 @@ void calls_ready(struct session *s, void *who, short ev)
 	}
 	if (!(ev & (POLLHUP | POLLERR)))
 		return;
+	for (struct queued_notif **qp = &held, *q; (q = *qp);) {
+		if (q->lfd == l->fd) {	/* its namespace is gone */
+			*qp = q->next;
+			free(q);
+		} else {
+			qp = &q->next;
+		}
+	}
 	for (pp = &listeners; *pp; pp = &(*pp)->next) {
 		if (*pp == l) {
 			*pp = l->next;
@@ -256,6 +266,12 @@ void calls_close(void)
 		free(l);
 	}
 	nlisteners = 0;
+	while (held) {
+		struct queued_notif *q = held;
+
+		held = q->next;
+		free(q);
+	}
 	while (pcalls) {
 		struct pending_call *c = pcalls;
 
@@ -326,6 +342,22 @@ static int send_call(struct session *s, struct pending_call *c,
 	return err;
 }
 
+/* Hold notification @n of listener @lfd until calls_arrived(). */
+static void calls_hold(int lfd, const struct seccomp_notif *n)
+{
+	struct queued_notif *q = calloc(1, sizeof(*q)), **tail = &held;
+
+	if (!q) {
+		notif_answer(lfd, n->id, false, -ENOMEM);
+		return;
+	}
+	q->lfd = lfd;
+	q->n = *n;
+	while (*tail)	/* in the order they came (a few at most) */
+		tail = &(*tail)->next;
+	*tail = q;
+}
+
 void notif_decide(struct session *s, int lfd, const struct seccomp_notif *np)
 {
 	struct seccomp_notif n = *np;
@@ -350,6 +382,15 @@ void notif_decide(struct session *s, int lfd, const struct seccomp_notif *np)
 		return;
 	cn.caller = caller_status((pid_t)n.pid, &cred, &cred_ok);
 	sp = sproc_by_pid(cn.caller);
+	if (sp && sp->state == SPROC_ARRIVING) {
+		/*
+		 * Restored and running, but init's word of it (RESTORED) is
+		 * not here yet, so neither is the master's: a call sent now
+		 * would find no process there (ESRCH).  It waits for that.
+		 */
+		calls_hold(lfd, &n);
+		return;
+	}
 	cn.caller_has_ghost = sp && sp->state != SPROC_LEFT;
 	cn.connected = s->node >= 0;
 	v = call_decide(&cn, &node_ns);
@@ -459,6 +500,24 @@ void calls_interrupt(int pid, int sig)
 		} else {
 			pp = &c->next;
 		}
+	}
+}
+
+/*
+ * Init told of arrivals: the calls held for them are decided again (one
+ * whose caller still arrives is held again).
+ */
+void calls_arrived(struct session *s)
+{
+	struct queued_notif *q = held;
+
+	held = NULL;
+	while (q) {
+		struct queued_notif *next = q->next;
+
+		notif_decide(s, q->lfd, &q->n);
+		free(q);
+		q = next;
 	}
 }
 

@@ -22,12 +22,6 @@
 /* A fork the master has not answered within this long fails (EAGAIN). */
 #define FORK_ANSWER_MS	10000
 
-struct queued_notif {
-	int lfd;
-	struct seccomp_notif n;
-	struct queued_notif *next;
-};
-
 static struct {
 	enum fork_state state;
 	uint64_t since;			/* bpd_now_ms() when ASKED */

@@ -415,6 +415,8 @@ int proc_events(struct session *s)
 		bpd_err("the node's process space is gone: %s", strerror(-r));
 		return r;
 	}
+	if (!err)
+		calls_arrived(s);
 	return err;
 }
 
