@@ -202,6 +202,8 @@ struct pending_call {
 	int pid;		/* ... and in the node's (the master PID) */
 	uint32_t nr;
 	uint64_t args[6];
+	uint64_t clone_flags;	/* a fork's, when it was a clone */
+	unsigned int tries;	/* a fork's: the master's PIDs taken here */
 	struct bproc_call_cred cred;	/* the caller's rights at the call */
 	struct pending_call *next;
 };
@@ -230,10 +232,14 @@ void calls_end(struct session *s, int pid);
 void calls_arrived(struct session *s);
 /* The session ends: listeners closed, calls and forks forgotten. */
 void calls_close(void);
+/* Ask the master again for fork @c, its PID taken here: 0 or -errno. */
+int calls_fork_again(struct session *s, const struct pending_call *c);
 /* Take the first pending fork call (BPROC_CALL_FORK), or NULL. */
 struct pending_call *calls_take_fork(void);
 /* Is @pid a process of this node's namespace (as the namespace sees it)? */
 bool ns_has(int pid);
+/* Children of process @pid here, of all its threads, into @kids; count. */
+int ns_kids(int pid, int *kids, int max);
 
 /*
  * Forks on this node, one at a time: while the master gives a child its

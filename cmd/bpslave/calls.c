@@ -10,6 +10,7 @@
  * answer comes back as CALL_RESULT.  Forks are fork.c's.
  * Documentation/process-space.md has the rules.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -127,33 +128,53 @@ static bool ns_known(void *ctx, int pid)
 	return sproc_by_pid(pid) != NULL;
 }
 
-/* Children of @pid here (namespace PIDs), into @kids (up to @max); count. */
-static int ns_children(void *ctx, int pid, int *kids, int max)
+/*
+ * Children of process @pid here (namespace PIDs), of all its threads (any
+ * may reap a child another made), into @kids (up to @max); their count.
+ */
+int ns_kids(int pid, int *kids, int max)
 {
 	char path[96], buf[4096];
+	struct dirent *de;
 	int n = 0, fd;
-	ssize_t r;
-	char *p, *end;
+	DIR *d;
 
-	(void)ctx;
-	snprintf(path, sizeof(path), BPNSINIT_PROC "/%d/task/%d/children", pid,
-		 pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	snprintf(path, sizeof(path), BPNSINIT_PROC "/%d/task", pid);
+	d = opendir(path);
+	if (!d)
 		return 0;
-	r = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (r <= 0)
-		return 0;
-	buf[r] = '\0';
-	for (p = buf; n < max; p = end) {
-		long v = strtol(p, &end, 10);
+	while (n < max && (de = readdir(d))) {
+		char name[32], *p, *end;
+		ssize_t r;
 
-		if (end == p)
-			break;
-		kids[n++] = (int)v;
+		if (de->d_name[0] < '1' || de->d_name[0] > '9' ||
+		    snprintf(name, sizeof(name), "%s/children", de->d_name) >=
+			    (int)sizeof(name))
+			continue;
+		fd = openat(dirfd(d), name, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;	/* that thread ended */
+		r = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (r <= 0)
+			continue;
+		buf[r] = '\0';
+		for (p = buf; n < max; p = end) {
+			long v = strtol(p, &end, 10);
+
+			if (end == p)
+				break;
+			kids[n++] = (int)v;
+		}
 	}
+	closedir(d);
 	return n;
+}
+
+static int ns_children(void *ctx, int pid, int *kids, int max)
+{
+	(void)ctx;
+	return ns_kids(pid, kids, max);
 }
 
 /* The process group of @pid here, or -1. */
@@ -378,7 +399,11 @@ void notif_decide(struct session *s, int lfd, const struct seccomp_notif *np)
 		notif_answer(lfd, n.id, false, -ENOSYS);
 		return;
 	}
-	if (call_is_fork(&cn) && fork_wait_turn(lfd, &n))
+	/*
+	 * While a fork is placed at its PID, nothing else here may take a
+	 * PID: other forks, and new threads too, wait for their turn.
+	 */
+	if ((call_is_fork(&cn) || cn.nr == SYS_clone) && fork_wait_turn(lfd, &n))
 		return;
 	cn.caller = caller_status((pid_t)n.pid, &cred, &cred_ok);
 	sp = sproc_by_pid(cn.caller);
@@ -439,6 +464,7 @@ void notif_decide(struct session *s, int lfd, const struct seccomp_notif *np)
 	if (v == CALL_FORK_TO_MASTER) {
 		/* The ghost forks: the child's PID, and its ghost, are the master's. */
 		c->nr = BPROC_CALL_FORK;
+		c->clone_flags = n.data.nr == SYS_clone ? n.data.args[0] : 0;
 		memset(c->args, 0, sizeof(c->args));
 	}
 	if (send_call(s, c, info, ilen)) {
@@ -541,6 +567,22 @@ void calls_end(struct session *s, int pid)
 	}
 	if (fork)
 		fork_over(s);
+}
+
+int calls_fork_again(struct session *s, const struct pending_call *c)
+{
+	struct pending_call *again = malloc(sizeof(*again));
+	int err;
+
+	if (!again)
+		return -ENOMEM;
+	*again = *c;
+	again->id = ++call_seq;
+	again->tries++;
+	err = send_call(s, again, NULL, 0);
+	if (err)
+		free(again);
+	return err;
 }
 
 struct pending_call *calls_take_fork(void)

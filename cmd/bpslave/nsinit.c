@@ -70,7 +70,7 @@ bool bpnsinit_calls;
 
 /* ---- the messages ---------------------------------------------------- */
 
-enum { NSI_RESTORE = 1, NSI_KILL = 2, NSI_FORKING = 3, NSI_FORKED = 4 };
+enum { NSI_RESTORE = 1, NSI_KILL = 2, NSI_FORKING = 3, NSI_FORKED = 4, NSI_PARK = 5 };
 
 struct nsi_req {
 	__u32 op;		/* NSI_* */
@@ -497,7 +497,7 @@ static int do_kill(const struct nsi_req *rq, int nfds)
  * The next fork in the namespace gets PID @pid (a process's fork, its
  * child's PID given by the master): write @pid - 1 to ns_last_pid, which
  * acts on the writer's own namespace, and report the child's end should it
- * become ours.
+ * become ours.  NSI_PARK: the same, for no child of ours (untracked).
  */
 static int do_forking(const struct nsi_req *rq, int nfds)
 {
@@ -513,7 +513,7 @@ static int do_forking(const struct nsi_req *rq, int nfds)
 	if (write(fd, buf, (size_t)n) != n)
 		err = -errno;
 	close(fd);
-	if (!err)
+	if (!err && rq->op == NSI_FORKING)
 		set_tracked(rq->pid, true);
 	return err;
 }
@@ -618,7 +618,7 @@ static void serve(void)
 			err = do_restore(&rq, fds, nfds);
 		else if (!err && rq.op == NSI_KILL)
 			err = do_kill(&rq, nfds);
-		else if (!err && rq.op == NSI_FORKING)
+		else if (!err && (rq.op == NSI_FORKING || rq.op == NSI_PARK))
 			err = do_forking(&rq, nfds);
 		else if (!err && rq.op == NSI_FORKED)
 			err = do_forked(&rq, nfds);
@@ -942,6 +942,15 @@ int bpnsinit_kill(struct bpnsinit *ni, pid_t pid, int sig)
 int bpnsinit_forking(struct bpnsinit *ni, pid_t pid)
 {
 	struct nsi_req rq = { .op = NSI_FORKING, .pid = pid };
+
+	if (pid < 2 || pid > BPNSINIT_PID_LIMIT)
+		return -EINVAL;
+	return call(ni, &rq, NULL, 0);
+}
+
+int bpnsinit_park(struct bpnsinit *ni, pid_t pid)
+{
+	struct nsi_req rq = { .op = NSI_PARK, .pid = pid };
 
 	if (pid < 2 || pid > BPNSINIT_PID_LIMIT)
 		return -EINVAL;

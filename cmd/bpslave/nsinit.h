@@ -131,6 +131,12 @@ int bpnsinit_forking(struct bpnsinit *ni, pid_t pid);
 int bpnsinit_forked(struct bpnsinit *ni, pid_t pid);
 
 /*
+ * The namespace's next PIDs that no fork of ours asked for (threads,
+ * io_uring workers) start at @pid (ns_last_pid = @pid - 1), untracked.
+ */
+int bpnsinit_park(struct bpnsinit *ni, pid_t pid);
+
+/*
  * Kill every process of the namespace (SIGKILL to init), reap init and
  * free @ni.  @ni may be NULL.
  */

@@ -8,7 +8,11 @@
 # a way around the node's call filter; clone3 is refused with ENOSYS (its
 # flags are in memory: checked then used, a race), fork still works; a
 # root process that drops privilege on its node has dropped it for its
-# calls on the master (its ghost takes its ids of now, never more).
+# calls on the master (its ghost takes its ids of now, never more); a fork
+# on a node is never given to another process that takes the PID bpslave
+# armed ns_last_pid with (a thread, an io_uring thread): the fork's child
+# is there as itself, or its fork is lost (the child killed), never another
+# task under its ghost.
 #
 #   master 10.77.0.1                        slave 0 10.77.0.10
 #   sectest victim (uid 65534) -----------> sleeps as PID V
@@ -80,6 +84,43 @@ uid 65534: kill -9 -1: ok
 uid 65534: getppid: ok
 root'\''s sleeper lives"
 '
+
+# forkrace MODE: 40 forks on node 0 while a thread makes PIDs; then, on the
+# master, which children are there under their own PIDs, which forks were
+# lost (their child killed), and which ghosts of node 0 are neither the
+# forker nor one of its children (another task took a child's PID).
+race_sh='rm -f /tmp/fr.out
+'$st' forkrace 0 MODE 40 >/tmp/fr.out 2>&1 &
+h=$!
+for i in $(seq 900); do grep -q "^placed" /tmp/fr.out && break; sleep 0.1; done
+kids=" $(sed -n "s/^child //p" /tmp/fr.out | tr "\n" " ") "
+n=0 m=0 stray=0
+for k in $kids; do
+	n=$((n + 1))
+	grep -qx "$k 0" /proc/bproc/processes && m=$((m + 1))
+done
+for g in $(awk "\$2 == 0 { print \$1 }" /proc/bproc/processes); do
+	[ "$g" = "$h" ] || case "$kids" in *" $g "*) ;; *) stray=$((stray + 1)) ;; esac
+done
+kill -TERM $h
+wait $h
+k=$(sed -n "s/^ended [0-9]* killed //p" /tmp/fr.out)
+grep -v "^child \|^placed\|^ended " /tmp/fr.out
+echo "forks $n"
+echo "there or lost $((m + ${k:-0}))"
+echo "stray $stray"
+echo "lost ${k:-none}" >&2'
+
+for mode in thread uring; do
+	test_expect_success "forks on a node racing $mode PIDs: each child is there as itself or lost, no other task under a child's ghost" '
+		out=$(timeout 300 "$vcluster" run --on master -- sh -c "${race_sh/MODE/$mode}" 2>/tmp/t0430-lost.$$) &&
+		say "$mode: $(cat /tmp/t0430-lost.$$)" &&
+		is "$out" "forks 40
+there or lost 40
+stray 0"
+	'
+done
+rm -f /tmp/t0430-lost.$$
 
 test_no_leaks master 0
 test_done

@@ -37,7 +37,7 @@ KTEST_HELPERS_EXTRA += $(B)/tests/helpers/bpsec
 # nodeattack: the attacks a process on a node can try (t0430-sec-node).
 $(B)/tests/helpers/nodeattack: $(H)/nodeattack.c $(B)/lib/libbproc.a $(HELPER_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -static -o $@ $(H)/nodeattack.c $(B)/lib/libbproc.a
+	$(CC) $(ALL_CFLAGS) -static -pthread -o $@ $(H)/nodeattack.c $(B)/lib/libbproc.a
 KTEST_HELPERS_EXTRA += $(B)/tests/helpers/nodeattack
 
 # libcheck: libbproc seen from inside the VMs: static (every node) and

@@ -16,6 +16,17 @@
  *                                  for 65534 (saved 0, then for good), and
  *                                  signal ROOT's and NOBODY's processes on
  *                                  the master after each step
+ *   sectest forkrace NODE thread|uring N   fork N children on NODE while
+ *                                  a thread of ours makes PIDs as fast as
+ *                                  it can, to take the PID bpslave arms
+ *                                  ns_last_pid with for each fork: threads
+ *                                  (clone(CLONE_THREAD), which the node's
+ *                                  filter sees), or io_uring SQPOLL threads
+ *                                  (which no system call of ours makes).
+ *                                  Prints "child PID" for each fork that
+ *                                  returned one, "placed", then, on
+ *                                  SIGTERM, ends its children and prints
+ *                                  "ended N killed K"
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,7 +40,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/capability.h>
+#include <linux/io_uring.h>
 #include <linux/sched.h>
+#include <pthread.h>
 
 static int put(const char *path, const char *s)
 {
@@ -214,12 +227,84 @@ static int drop_ids(pid_t root, pid_t nobody)
 	return 0;
 }
 
+static volatile int racing = 1;
+
+static void *noop(void *arg)
+{
+	return arg;
+}
+
+/* Make PIDs: threads, or io_uring SQPOLL threads (a ring each). */
+static void *racer(void *arg)
+{
+	int uring = *(int *)arg;
+
+	while (racing) {
+		if (uring) {
+			struct io_uring_params p = { .flags = IORING_SETUP_SQPOLL,
+						     .sq_thread_idle = 1 };
+			int fd = (int)syscall(SYS_io_uring_setup, 1, &p);
+
+			if (fd >= 0)
+				close(fd);
+		} else {
+			pthread_t t;
+
+			if (!pthread_create(&t, NULL, noop, NULL))
+				pthread_join(t, NULL);
+		}
+	}
+	return NULL;
+}
+
+static int fork_race(int uring, int n)
+{
+	int hold[2], i, st, ended = 0, killed = 0;
+	pthread_t r;
+	sigset_t term;
+
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigprocmask(SIG_BLOCK, &term, NULL);
+	if (pipe(hold) || pthread_create(&r, NULL, racer, &uring))
+		return 1;
+	for (i = 0; i < n; i++) {
+		char b;
+		pid_t c = fork();
+
+		if (c == 0) {
+			/* until our parent closes its end */
+			close(hold[1]);
+			while (read(hold[0], &b, 1) > 0)
+				;
+			_exit(0);
+		}
+		if (c > 0)
+			printf("child %d\n", c);
+		else
+			printf("fork: %s\n", strerrorname_np(errno));
+	}
+	racing = 0;
+	pthread_join(r, NULL);
+	printf("placed\n");
+	sigwaitinfo(&term, NULL);
+	close(hold[1]);
+	while (wait(&st) > 0) {
+		if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL)
+			killed++;
+		else
+			ended++;
+	}
+	printf("ended %d killed %d\n", ended, killed);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int node;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: sectest victim|nested|int80|clone3|dropids NODE [PID...]\n");
+		fprintf(stderr, "usage: sectest victim|nested|int80|clone3|dropids|forkrace NODE [PID...]\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -242,6 +327,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "clone3"))
 		return clone3_try();
+	if (!strcmp(argv[1], "forkrace") && argc == 5)
+		return fork_race(!strcmp(argv[3], "uring"), atoi(argv[4]));
 	if (!strcmp(argv[1], "dropids") && argc == 5)
 		return drop_ids(atoi(argv[3]), atoi(argv[4]));
 	return 2;
