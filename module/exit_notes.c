@@ -101,6 +101,18 @@ static void exit_notes_send(struct work_struct *work)
 		bproc_master_put(ch);
 }
 
+/*
+ * The probe runs before the exiting process is a zombie, so a parent that
+ * reaped a child (or saw it end) has its note queued: after this, it is on
+ * the channel, ahead of the parent's own move.  Otherwise bpslave could
+ * hear of the move first, and the child's ghost would end under a parent
+ * already home (a zombie there, its end reaped twice).
+ */
+void bproc_exit_notes_flush(void)
+{
+	flush_work(&exit_work);
+}
+
 /* Without the tracepoint, forked children are not followed: no failure. */
 int __init bproc_exit_notes_init(void)
 {

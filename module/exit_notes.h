@@ -7,5 +7,7 @@
 
 int bproc_exit_notes_init(void);
 void bproc_exit_notes_exit(void);
+/* Ends noted so far are with bpslave before anything the caller sends next. */
+void bproc_exit_notes_flush(void);
 
 #endif /* BPROC_EXIT_NOTES_H */

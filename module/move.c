@@ -33,6 +33,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include "exit_notes.h"
 #include "internal.h"
 #include "nodes.h"
 #include "ghost.h"
@@ -316,6 +317,8 @@ static long slave_move(int node, u32 flags)
 		bproc_master_put(ch);
 		return PTR_ERR(d);
 	}
+	/* Its children's ends it saw go first (exit_notes.c). */
+	bproc_exit_notes_flush();
 	bproc_req_start(&r, ch);
 	err = bproc_notify_move(ch, r.id, move_pid(), node, flags, NULL, 0);
 	if (err) {
