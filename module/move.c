@@ -29,6 +29,7 @@
 #include <linux/sched/task.h>
 #include <linux/seccomp.h>
 #include <linux/securebits.h>
+#include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -110,7 +111,9 @@ static int move_stream(struct bproc_chan *ch, u64 id,
 /*
  * Does the caller's confinement match its PID namespace's init (init on
  * the master, bpslave's namespace init on a node), whose children the
- * restorer's are: the same namespaces, the same root directory?
+ * restorer's are: the same namespaces, the same root directory, the same
+ * LSM label (AppArmor's profile, SELinux's or Smack's context: the one
+ * secid of the major LSM; equal secids are the same label)?
  */
 static bool move_same_ns(void)
 {
@@ -153,6 +156,13 @@ static bool move_same_ns(void)
 	if (same && __task_cred(reaper)->user_ns != current_user_ns())
 		same = false;
 	rcu_read_unlock();
+	if (same) {
+		u32 mine, its;
+
+		security_task_getsecid_obj(current, &mine);
+		security_task_getsecid_obj(reaper, &its);
+		same = mine == its;
+	}
 	put_task_struct(reaper);
 	return same;
 }
@@ -165,8 +175,9 @@ static bool move_same_ns(void)
  * narrower than that would be set free by its move; it does not move
  * (EPERM).  no_new_privs travels (VMAD_PROC_NO_NEW_PRIVS).  A non-root
  * process's capabilities are not carried either, but the node gives it
- * none: nothing is gained.  LSM labels are not checked (no exported way
- * to compare them).
+ * none: nothing is gained.  An LSM label other than init's (a confined
+ * AppArmor profile) would be the restorer's on the other side: EPERM too.
+ * Landlock's domains have no secid and no exported test: not seen.
  */
 int bproc_move_confined(void)
 {

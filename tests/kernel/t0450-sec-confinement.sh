@@ -12,7 +12,8 @@
 # be free there.  It does not move: bproc_move fails with EPERM
 # (module/move.c, bproc_move_confined()), the same for rfork and execmove,
 # and for a move back from a node.  An unconfined root process moves as
-# before, and so does a no_new_privs one (it keeps it).
+# before, and so does a no_new_privs one (it keeps it).  So is a process
+# whose LSM label (an AppArmor profile) is not init's.
 #
 #   master 10.77.0.1                       slave 0 10.77.0.10
 #   root: confine MODE 0  ---- move ---->  (refused: EPERM)
@@ -60,6 +61,23 @@ move: EPERM"
 test_expect_success "root of a user namespace (nobody's: unshare -Ur) does not move: EPERM" '
 	is "$(on master setpriv --reuid=65534 --regid=65534 --clear-groups unshare -Ur "$cf" none 0)" "before: sysadmin EPERM bnd 1
 move: EPERM"
+'
+
+# An AppArmor profile (the test VMs' kernel has AppArmor, Debian's default
+# LSM): in complain mode it permits all, but the process's label is no
+# longer init's, and on the node it would be the restorer's (unconfined).
+aa_profile='profile bproc-t0450 flags=(complain) { }'
+test_expect_success 'a process under an AppArmor profile does not move: EPERM (its label would not travel)' '
+	on master sh -c "mountpoint -q /sys/kernel/security || mount -t securityfs securityfs /sys/kernel/security" &&
+	is "$(on master cat /sys/module/apparmor/parameters/enabled)" Y &&
+	echo "$aa_profile" | on master apparmor_parser -r -K &&
+	is "$(on master aa-exec -p bproc-t0450 -- cat /proc/self/attr/current)" "bproc-t0450 (complain)" &&
+	out=$(on master aa-exec -p bproc-t0450 -- "$cf" none 0 || :) &&
+	rf=$(on master aa-exec -p bproc-t0450 -- "$mt" rfork 0 5 2>&1 || :) &&
+	echo "$aa_profile" | on master apparmor_parser -R &&
+	is "$out" "before: sysadmin ok bnd 1
+move: EPERM" &&
+	is "$rf" "rfork failed: Operation not permitted"
 '
 
 test_expect_success 'an unconfined process moves to a node and back (bproc'"'"'s own filter there is no confinement of its own)' '
