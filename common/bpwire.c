@@ -75,6 +75,18 @@ const char *bpwire_type_name(uint16_t type)
 		return "CALL";
 	case BPWIRE_CALL_RESULT:
 		return "CALL_RESULT";
+	case BPWIRE_FILE_STAT:
+		return "FILE_STAT";
+	case BPWIRE_FILE_ATTR:
+		return "FILE_ATTR";
+	case BPWIRE_FILE_READ:
+		return "FILE_READ";
+	case BPWIRE_FILE_DATA:
+		return "FILE_DATA";
+	case BPWIRE_FILE_LIST:
+		return "FILE_LIST";
+	case BPWIRE_FILE_ENTRIES:
+		return "FILE_ENTRIES";
 	}
 	return "unknown";
 }
@@ -130,15 +142,20 @@ static bool known_type(uint16_t type)
 {
 	return (type >= BPWIRE_HELLO && type <= BPWIRE_BYE) ||
 	       (type >= BPWIRE_MOVE && type <= BPWIRE_IO) ||
-	       type == BPWIRE_CALL || type == BPWIRE_CALL_RESULT;
+	       type == BPWIRE_CALL || type == BPWIRE_CALL_RESULT ||
+	       (type >= BPWIRE_FILE_STAT && type <= BPWIRE_FILE_ENTRIES);
 }
 
-/* Replies are exactly WELCOME, REFUSE, PONG, MOVE_RESULT and CALL_RESULT. */
+/*
+ * Replies are exactly WELCOME, REFUSE, PONG, MOVE_RESULT, CALL_RESULT and
+ * the FILE replies (ATTR, DATA, ENTRIES: the odd FILE types).
+ */
 static bool is_reply_type(uint16_t type)
 {
 	return type == BPWIRE_WELCOME || type == BPWIRE_REFUSE ||
 	       type == BPWIRE_PONG || type == BPWIRE_MOVE_RESULT ||
-	       type == BPWIRE_CALL_RESULT;
+	       type == BPWIRE_CALL_RESULT || type == BPWIRE_FILE_ATTR ||
+	       type == BPWIRE_FILE_DATA || type == BPWIRE_FILE_ENTRIES;
 }
 
 /* The header's id and result, as the type requires. */
@@ -160,6 +177,13 @@ static int check_id_result(const struct bpwire_hdr *h, const char **why)
 			return fail(why, "CALL_RESULT: result neither a PID, 0 nor a negative errno",
 				    -EPROTO);
 		break;
+	case BPWIRE_FILE_ATTR:
+	case BPWIRE_FILE_DATA:
+	case BPWIRE_FILE_ENTRIES:
+		if (h->result > 0 || h->result < -ERRNO_MAX)
+			return fail(why, "FILE reply: result not 0 or a negative errno",
+				    -EPROTO);
+		break;
 	default:
 		if (h->result)
 			return fail(why, "result not zero", -EPROTO);
@@ -170,8 +194,14 @@ static int check_id_result(const struct bpwire_hdr *h, const char **why)
 	case BPWIRE_MOVE_RESULT:
 	case BPWIRE_CALL:
 	case BPWIRE_CALL_RESULT:
+	case BPWIRE_FILE_STAT:
+	case BPWIRE_FILE_ATTR:
+	case BPWIRE_FILE_READ:
+	case BPWIRE_FILE_DATA:
+	case BPWIRE_FILE_LIST:
+	case BPWIRE_FILE_ENTRIES:
 		if (!h->id)
-			return fail(why, "id 0 on MOVE, IMAGE, CALL or their results",
+			return fail(why, "id 0 on MOVE, IMAGE, CALL, FILE or their results",
 				    -EPROTO);
 		break;
 	case BPWIRE_SIGNAL:

@@ -57,7 +57,7 @@
  * CALL carries the caller's ids and capabilities (its layout changed).
  */
 #define BPWIRE_MAJOR		2
-#define BPWIRE_MINOR		0
+#define BPWIRE_MINOR		1
 
 /* HELLO's magic: the bytes "BPRC" read as a little-endian u32. */
 #define BPWIRE_MAGIC		0x43525042u
@@ -85,6 +85,12 @@
 #define BPWIRE_IO		0x116	/* either way: stdin, stdout or stderr data */
 #define BPWIRE_CALL		0x120	/* slave->master: a PID-space call for a ghost (id != 0) */
 #define BPWIRE_CALL_RESULT	0x121	/* master->slave, reply to CALL */
+#define BPWIRE_FILE_STAT	0x130	/* slave->master: a file's attributes (id != 0) */
+#define BPWIRE_FILE_ATTR	0x131	/* master->slave, reply to FILE_STAT */
+#define BPWIRE_FILE_READ	0x132	/* slave->master: bytes of a file (id != 0) */
+#define BPWIRE_FILE_DATA	0x133	/* master->slave, reply to FILE_READ */
+#define BPWIRE_FILE_LIST	0x134	/* slave->master: a directory's entries (id != 0) */
+#define BPWIRE_FILE_ENTRIES	0x135	/* master->slave, reply to FILE_LIST */
 
 /*
  * hdr.flags: BPROC_MSGF_REPLY only (set on WELCOME, REFUSE, PONG and
@@ -422,6 +428,72 @@ struct bpwire_call_result {
  * @hdr: the header.
  * @u:   the payload, by hdr.type (READY has none).
  */
+/*
+ * The master's files, read from a node (Documentation/remote-files.md).
+ *
+ * FILE_STAT, FILE_READ, FILE_LIST (slave->master, id != 0) share one
+ * layout: u32 uid, gid (who asks: the node process's fs ids, neither the
+ * invalid id), u32 ngroups (0..BPWIRE_FGROUPS_MAX), u32 len (READ: bytes
+ * wanted, 1..BPWIRE_FDATA_MAX; else 0), u64 offset (READ: where; LIST: the
+ * cookie of the first entry wanted, 0 for the start; STAT: 0), the
+ * version READ expects (u64 dev, ino, size, s64 mtime_ns, ctime_ns; zero
+ * for the others), then u32 groups[ngroups], then the path filling the
+ * frame: 1..BPWIRE_PATH_MAX bytes, absolute, without NUL, empty, "." or
+ * ".." components, doubled or trailing "/" ("/" alone is the root).
+ *
+ * FILE_ATTR, FILE_DATA, FILE_ENTRIES (master->slave, the replies; result 0
+ * or a negative errno, and then nothing else counts) share one too: the
+ * attributes (u32 mode, nlink, uid, gid, u64 size, s64 mtime_ns, ctime_ns,
+ * then the version: u64 dev, ino), u64 cookie (ENTRIES: the next one to
+ * ask for, 0 at the end), then data filling the frame:
+ *  - ATTR: a symlink's target (1..BPWIRE_PATH_MAX bytes, no NUL), else none;
+ *  - DATA: the bytes read (0..len: fewer only at the end of the file); the
+ *    attributes are the file's (READ fails with -ESTALE, and says what the
+ *    file is now, when it is not the version asked for);
+ *  - ENTRIES: entries of u64 ino, u8 type (DT_*), u8 len, then len name
+ *    bytes (1..255, no "/" or NUL, not "." or ".."); attributes zero.
+ */
+#define BPWIRE_FGROUPS_MAX	64
+#define BPWIRE_FREQ_FIXED	64
+#define BPWIRE_FREP_FIXED	64
+#define BPWIRE_FDATA_MAX	(BPWIRE_MAX - BPWIRE_HDR_SIZE - BPWIRE_FREP_FIXED)
+#define BPWIRE_FENTRY_FIXED	10
+
+/* A file's version: it changed if any of these did. */
+struct bpwire_fver {
+	uint64_t dev, ino, size;
+	int64_t mtime_ns, ctime_ns;
+};
+
+struct bpwire_file_req {
+	uint32_t uid, gid;
+	uint32_t ngroups;
+	uint32_t groups[BPWIRE_FGROUPS_MAX];
+	uint32_t len;
+	uint64_t offset;
+	struct bpwire_fver ver;
+	const char *path;	/* decoded: into the frame, not NUL-terminated */
+	uint32_t path_len;
+};
+
+struct bpwire_file_rep {
+	uint32_t mode, nlink, uid, gid;
+	struct bpwire_fver ver;	/* size, mtime_ns and ctime_ns are the file's */
+	uint64_t cookie;
+	const void *data;
+	uint32_t len;
+};
+
+/* Walk FILE_ENTRIES' data: the entry at *@off, then *@off moves on; false at the end. */
+bool bpwire_fentry_next(const struct bpwire_file_rep *r, uint32_t *off,
+			uint64_t *ino, uint8_t *type, const char **name,
+			uint8_t *name_len);
+/* Append an entry to @buf (@*len bytes used, @max in all): false if it is full. */
+bool bpwire_fentry_put(void *buf, uint32_t *len, uint32_t max, uint64_t ino,
+		       uint8_t type, const char *name, uint8_t name_len);
+/* Is @path (@len bytes) a path FILE requests may carry (see above)? */
+bool bpwire_fpath_ok(const char *path, size_t len);
+
 struct bpwire_msg {
 	struct bpwire_hdr hdr;
 	union {
@@ -441,6 +513,8 @@ struct bpwire_msg {
 		struct bpwire_io io;
 		struct bpwire_call call;
 		struct bpwire_call_result call_result;
+		struct bpwire_file_req file_req;	/* FILE_STAT, _READ, _LIST */
+		struct bpwire_file_rep file_rep;	/* FILE_ATTR, _DATA, _ENTRIES */
 	} u;
 };
 

@@ -6,7 +6,9 @@
  * before they are read; see the top of bpwire.c.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "bpwire_msg.h"
 #include "moveio_check.h"
@@ -513,6 +515,171 @@ static int decode_io(const unsigned char *p, size_t n, struct bpwire_io *io,
 	return 0;
 }
 
+bool bpwire_fpath_ok(const char *path, size_t len)
+{
+	size_t i, start;
+
+	if (len < 1 || len > BPWIRE_PATH_MAX || path[0] != '/' || memchr(path, 0, len))
+		return false;
+	if (len == 1)
+		return true;	/* the root */
+	for (start = 1, i = 1; i <= len; i++) {
+		if (i < len && path[i] != '/')
+			continue;
+		/* the component path[start, i) */
+		if (i == start || i - start > 255)
+			return false;	/* empty ("//", trailing "/") or too long */
+		if (path[start] == '.' &&
+		    (i - start == 1 || (i - start == 2 && path[start + 1] == '.')))
+			return false;
+		start = i + 1;
+	}
+	return true;
+}
+
+static bool fname_ok(const char *name, size_t len)
+{
+	return len >= 1 && len <= 255 && !memchr(name, '/', len) &&
+	       !memchr(name, 0, len) &&
+	       !(name[0] == '.' && (len == 1 || (len == 2 && name[1] == '.')));
+}
+
+bool bpwire_fentry_next(const struct bpwire_file_rep *r, uint32_t *off,
+			uint64_t *ino, uint8_t *type, const char **name,
+			uint8_t *name_len)
+{
+	const unsigned char *p = r->data;
+
+	if (!p || *off >= r->len || r->len - *off < BPWIRE_FENTRY_FIXED)
+		return false;
+	p += *off;
+	if (r->len - *off - BPWIRE_FENTRY_FIXED < p[9])
+		return false;
+	*ino = get64(p);
+	*type = p[8];
+	*name_len = p[9];
+	*name = (const char *)p + BPWIRE_FENTRY_FIXED;
+	*off += BPWIRE_FENTRY_FIXED + p[9];
+	return true;
+}
+
+bool bpwire_fentry_put(void *buf, uint32_t *len, uint32_t max, uint64_t ino,
+		       uint8_t type, const char *name, uint8_t name_len)
+{
+	unsigned char *p = (unsigned char *)buf + *len;
+
+	if (*len > max || max - *len < BPWIRE_FENTRY_FIXED + (uint32_t)name_len)
+		return false;
+	put64(p, ino);
+	p[8] = type;
+	p[9] = name_len;
+	memcpy(p + BPWIRE_FENTRY_FIXED, name, name_len);
+	*len += BPWIRE_FENTRY_FIXED + name_len;
+	return true;
+}
+
+static bool fver_zero(const struct bpwire_fver *v)
+{
+	return !v->dev && !v->ino && !v->size && !v->mtime_ns && !v->ctime_ns;
+}
+
+static int decode_file_req(const unsigned char *p, size_t n, uint16_t type,
+			   struct bpwire_file_req *f, const char **why)
+{
+	size_t fixed;
+	uint32_t i;
+
+	if (n < BPWIRE_FREQ_FIXED)
+		return fail(why, "FILE: payload too short", -EPROTO);
+	f->uid = get32(p);
+	f->gid = get32(p + 4);
+	f->ngroups = get32(p + 8);
+	f->len = get32(p + 12);
+	f->offset = get64(p + 16);
+	get_fver(p + 24, &f->ver);
+	if (f->uid == BPWIRE_ID_INVALID || f->gid == BPWIRE_ID_INVALID)
+		return fail(why, "FILE: an id is the invalid id", -EINVAL);
+	if (f->ngroups > BPWIRE_FGROUPS_MAX)
+		return fail(why, "FILE: too many groups", -EINVAL);
+	fixed = BPWIRE_FREQ_FIXED + 4 * (size_t)f->ngroups;
+	if (n < fixed)
+		return fail(why, "FILE: payload shorter than its groups", -EPROTO);
+	for (i = 0; i < f->ngroups; i++) {
+		f->groups[i] = get32(p + BPWIRE_FREQ_FIXED + 4 * i);
+		if (f->groups[i] == BPWIRE_ID_INVALID)
+			return fail(why, "FILE: a group is the invalid id", -EINVAL);
+	}
+	f->path = (const char *)p + fixed;
+	f->path_len = (uint32_t)(n - fixed);
+	if (!bpwire_fpath_ok(f->path, f->path_len))
+		return fail(why, "FILE: not a plain absolute path", -EINVAL);
+	if (type == BPWIRE_FILE_READ) {
+		if (!f->len || f->len > BPWIRE_FDATA_MAX)
+			return fail(why, "FILE_READ: length out of range", -EINVAL);
+		if (f->offset > (uint64_t)INT64_MAX)
+			return fail(why, "FILE_READ: offset out of range", -EINVAL);
+		return 0;
+	}
+	if (f->len || !fver_zero(&f->ver) || (type == BPWIRE_FILE_STAT && f->offset))
+		return fail(why, "FILE: a field of READ's not zero", -EINVAL);
+	return 0;
+}
+
+static int decode_file_rep(const unsigned char *p, size_t n, uint16_t type,
+			   int32_t result, struct bpwire_file_rep *f,
+			   const char **why)
+{
+	uint32_t off = 0, k = 0;
+	uint64_t ino;
+	uint8_t t, nl;
+	const char *name;
+
+	if (n < BPWIRE_FREP_FIXED)
+		return fail(why, "FILE reply: payload too short", -EPROTO);
+	f->mode = get32(p);
+	f->nlink = get32(p + 4);
+	f->uid = get32(p + 8);
+	f->gid = get32(p + 12);
+	get_fver(p + 16, &f->ver);
+	f->cookie = get64(p + 56);
+	f->data = p + BPWIRE_FREP_FIXED;
+	f->len = (uint32_t)(n - BPWIRE_FREP_FIXED);
+	if (result < 0 && f->len)
+		return fail(why, "FILE reply: data with an error", -EINVAL);
+	if (f->ver.size > (uint64_t)INT64_MAX)
+		return fail(why, "FILE reply: size out of range", -EINVAL);
+	switch (type) {
+	case BPWIRE_FILE_ATTR:
+		if (result < 0)
+			return 0;
+		if ((f->mode & ~(S_IFMT | 07777u)) || !(f->mode & S_IFMT))
+			return fail(why, "FILE_ATTR: not a file mode", -EINVAL);
+		if (S_ISLNK(f->mode) ? !f->len || memchr(f->data, 0, f->len) : f->len != 0)
+			return fail(why, "FILE_ATTR: a symlink without a target, or a target of no symlink",
+				    -EINVAL);
+		if (f->cookie)
+			return fail(why, "FILE_ATTR: cookie not zero", -EINVAL);
+		return 0;
+	case BPWIRE_FILE_DATA:
+		if (f->cookie)
+			return fail(why, "FILE_DATA: cookie not zero", -EINVAL);
+		return 0;
+	}
+	/* ENTRIES: whole entries with names of a directory, and no more. */
+	while (bpwire_fentry_next(f, &off, &ino, &t, &name, &nl)) {
+		if (!fname_ok(name, nl))
+			return fail(why, "FILE_ENTRIES: not a name", -EINVAL);
+		k++;
+	}
+	if (off != f->len)
+		return fail(why, "FILE_ENTRIES: a partial entry", -EINVAL);
+	if (f->mode || f->nlink || f->uid || f->gid || !fver_zero(&f->ver) ||
+	    (!k && f->cookie))
+		return fail(why, "FILE_ENTRIES: attributes not zero, or a cookie after none",
+			    -EINVAL);
+	return 0;
+}
+
 int bpwire_decode_payload(const unsigned char *p, size_t n,
 			  struct bpwire_msg *m, const char **why)
 {
@@ -563,6 +730,15 @@ int bpwire_decode_payload(const unsigned char *p, size_t n,
 		return decode_call(p, n, &m->u.call, why);
 	case BPWIRE_CALL_RESULT:
 		return decode_call_result(p, n, &m->u.call_result, why);
+	case BPWIRE_FILE_STAT:
+	case BPWIRE_FILE_READ:
+	case BPWIRE_FILE_LIST:
+		return decode_file_req(p, n, m->hdr.type, &m->u.file_req, why);
+	case BPWIRE_FILE_ATTR:
+	case BPWIRE_FILE_DATA:
+	case BPWIRE_FILE_ENTRIES:
+		return decode_file_rep(p, n, m->hdr.type, m->hdr.result,
+				       &m->u.file_rep, why);
 	}
 	return fail(why, "unknown message type", -EPROTO);
 }

@@ -94,6 +94,24 @@ ssize_t bpwire_payload_size(const struct bpwire_msg *m, const char **why)
 		if (m->u.call_result.len && !m->u.call_result.data)
 			return fail(why, "CALL_RESULT: NULL data", -EINVAL);
 		return BPWIRE_CALL_RESULT_FIXED + (size_t)m->u.call_result.len;
+	case BPWIRE_FILE_STAT:
+	case BPWIRE_FILE_READ:
+	case BPWIRE_FILE_LIST:
+		if (m->u.file_req.ngroups > BPWIRE_FGROUPS_MAX)
+			return fail(why, "FILE: too many groups", -E2BIG);
+		if (!m->u.file_req.path || m->u.file_req.path_len > BPWIRE_PATH_MAX)
+			return fail(why, "FILE: no path, or too long", -EINVAL);
+		return BPWIRE_FREQ_FIXED + 4 * (size_t)m->u.file_req.ngroups +
+		       m->u.file_req.path_len;
+	case BPWIRE_FILE_ATTR:
+	case BPWIRE_FILE_DATA:
+	case BPWIRE_FILE_ENTRIES:
+		if (m->u.file_rep.len > BPWIRE_FDATA_MAX)
+			return fail(why, "FILE reply: more data than a frame holds",
+				    -E2BIG);
+		if (m->u.file_rep.len && !m->u.file_rep.data)
+			return fail(why, "FILE reply: NULL data", -EINVAL);
+		return BPWIRE_FREP_FIXED + (size_t)m->u.file_rep.len;
 	default:
 		return fail(why, "unknown message type", -EINVAL);
 	}
@@ -253,5 +271,36 @@ void bpwire_put_payload(unsigned char *p, const struct bpwire_msg *m)
 			memcpy(p + BPWIRE_CALL_RESULT_FIXED, m->u.call_result.data,
 			       m->u.call_result.len);
 		break;
+	case BPWIRE_FILE_STAT:
+	case BPWIRE_FILE_READ:
+	case BPWIRE_FILE_LIST: {
+		const struct bpwire_file_req *f = &m->u.file_req;
+
+		put32(p, f->uid);
+		put32(p + 4, f->gid);
+		put32(p + 8, f->ngroups);
+		put32(p + 12, f->len);
+		put64(p + 16, f->offset);
+		put_fver(p + 24, &f->ver);
+		for (i = 0; i < f->ngroups; i++)
+			put32(p + BPWIRE_FREQ_FIXED + 4 * i, f->groups[i]);
+		memcpy(p + BPWIRE_FREQ_FIXED + 4 * f->ngroups, f->path, f->path_len);
+		break;
+	}
+	case BPWIRE_FILE_ATTR:
+	case BPWIRE_FILE_DATA:
+	case BPWIRE_FILE_ENTRIES: {
+		const struct bpwire_file_rep *f = &m->u.file_rep;
+
+		put32(p, f->mode);
+		put32(p + 4, f->nlink);
+		put32(p + 8, f->uid);
+		put32(p + 12, f->gid);
+		put_fver(p + 16, &f->ver);
+		put64(p + 56, f->cookie);
+		if (f->len)
+			memcpy(p + BPWIRE_FREP_FIXED, f->data, f->len);
+		break;
+	}
 	}
 }

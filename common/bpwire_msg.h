@@ -66,6 +66,25 @@ static inline uint64_t get64(const unsigned char *p)
 	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
 }
 
+/* A file's version: u64 dev, ino, size, s64 mtime_ns, ctime_ns (40 bytes). */
+static inline void put_fver(unsigned char *p, const struct bpwire_fver *v)
+{
+	put64(p, v->dev);
+	put64(p + 8, v->ino);
+	put64(p + 16, v->size);
+	put64(p + 24, (uint64_t)v->mtime_ns);
+	put64(p + 32, (uint64_t)v->ctime_ns);
+}
+
+static inline void get_fver(const unsigned char *p, struct bpwire_fver *v)
+{
+	v->dev = get64(p);
+	v->ino = get64(p + 8);
+	v->size = get64(p + 16);
+	v->mtime_ns = (int64_t)get64(p + 24);
+	v->ctime_ns = (int64_t)get64(p + 32);
+}
+
 /* IPv4 addresses travel as their 4 bytes in network order. */
 static inline void put_addr(unsigned char *p, uint32_t be)
 {

@@ -11,6 +11,7 @@
  *   route.c    where a process's signals, output, stops and end go
  *   transit.c  moves: master to node, node to node, node to master
  *   call.c     PID-space calls forwarded from the nodes
+ *   files.c    the master's files, read by the nodes' processes
  *   kdev.c     the kernel device: its messages, through a table, and ours
  *
  * proc.c, route.c, transit.c and call.c reach the kernel and the slaves
@@ -300,6 +301,18 @@ bool kernel_call_reply(const void *buf, size_t n);
 /* Calls of @pid on @node (every pid if < 0) are never answered. */
 void calls_forget(int node, int pid);
 void calls_free(void);
+
+/* ------------------------------------------------------------------ */
+/* The master's files, for the nodes (files.c)                        */
+/* ------------------------------------------------------------------ */
+
+/* How remote-file list @list serves @path (@len bytes, bpwire_fpath_ok()). */
+enum { FILES_NO, FILES_WAY, FILES_ALL };
+int files_allowed(const char *const *list, const char *path, size_t len);
+/* FILE_STAT, FILE_READ, FILE_LIST from slave @s: answered at once. */
+bool slave_file(struct slave *s, const struct bpwire_msg *m);
+void files_free(void);
+extern const char *files_list_path;	/* BPROCFS "/libraries" */
 
 /* ------------------------------------------------------------------ */
 /* The kernel (kdev.c)                                                */

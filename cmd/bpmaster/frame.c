@@ -74,6 +74,9 @@ static const struct frame_handler {
 	{ BPWIRE_EXIT,		ST_NODE,	slave_exit },
 	{ BPWIRE_IO,		ST_NODE,	slave_io },
 	{ BPWIRE_PSTATE,	ST_NODE,	slave_pstate },
+	{ BPWIRE_FILE_STAT,	ST_NODE,	slave_file },
+	{ BPWIRE_FILE_READ,	ST_NODE,	slave_file },
+	{ BPWIRE_FILE_LIST,	ST_NODE,	slave_file },
 };
 
 bool slave_frame(struct slave *s, const struct bpwire_msg *m)

@@ -391,6 +391,7 @@ int main(int argc, char **argv)
 		slave_close(M.slaves, "bpmaster stopping");
 	proctab_free(&M.procs);
 	calls_free();
+	files_free();
 	close(M.lfd);
 	close(M.kfd);
 	free(M.nodes);

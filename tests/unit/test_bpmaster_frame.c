@@ -61,6 +61,7 @@ FAKE(slave_image)
 FAKE(slave_exit)
 FAKE(slave_io)
 FAKE(slave_pstate)
+FAKE(slave_file)
 
 static int setup(void **state)
 {
@@ -100,7 +101,8 @@ static void only_hello_is_legal_before_hello(void **state)
 		BPWIRE_READY, BPWIRE_PING, BPWIRE_PONG, BPWIRE_BYE,
 		BPWIRE_MOVE, BPWIRE_IMAGE, BPWIRE_EXIT, BPWIRE_SIGNAL,
 		BPWIRE_IO, BPWIRE_CALL, BPWIRE_PSTATE, BPWIRE_MOVE_RESULT,
-		BPWIRE_WELCOME, BPWIRE_NODES,
+		BPWIRE_WELCOME, BPWIRE_NODES, BPWIRE_FILE_STAT, BPWIRE_FILE_READ,
+		BPWIRE_FILE_LIST,
 	};
 
 	(void)state;

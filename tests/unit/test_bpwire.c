@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -94,6 +95,17 @@ static const unsigned char image_data[13] = {
 #define IO_TEXT "hello, world\n"
 
 /* A valid message of each type, with every field non-trivial. */
+#define FILE_PATH "/usr/lib/x86_64-linux-gnu/libc.so.6"
+static const struct bpwire_fver file_ver = {
+	.dev = 0x803, .ino = 1234567, .size = 1922136,
+	.mtime_ns = 1700000000123456789ll, .ctime_ns = -5,
+};
+/* Two FILE_ENTRIES entries: "lib" (a directory) and "x" (a file). */
+static const unsigned char entries_data[] = {
+	7, 0, 0, 0, 0, 0, 0, 0, 4, 3, 'l', 'i', 'b',
+	8, 0, 0, 0, 0, 0, 0, 0, 8, 1, 'x',
+};
+
 static void sample(struct bpwire_msg *m, uint16_t type)
 {
 	struct bpwire_msg req;
@@ -226,6 +238,48 @@ static void sample(struct bpwire_msg *m, uint16_t type)
 		m->u.call_result.data = image_data;
 		m->u.call_result.len = sizeof(image_data);
 		break;
+	case BPWIRE_FILE_STAT:
+	case BPWIRE_FILE_READ:
+	case BPWIRE_FILE_LIST:
+		bpwire_init(m, type, MOVE_ID, 3, BPROC_NODE_MASTER);
+		m->u.file_req.uid = 1000;
+		m->u.file_req.gid = 100;
+		m->u.file_req.ngroups = 2;
+		m->u.file_req.groups[0] = 27;
+		m->u.file_req.groups[1] = 4000000000u;
+		m->u.file_req.path = FILE_PATH;
+		m->u.file_req.path_len = strlen(FILE_PATH);
+		if (type == BPWIRE_FILE_READ) {
+			m->u.file_req.len = 4096;
+			m->u.file_req.offset = 1ull << 33;
+			m->u.file_req.ver = file_ver;
+		} else if (type == BPWIRE_FILE_LIST) {
+			m->u.file_req.offset = 17;	/* a cookie */
+		}
+		break;
+	case BPWIRE_FILE_ATTR:
+	case BPWIRE_FILE_DATA:
+	case BPWIRE_FILE_ENTRIES:
+		memset(&req, 0, sizeof(req));
+		req.hdr.type = type - 1;
+		req.hdr.id = MOVE_ID;
+		req.hdr.src = 3;
+		req.hdr.dst = BPROC_NODE_MASTER;
+		bpwire_reply_init(m, type, &req);
+		if (type == BPWIRE_FILE_ENTRIES) {
+			m->u.file_rep.cookie = 99;
+			m->u.file_rep.data = entries_data;
+			m->u.file_rep.len = sizeof(entries_data);
+			break;
+		}
+		m->u.file_rep.mode = type == BPWIRE_FILE_ATTR ? S_IFLNK | 0777 : S_IFREG | 0644;
+		m->u.file_rep.nlink = 1;
+		m->u.file_rep.uid = 0;
+		m->u.file_rep.gid = 4000000000u;
+		m->u.file_rep.ver = file_ver;
+		m->u.file_rep.data = type == BPWIRE_FILE_ATTR ? (const void *)"libc.so.6" : image_data;
+		m->u.file_rep.len = type == BPWIRE_FILE_ATTR ? 9 : sizeof(image_data);
+		break;
 	default:
 		fail();
 	}
@@ -279,6 +333,8 @@ static const uint16_t all_types[] = {
 	BPWIRE_READY, BPWIRE_PING, BPWIRE_PONG, BPWIRE_BYE,
 	BPWIRE_MOVE, BPWIRE_IMAGE, BPWIRE_MOVE_RESULT, BPWIRE_SIGNAL,
 	BPWIRE_EXIT, BPWIRE_PSTATE, BPWIRE_IO, BPWIRE_CALL, BPWIRE_CALL_RESULT,
+	BPWIRE_FILE_STAT, BPWIRE_FILE_ATTR, BPWIRE_FILE_READ, BPWIRE_FILE_DATA,
+	BPWIRE_FILE_LIST, BPWIRE_FILE_ENTRIES,
 };
 
 #define NTYPES ARRAY_SIZE(all_types)
@@ -329,7 +385,7 @@ static void test_hello_bytes(void **state)
 		0xfd, 0xff, 0xff, 0xff,			/* src NONE (-3) */
 		0xff, 0xff, 0xff, 0xff,			/* dst MASTER (-1) */
 		0, 0, 0, 0,				/* pad */
-		'B', 'P', 'R', 'C', 2, 0, 0, 0,		/* magic, major, minor */
+		'B', 'P', 'R', 'C', 2, 0, 1, 0,		/* magic, major, minor */
 		3, 0, 0, 0, 0, 0, 0, 0,			/* want_node, flags */
 		0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11, /* boot_id */
 	};
@@ -983,6 +1039,111 @@ static void test_comm_rules(void **state)
 	ok_encode(&m, "MOVE comm ???");
 }
 
+/* FILE requests and replies: their rules, byte by byte where it matters. */
+static void test_file_rules(void **state)
+{
+	static const char *const bad_paths[] = {
+		"", "usr/lib", "/usr//lib", "/usr/lib/", "/usr/./lib", "/usr/../etc",
+		"/..", "/.", "//",
+	};
+	static const char *const good_paths[] = {
+		"/", "/usr", "/usr/lib/..x", "/...", "/.hidden/a",
+	};
+	struct bpwire_msg m, out;
+	unsigned char entry[300];
+	char longname[300];
+	uint32_t off = 0, len = 0;
+	uint64_t ino;
+	uint8_t type, nl;
+	const char *name;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(bad_paths); i++)
+		assert_false(bpwire_fpath_ok(bad_paths[i], strlen(bad_paths[i])));
+	for (i = 0; i < ARRAY_SIZE(good_paths); i++)
+		assert_true(bpwire_fpath_ok(good_paths[i], strlen(good_paths[i])));
+	assert_false(bpwire_fpath_ok("/a\0b", 4));
+	memset(longname, 'n', sizeof(longname));
+	longname[0] = '/';
+	assert_true(bpwire_fpath_ok(longname, 256));	/* "/" + 255 */
+	assert_false(bpwire_fpath_ok(longname, 257));	/* "/" + 256 */
+
+	/* A path with ".." is refused on the wire, whatever the encoder sent. */
+	sample_frame(BPWIRE_FILE_STAT);
+	memcpy(frame + frame_len - 6, "/../..", 6);
+	expect_reject("dotdot", -EINVAL, "not a plain absolute path");
+	/* Groups: at most 64, and counted in the length. */
+	sample(&m, BPWIRE_FILE_STAT);
+	m.u.file_req.ngroups = BPWIRE_FGROUPS_MAX + 1;
+	assert_int_equal(bpwire_encode(&m, frame, sizeof(frame), NULL), -E2BIG);
+	sample_frame(BPWIRE_FILE_STAT);
+	put(frame + P + 8, 4, 2000);
+	expect_reject("groups", -EINVAL, "too many groups");
+	/* The invalid id, as uid or as a group. */
+	sample(&m, BPWIRE_FILE_LIST);
+	m.u.file_req.groups[1] = BPWIRE_ID_INVALID;
+	assert_int_equal(bpwire_encode(&m, frame, sizeof(frame), NULL), -EINVAL);
+	/* READ wants 1..BPWIRE_FDATA_MAX bytes; STAT and LIST none, no version. */
+	sample(&m, BPWIRE_FILE_READ);
+	m.u.file_req.len = 0;
+	assert_int_equal(bpwire_encode(&m, frame, sizeof(frame), NULL), -EINVAL);
+	m.u.file_req.len = BPWIRE_FDATA_MAX + 1;
+	assert_int_equal(bpwire_encode(&m, frame, sizeof(frame), NULL), -EINVAL);
+	m.u.file_req.len = BPWIRE_FDATA_MAX;
+	assert_true(bpwire_encode(&m, frame, sizeof(frame), NULL) > 0);
+	sample(&m, BPWIRE_FILE_STAT);
+	m.u.file_req.ver.ino = 1;
+	assert_int_equal(bpwire_encode(&m, frame, sizeof(frame), NULL), -EINVAL);
+	sample(&m, BPWIRE_FILE_STAT);
+	m.u.file_req.offset = 1;
+	assert_int_equal(bpwire_encode(&m, frame, sizeof(frame), NULL), -EINVAL);
+
+	/* ATTR: a symlink has its target, anything else none. */
+	sample(&m, BPWIRE_FILE_ATTR);
+	m.u.file_rep.len = 0;
+	assert_int_equal(bpwire_encode(&m, frame, sizeof(frame), NULL), -EINVAL);
+	m.u.file_rep.mode = S_IFREG | 0644;
+	assert_true(bpwire_encode(&m, frame, sizeof(frame), NULL) > 0);
+	m.u.file_rep.mode = 0644;	/* no type */
+	assert_int_equal(bpwire_encode(&m, frame, sizeof(frame), NULL), -EINVAL);
+	/* An error carries nothing; a positive result is no result. */
+	sample(&m, BPWIRE_FILE_DATA);
+	m.hdr.result = -EACCES;
+	assert_int_equal(bpwire_encode(&m, frame, sizeof(frame), NULL), -EINVAL);
+	m.u.file_rep.len = 0;
+	frame_len = (size_t)bpwire_encode(&m, frame, sizeof(frame), NULL);
+	assert_int_equal(frame_len, P + BPWIRE_FREP_FIXED);
+	assert_int_equal(decode_frame(&out, NULL), 0);
+	assert_int_equal(out.hdr.result, -EACCES);
+	sample_frame(BPWIRE_FILE_DATA);
+	put(frame + H_RESULT, 4, 5);
+	expect_reject("positive", -EPROTO, "result not 0 or a negative errno");
+
+	/* ENTRIES: walked back as written; a cut entry or a bad name refused. */
+	sample_frame(BPWIRE_FILE_ENTRIES);
+	assert_int_equal(decode_frame(&out, NULL), 0);
+	assert_true(bpwire_fentry_next(&out.u.file_rep, &off, &ino, &type, &name, &nl));
+	assert_true(ino == 7 && type == 4 && nl == 3 && !memcmp(name, "lib", 3));
+	assert_true(bpwire_fentry_next(&out.u.file_rep, &off, &ino, &type, &name, &nl));
+	assert_true(ino == 8 && type == 8 && nl == 1 && name[0] == 'x');
+	assert_false(bpwire_fentry_next(&out.u.file_rep, &off, &ino, &type, &name, &nl));
+	resize(-1);
+	expect_reject("cut", -EINVAL, "partial entry");
+	sample_frame(BPWIRE_FILE_ENTRIES);
+	frame[frame_len - 1] = '/';
+	expect_reject("slash", -EINVAL, "not a name");
+	sample_frame(BPWIRE_FILE_ENTRIES);
+	frame[P + BPWIRE_FREP_FIXED + 10] = '.';
+	frame[P + BPWIRE_FREP_FIXED + 9] = 1;	/* "." then a cut entry */
+	assert_int_not_equal(decode_frame(&out, NULL), 0);
+	assert_true(bpwire_fentry_put(entry, &len, sizeof(entry), 1, 4, "a", 1));
+	assert_int_equal(len, BPWIRE_FENTRY_FIXED + 1);
+	assert_false(bpwire_fentry_put(entry, &len, BPWIRE_FENTRY_FIXED + 5, 2, 4,
+				       longname + 1, 200));
+	assert_int_equal(len, BPWIRE_FENTRY_FIXED + 1);
+}
+
 static void test_type_names(void **state)
 {
 	(void)state;
@@ -1383,7 +1544,7 @@ static void test_minor_versions(void **state)
 
 	(void)state;
 	assert_int_equal(BPWIRE_MAJOR, 2);
-	assert_int_equal(BPWIRE_MINOR, 0);
+	assert_int_equal(BPWIRE_MINOR, 1);
 	for (minor = 0; minor <= 3; minor++) {
 		sample_frame(BPWIRE_HELLO);
 		put(frame + P + 6, 2, minor);
@@ -1900,6 +2061,7 @@ int main(void)
 		cmocka_unit_test(test_exit_status),
 		cmocka_unit_test(test_comm_rules),
 		cmocka_unit_test(test_type_names),
+		cmocka_unit_test(test_file_rules),
 		cmocka_unit_test(test_rejects),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_other_major),

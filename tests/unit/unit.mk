@@ -69,6 +69,12 @@ UNIT_TESTS += bpmaster_frame
 UNIT_OBJS_bpmaster_frame := $(B)/cmd/bpmaster/frame.o $(B)/cmd/bpdaemon.o \
 			    $(UNIT_BPWIRE_OBJS) $(B)/common/moveio_check.o
 $(B)/tests/unit/test_bpmaster_frame.o: ALL_CFLAGS += -Icmd -Icommon
+# bpmaster's file service for the nodes (cmd/bpmaster/files.c): what the
+# list serves, and each request with the asker's rights on real files.
+UNIT_TESTS += bpmaster_files
+UNIT_OBJS_bpmaster_files := $(B)/cmd/bpmaster/files.o $(B)/cmd/bpdaemon.o \
+			    $(UNIT_BPWIRE_OBJS) $(B)/common/moveio_check.o
+$(B)/tests/unit/test_bpmaster_files.o: ALL_CFLAGS += -Icmd -Icommon
 # The rules of a move's descriptor entries (common/moveio_check.c), shared
 # by the kernel, the wire codec and libbproc.
 UNIT_TESTS += moveio
