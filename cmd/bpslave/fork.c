@@ -301,8 +301,13 @@ void fork_result(struct session *s, struct pending_call *c, long val)
 		usleep(500);
 	}
 	fork_park((int)val);
+	/*
+	 * Not there though its PID was taken: its child ended at once (and
+	 * was reaped), or another task took the PID and ended, and its child
+	 * is elsewhere, being made: look for it a while.
+	 */
 	if (ns_has((int)val) ? fork_placed((int)val, parent) :
-			       taken && !fork_stray(c, parent, 0))
+			       taken && !fork_stray(c, parent, 200))
 		goto out;
 	if (ns_has((int)val) || taken) {
 		bpd_warn("process %d: PID %ld here is not its child's", c->pid, val);
