@@ -28,8 +28,10 @@ $(foreach p,$(DIR_PROGRAMS),$(call DIR_OBJS,$(p))): ALL_CFLAGS += -Icommon -Icmd
 # Tools the tests run on diskless slaves (no libc there) are static.
 LIBS_bprestart := -static
 LIBS_bpcheckpoint := -static
-# bpslave is the slave image's daemon.
-LIBS_bpslave := -static
+# bpslave is the slave image's daemon.  It serves the master's files to
+# the node's processes with libfuse (cmd/bpslave/files.c).
+LIBS_bpslave := -static $(shell pkg-config --static --libs fuse3 2>/dev/null || echo -lfuse3 -lpthread -ldl)
+$(B)/cmd/bpslave/files.o: ALL_CFLAGS += $(shell pkg-config --cflags fuse3 2>/dev/null || echo -I/usr/include/fuse3)
 # bpsh's own start is part of every remote start (and of the comparison
 # with ssh): static, it skips the dynamic loader.  Measured under TCG
 # (2026-12-02, 10 runs, twice): `bpsh 0 true` 392-404 ms static against

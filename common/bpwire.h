@@ -445,17 +445,19 @@ struct bpwire_call_result {
  * or a negative errno, and then nothing else counts) share one too: the
  * attributes (u32 mode, nlink, uid, gid, u64 size, s64 mtime_ns, ctime_ns,
  * then the version: u64 dev, ino), u64 cookie (ENTRIES: the next one to
- * ask for, 0 at the end), then data filling the frame:
+ * ask for, 0 at the end), u64 blocks (512-byte blocks the file takes there,
+ * as st_blocks; ATTR and DATA only), then data filling the frame:
  *  - ATTR: a symlink's target (1..BPWIRE_PATH_MAX bytes, no NUL), else none;
  *  - DATA: the bytes read (0..len: fewer only at the end of the file); the
  *    attributes are the file's (READ fails with -ESTALE, and says what the
  *    file is now, when it is not the version asked for);
- *  - ENTRIES: entries of u64 ino, u8 type (DT_*), u8 len, then len name
- *    bytes (1..255, no "/" or NUL, not "." or ".."); attributes zero.
+ *  - ENTRIES: entries of u64 next (the cookie that lists on from the entry
+ *    after this one), u8 type (DT_*), u8 len, then len name bytes
+ *    (1..255, no "/" or NUL, not "." or ".."); attributes zero.
  */
 #define BPWIRE_FGROUPS_MAX	64
 #define BPWIRE_FREQ_FIXED	64
-#define BPWIRE_FREP_FIXED	64
+#define BPWIRE_FREP_FIXED	72
 #define BPWIRE_FDATA_MAX	(BPWIRE_MAX - BPWIRE_HDR_SIZE - BPWIRE_FREP_FIXED)
 #define BPWIRE_FENTRY_FIXED	10
 
@@ -480,16 +482,17 @@ struct bpwire_file_rep {
 	uint32_t mode, nlink, uid, gid;
 	struct bpwire_fver ver;	/* size, mtime_ns and ctime_ns are the file's */
 	uint64_t cookie;
+	uint64_t blocks;
 	const void *data;
 	uint32_t len;
 };
 
 /* Walk FILE_ENTRIES' data: the entry at *@off, then *@off moves on; false at the end. */
 bool bpwire_fentry_next(const struct bpwire_file_rep *r, uint32_t *off,
-			uint64_t *ino, uint8_t *type, const char **name,
+			uint64_t *next, uint8_t *type, const char **name,
 			uint8_t *name_len);
 /* Append an entry to @buf (@*len bytes used, @max in all): false if it is full. */
-bool bpwire_fentry_put(void *buf, uint32_t *len, uint32_t max, uint64_t ino,
+bool bpwire_fentry_put(void *buf, uint32_t *len, uint32_t max, uint64_t next,
 		       uint8_t type, const char *name, uint8_t name_len);
 /* Is @path (@len bytes) a path FILE requests may carry (see above)? */
 bool bpwire_fpath_ok(const char *path, size_t len);

@@ -642,6 +642,7 @@ static int decode_file_rep(const unsigned char *p, size_t n, uint16_t type,
 	f->gid = get32(p + 12);
 	get_fver(p + 16, &f->ver);
 	f->cookie = get64(p + 56);
+	f->blocks = get64(p + 64);
 	f->data = p + BPWIRE_FREP_FIXED;
 	f->len = (uint32_t)(n - BPWIRE_FREP_FIXED);
 	if (result < 0 && f->len)
@@ -673,7 +674,7 @@ static int decode_file_rep(const unsigned char *p, size_t n, uint16_t type,
 	}
 	if (off != f->len)
 		return fail(why, "FILE_ENTRIES: a partial entry", -EINVAL);
-	if (f->mode || f->nlink || f->uid || f->gid || !fver_zero(&f->ver) ||
+	if (f->mode || f->nlink || f->uid || f->gid || !fver_zero(&f->ver) || f->blocks ||
 	    (!k && f->cookie))
 		return fail(why, "FILE_ENTRIES: attributes not zero, or a cookie after none",
 			    -EINVAL);

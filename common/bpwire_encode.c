@@ -298,6 +298,7 @@ void bpwire_put_payload(unsigned char *p, const struct bpwire_msg *m)
 		put32(p + 12, f->gid);
 		put_fver(p + 16, &f->ver);
 		put64(p + 56, f->cookie);
+		put64(p + 64, f->blocks);
 		if (f->len)
 			memcpy(p + BPWIRE_FREP_FIXED, f->data, f->len);
 		break;

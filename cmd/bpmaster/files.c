@@ -189,6 +189,7 @@ static void fill_attr(struct bpwire_file_rep *r, const struct stat *st)
 	r->ver.dev = st->st_dev;
 	r->ver.ino = st->st_ino;
 	r->ver.size = (uint64_t)st->st_size;
+	r->blocks = (uint64_t)st->st_blocks;
 	r->ver.mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
 	r->ver.ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
 }
@@ -308,8 +309,10 @@ static int file_list(int pfd, const struct bpwire_file_req *q, bool way,
 				next = (uint64_t)d->d_off;
 				continue;
 			}
-			if (!bpwire_fentry_put(F.buf, &len, BPWIRE_FDATA_MAX, d->d_ino,
-					       d->d_type, d->d_name, (uint8_t)nl)) {
+			/* Each entry says where the listing goes on after it. */
+			if (!bpwire_fentry_put(F.buf, &len, BPWIRE_FDATA_MAX,
+					       (uint64_t)d->d_off, d->d_type,
+					       d->d_name, (uint8_t)nl)) {
 				full = true;	/* the rest next time, from @next */
 				break;
 			}

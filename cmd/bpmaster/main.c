@@ -74,25 +74,44 @@ static void mount_bprocfs(void)
 		bpd_warn("cannot mount bproc on " BPROCFS ": %s", strerror(errno));
 }
 
+/*
+ * Without 'libraries' lines, what a node's processes need of the master
+ * (Documentation/remote-files.md): the kernel's own default ("/lib/",
+ * "/usr/lib/") and the program directories, and the few files of /etc
+ * that name users and find libraries.  Those that exist are added.
+ */
+static const char *const default_libraries[] = {
+	"/lib64/", "/usr/lib64/", "/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/",
+	"/usr/libexec/", "/usr/local/", "/usr/share/", "/etc/alternatives/",
+	"/etc/passwd", "/etc/group", "/etc/nsswitch.conf", "/etc/ld.so.cache",
+	"/etc/ld.so.conf", "/etc/ld.so.conf.d/", "/etc/localtime",
+	"/etc/services", "/etc/protocols", "/etc/os-release", "/etc/perl/",
+	"/etc/python3/",
+};
+
 /* Add the config's 'libraries' globs to the kernel's remote-file list. */
 static void add_libraries(void)
 {
-	unsigned int i;
+	const char *const *globs = (const char *const *)M.cfg.libraries;
+	unsigned int i, n = M.cfg.nlibraries;
 	size_t j;
 	int fd;
 
-	if (!M.cfg.nlibraries)
-		return;
+	if (!n) {
+		globs = default_libraries;
+		n = sizeof(default_libraries) / sizeof(default_libraries[0]);
+	}
 	fd = open(BPROCFS "/libraries", O_WRONLY | O_CLOEXEC);
 	if (fd < 0) {
 		bpd_warn("cannot open " BPROCFS "/libraries: %s", strerror(errno));
 		return;
 	}
-	for (i = 0; i < M.cfg.nlibraries; i++) {
+	for (i = 0; i < n; i++) {
 		glob_t g;
 
-		if (glob(M.cfg.libraries[i], GLOB_MARK, NULL, &g)) {
-			bpd_warn("libraries %s: matches nothing", M.cfg.libraries[i]);
+		if (glob(globs[i], GLOB_MARK, NULL, &g)) {
+			if (globs != default_libraries)
+				bpd_warn("libraries %s: matches nothing", globs[i]);
 			continue;
 		}
 		for (j = 0; j < g.gl_pathc; j++) {

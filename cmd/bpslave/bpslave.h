@@ -29,6 +29,7 @@
 
 #include "bpdaemon.h"
 #include "bpwire.h"
+#include "nsinit.h"
 
 #define SLAVE_DEV	"/dev/bproc/slave"
 #define LIBRARIES	"/proc/bproc/libraries"
@@ -77,6 +78,24 @@ int session_open(struct session *s);
 int master_frames(struct session *s);
 int send_frame(struct session *s, const struct bpwire_msg *m);
 
+/* ---- the master's files (files.c) ---------------------------------------- */
+
+/* Where they are mounted (the node's process space sees them in place). */
+#define BPSLAVE_MASTER_FS	BPNSINIT_MASTER_FS
+
+/* Mount them (FUSE).  0 or -errno. */
+int files_start(void);
+/* Unmount them (bpslave stops). */
+void files_stop(void);
+/* The FUSE descriptor to poll (-1: none), and what to do when it is ready. */
+int files_fd(void);
+void files_ready(void);
+/* The session requests go through (NULL: none; those waiting fail). */
+void files_session(struct session *s);
+/* FILE_ATTR, FILE_DATA, FILE_ENTRIES from the master. */
+int on_file_reply(struct session *s, const struct bpwire_msg *m);
+void files_reply(const struct bpwire_msg *m);
+
 /* ---- the process table (proc.c) --------------------------------------- */
 
 /*
@@ -110,7 +129,16 @@ struct sproc_transit {
 	uint64_t id;
 	int dst;		/* leaving: to this node (or BPROC_NODE_MASTER) */
 	int img;		/* arriving: write end of its image pipe, -1 once it ended */
-	uint64_t img_off;	/* ...and the bytes written so far */
+	uint64_t img_off;	/* ...and the bytes received so far */
+	/*
+	 * Bytes the restorer has not taken yet (its pipe was full: it may be
+	 * waiting for the master's files, whose answers come after these
+	 * frames), and whether the image's end came: then the pipe closes
+	 * once they are written.
+	 */
+	char *img_buf;
+	size_t img_len, img_cap;
+	bool img_end;
 	uint64_t sigs;		/* leaving: signals that came meanwhile (bit sig - 1) */
 	int status;		/* LEAVING_ENDED: its wait status */
 	uint64_t hold_until;	/* LEFT */
@@ -160,6 +188,8 @@ size_t sproc_count(void);
 
 int proc_move(struct session *s, const struct bpwire_msg *m);
 int proc_image(struct session *s, const struct bpwire_msg *m);
+/* Write what the image pipe of @sp takes of its waiting bytes. */
+void proc_image_flush(struct sproc *sp);
 int leave_result(struct session *s, const struct bpwire_msg *m);
 int proc_signal(struct session *s, const struct bpwire_msg *m);
 int kernel_leave(struct session *s, const void *msg, size_t len);

@@ -118,7 +118,7 @@ static int session_turn(struct session *s)
 		wait_ms = 20;
 	/* While the master's link is this full, sources wait. */
 	busy = s->c.out_len >= OUT_BUSY;
-	poll_room(3 + 2 * sproc_count() + calls_nlisteners());
+	poll_room(4 + 3 * sproc_count() + calls_nlisteners());
 	ts.tv_sec = wait_ms / 1000;
 	ts.tv_nsec = (wait_ms % 1000) * 1000000L;
 	pfd[np++] = (struct pollfd){ .fd = s->c.fd, .events =
@@ -126,6 +126,13 @@ static int session_turn(struct session *s)
 	pfd[np++] = (struct pollfd){ .fd = bpnsinit_fd(S.ns), .events = POLLIN };
 	/* Processes moving on, while the master keeps up. */
 	pfd[np++] = (struct pollfd){ .fd = s->kfd, .events = busy ? 0 : POLLIN };
+	/* Image bytes waiting for a restorer to take them. */
+	for (sp = sproc_first(); sp; sp = sproc_next(sp)) {
+		if (sp->t.img >= 0 && sp->t.img_len) {
+			slots[np] = (struct slot){ .pid = sp->pid, .stream = 3 };
+			pfd[np++] = (struct pollfd){ .fd = sp->t.img, .events = POLLOUT };
+		}
+	}
 	/* Output of our processes, while the master keeps up. */
 	for (sp = sproc_first(); sp && !busy; sp = sproc_next(sp)) {
 		for (int k = 1; k <= 2; k++) {
@@ -134,6 +141,11 @@ static int session_turn(struct session *s)
 			slots[np] = (struct slot){ .pid = sp->pid, .stream = k };
 			pfd[np++] = (struct pollfd){ .fd = sp->out[k], .events = POLLIN };
 		}
+	}
+	/* The master's files, read by our processes, while the master keeps up. */
+	if (!busy && files_fd() >= 0) {
+		slots[np] = (struct slot){ .stream = -2 };
+		pfd[np++] = (struct pollfd){ .fd = files_fd(), .events = POLLIN };
 	}
 	/* PID-space calls, while the master keeps up. */
 	if (!busy) {
@@ -155,12 +167,21 @@ static int session_turn(struct session *s)
 	for (i = 3; i < np; i++) {
 		if (!pfd[i].revents)
 			continue;
+		if (slots[i].stream == -2) {
+			files_ready();
+			continue;
+		}
 		if (slots[i].stream < 0) {
 			calls_ready(s, lsn[i], pfd[i].revents);
 			continue;
 		}
 		/* Still there, with that descriptor? */
 		sp = sproc_by_pid(slots[i].pid);
+		if (slots[i].stream == 3) {
+			if (sp && sp->t.img == pfd[i].fd)
+				proc_image_flush(sp);
+			continue;
+		}
 		if (sp && sp->out[slots[i].stream] == pfd[i].fd)
 			proc_output(s, sp, slots[i].stream);
 	}
@@ -224,6 +245,7 @@ static int session(struct session *s)
 		while (!stop_signal && !err)
 			err = session_turn(s);
 	}
+	files_session(NULL);
 	procs_abandon();
 	calls_close();
 	if (s->kfd >= 0)
@@ -314,8 +336,13 @@ int main(int argc, char **argv)
 			close(fd);
 	}
 	{
-		int err;
+		int err = files_start();
 
+		/* Without them, only what the node has runs here. */
+		if (err)
+			bpd_warn("cannot mount the master's files at " BPSLAVE_MASTER_FS
+				 ": %s", strerror(-err));
+		bpnsinit_view = !err;
 		bpnsinit_calls = true;
 		err = bpnsinit_start(&S.ns);
 
@@ -354,5 +381,6 @@ int main(int argc, char **argv)
 	}
 	bpd_info("stopping on signal %d", (int)stop_signal);
 	bpnsinit_stop(S.ns);
+	files_stop();
 	return 0;
 }

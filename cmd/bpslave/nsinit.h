@@ -95,6 +95,17 @@ extern bool bpnsinit_calls;
 #define BPNSINIT_PROC	"/run/bproc/nsproc"
 
 /*
+ * The master's file tree is mounted at BPNSINIT_MASTER_FS (bpslave's
+ * files.c; set before bpnsinit_start()): the namespace gets a mount
+ * namespace and a root of its own (BPNSINIT_ROOT), whose /usr, /bin, /lib,
+ * /lib64, /sbin and some of /etc lead there, and whose /dev, /sys, /tmp,
+ * /run and /home are the node's.  Its /proc is its own PID namespace's.
+ */
+extern bool bpnsinit_view;
+#define BPNSINIT_MASTER_FS	"/run/bproc/master"
+#define BPNSINIT_ROOT		"/run/bproc/root"
+
+/*
  * The next event: 1 with *@ev filled, 0 if none is ready (never blocks),
  * -ECONNABORTED if init is gone.
  *

@@ -138,6 +138,7 @@ void sproc_free(struct sproc *sp)
 	sproc_hold(sp, 0);
 	if (sp->t.img >= 0)
 		close(sp->t.img);
+	free(sp->t.img_buf);
 	if (sp->in >= 0)
 		close(sp->in);
 	for (i = 1; i <= 2; i++)

@@ -136,6 +136,8 @@ static int on_welcome(struct session *s, const struct bpwire_msg *m)
 	s->numnodes = m->u.welcome.numnodes;
 	s->ping_ms = m->u.welcome.ping_ms;
 	s->state = SESS_CONFIG;
+	/* Its files, if it serves them (protocol 2.1). */
+	files_session(m->u.welcome.minor >= 1 ? s : NULL);
 	bpd_info("node %d of %d (master %s, heartbeat timeout %u ms)",
 		 s->node, s->numnodes, inet_ntoa(S.master.sin_addr),
 		 s->ping_ms);
@@ -272,6 +274,9 @@ static const struct frame_handler {
 	{ BPWIRE_SIGNAL,	WELCOMED,	proc_signal },
 	{ BPWIRE_IO,		WELCOMED,	proc_stdin },		/* io.c */
 	{ BPWIRE_CALL_RESULT,	WELCOMED,	call_result },		/* calls.c */
+	{ BPWIRE_FILE_ATTR,	WELCOMED,	on_file_reply },	/* files.c */
+	{ BPWIRE_FILE_DATA,	WELCOMED,	on_file_reply },
+	{ BPWIRE_FILE_ENTRIES,	WELCOMED,	on_file_reply },
 };
 
 /* One frame from the master.  Returns 0, or -errno to drop the connection. */

@@ -73,6 +73,7 @@ int proc_move(struct session *s, const struct bpwire_msg *m)
 	}
 	/* Room for a whole IMAGE frame or more: fewer blocking writes. */
 	fcntl(img[1], F_SETPIPE_SZ, 1 << 20);
+	fcntl(img[1], F_SETFL, O_NONBLOCK);
 	/* stdin: what the ghost forwards (or at once its end of file). */
 	if (pipes[0][1] >= 0)
 		fcntl(pipes[0][1], F_SETPIPE_SZ, 1 << 20);
@@ -118,14 +119,48 @@ fail:
 }
 
 /* A piece of an arriving image: into its pipe (no data: the end). */
+static void image_close(struct sproc *sp)
+{
+	close(sp->t.img);
+	sp->t.img = -1;
+	free(sp->t.img_buf);
+	sp->t.img_buf = NULL;
+	sp->t.img_len = sp->t.img_cap = 0;
+}
+
+void proc_image_flush(struct sproc *sp)
+{
+	size_t done = 0;
+
+	while (sp->t.img >= 0 && done < sp->t.img_len) {
+		ssize_t n = write(sp->t.img, sp->t.img_buf + done, sp->t.img_len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;		/* the rest when it takes more */
+		if (n < 0) {
+			/* The restorer gave up; its FAILED event says why. */
+			image_close(sp);
+			return;
+		}
+		done += (size_t)n;
+	}
+	if (sp->t.img < 0)
+		return;
+	memmove(sp->t.img_buf, sp->t.img_buf + done, sp->t.img_len - done);
+	sp->t.img_len -= done;
+	if (!sp->t.img_len && sp->t.img_end)
+		image_close(sp);
+}
+
 int proc_image(struct session *s, const struct bpwire_msg *m)
 {
 	struct sproc *sp = sproc_by_transit(m->hdr.id, false);
-	const char *p = m->u.image.data;
-	size_t left = m->u.image.len;
+	size_t len = m->u.image.len;
 
 	(void)s;
-	if (!sp || sp->t.img < 0)
+	if (!sp || sp->t.img < 0 || sp->t.img_end)
 		return 0;	/* refused or failed already: dropped */
 	if (m->u.image.offset != sp->t.img_off) {
 		bpd_warn("process %d: image piece at %llu, expected %llu",
@@ -133,26 +168,32 @@ int proc_image(struct session *s, const struct bpwire_msg *m)
 			 (unsigned long long)sp->t.img_off);
 		return -EPROTO;
 	}
-	sp->t.img_off += left;
-	if (!left) {
-		close(sp->t.img);
-		sp->t.img = -1;
-		return 0;
-	}
-	while (left) {
-		ssize_t n = write(sp->t.img, p, left);
+	sp->t.img_off += len;
+	if (!len) {
+		sp->t.img_end = true;
+	} else {
+		/*
+		 * Never wait for the pipe: the restorer may be waiting for
+		 * the master's files, whose answers are behind these frames.
+		 */
+		if (sp->t.img_cap - sp->t.img_len < len) {
+			size_t cap = sp->t.img_cap ? sp->t.img_cap : 65536;
+			char *b;
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			/* The restorer gave up; its FAILED event says why. */
-			close(sp->t.img);
-			sp->t.img = -1;
-			return 0;
+			while (cap - sp->t.img_len < len)
+				cap *= 2;
+			b = realloc(sp->t.img_buf, cap);
+			if (!b) {
+				image_close(sp);	/* it fails: EOF mid-image */
+				return 0;
+			}
+			sp->t.img_buf = b;
+			sp->t.img_cap = cap;
 		}
-		p += n;
-		left -= n;
+		memcpy(sp->t.img_buf + sp->t.img_len, m->u.image.data, len);
+		sp->t.img_len += len;
 	}
+	proc_image_flush(sp);
 	return 0;
 }
 

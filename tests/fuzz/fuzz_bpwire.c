@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 
 #include "bpwire.h"
@@ -89,6 +90,17 @@ static void check_id_result(const struct bpwire_hdr *h)
 		break;
 	case BPWIRE_REFUSE:
 		check(h->result < 0 && h->result >= -4095);
+		break;
+	case BPWIRE_FILE_STAT:
+	case BPWIRE_FILE_READ:
+	case BPWIRE_FILE_LIST:
+		check(h->id && !h->result && !h->flags);
+		break;
+	case BPWIRE_FILE_ATTR:
+	case BPWIRE_FILE_DATA:
+	case BPWIRE_FILE_ENTRIES:
+		check(h->id && h->result <= 0 && h->result >= -4095);
+		check(h->flags == BPROC_MSGF_REPLY);
 		break;
 	default:
 		check(!h->result);
@@ -244,6 +256,59 @@ static void check_decoded(const struct bpwire_msg *m, const uint8_t *buf,
 		      len - BPWIRE_HDR_SIZE - BPWIRE_CALL_RESULT_FIXED &&
 		      m->u.call_result.len <= BPWIRE_CALL_OUT_MAX);
 		break;
+	case BPWIRE_FILE_STAT:
+	case BPWIRE_FILE_READ:
+	case BPWIRE_FILE_LIST: {
+		const struct bpwire_file_req *q = &m->u.file_req;
+
+		/* Who asks, and a plain absolute path: the master opens it as them. */
+		check(q->uid != BPWIRE_ID_INVALID && q->gid != BPWIRE_ID_INVALID);
+		check(q->ngroups <= BPWIRE_FGROUPS_MAX);
+		for (i = 0; i < q->ngroups; i++)
+			check(q->groups[i] != BPWIRE_ID_INVALID);
+		check(inside(q->path, q->path_len, buf, len));
+		check(q->path_len >= 1 && q->path_len <= BPWIRE_PATH_MAX &&
+		      q->path[0] == '/' && !memchr(q->path, 0, q->path_len));
+		for (i = 0; i + 1 < q->path_len; i++) {
+			check(!(q->path[i] == '/' && q->path[i + 1] == '/'));
+			check(!(q->path[i] == '/' && q->path[i + 1] == '.' &&
+				(i + 2 == q->path_len || q->path[i + 2] == '/' ||
+				 (q->path[i + 2] == '.' &&
+				  (i + 3 == q->path_len || q->path[i + 3] == '/')))));
+		}
+		check(q->path_len == 1 || q->path[q->path_len - 1] != '/');
+		if (m->hdr.type == BPWIRE_FILE_READ)
+			check(q->len >= 1 && q->len <= BPWIRE_FDATA_MAX);
+		else
+			check(!q->len);
+		break;
+	}
+	case BPWIRE_FILE_ATTR:
+	case BPWIRE_FILE_DATA:
+	case BPWIRE_FILE_ENTRIES: {
+		const struct bpwire_file_rep *f = &m->u.file_rep;
+		uint32_t off = 0;
+		uint64_t next;
+		uint8_t type, nl;
+		const char *name;
+
+		check(f->data == buf + BPWIRE_HDR_SIZE + BPWIRE_FREP_FIXED);
+		check(f->len == len - BPWIRE_HDR_SIZE - BPWIRE_FREP_FIXED &&
+		      f->len <= BPWIRE_FDATA_MAX);
+		check(m->hdr.result == 0 || !f->len);
+		if (m->hdr.type == BPWIRE_FILE_ATTR && !m->hdr.result)
+			check(S_ISLNK(f->mode) ? f->len && !memchr(f->data, 0, f->len) : !f->len);
+		if (m->hdr.type != BPWIRE_FILE_ENTRIES)
+			break;
+		/* Names a node makes directory entries of. */
+		while (bpwire_fentry_next(f, &off, &next, &type, &name, &nl)) {
+			check(inside(name, nl, buf, len));
+			check(nl >= 1 && !memchr(name, '/', nl) && !memchr(name, 0, nl));
+			check(!(name[0] == '.' && (nl == 1 || (nl == 2 && name[1] == '.'))));
+		}
+		check(off == f->len);
+		break;
+	}
 	}
 	if (t) {
 		check(t->len <= BPWIRE_TEXT_MAX);

@@ -111,9 +111,15 @@ done
 # 6. The remote-file list: a dynamically linked program without
 #    VMAD_DUMP_LIBS is much smaller, restores where the files are the same,
 #    and is refused when a referenced file changed.
-test_expect_success 'the remote-file list defaults to /lib/ and /usr/lib/' '
-	is "$(on master cat /proc/bproc/libraries)" "/lib/
-/usr/lib/"
+# t0003 loaded the module afresh and started bpmaster again, whose config
+# has no 'libraries' line: the kernel's default, then bpmaster's.
+test_expect_success 'the remote-file list: the kernel'"'"'s /lib/ and /usr/lib/, then bpmaster'"'"'s program directories and /etc files' '
+	list=$(on master cat /proc/bproc/libraries) &&
+	is "$(echo "$list" | head -2)" "/lib/
+/usr/lib/" &&
+	echo "$list" | grep -qx /usr/bin/ &&
+	echo "$list" | grep -qx /etc/passwd &&
+	! echo "$list" | grep -q shadow
 '
 on master sh -c 'mkdir -p /tmp/libdir && cp /bproc/build/lib/libbproc.so.5 /tmp/libdir/' ||
 	bail_out "a copy of libbproc.so.5 in /tmp/libdir"

@@ -106,7 +106,7 @@ test_expect_success "... a relative -O is bpsh's directory (/tmp), the file is n
 '
 test_expect_success "a user's process on a node has its uid, gid and groups, and so do the children it forks" '
 	is "$(run setpriv --reuid 65534 --regid 65534 --groups 5,7 bpsh 1 sh -c "id; (id -u); echo \$(id -g)")" \
-		"uid=65534 gid=65534 groups=5,7
+		"uid=65534(nobody) gid=65534(nogroup) groups=65534(nogroup),5(tty),7(lp)
 65534
 65534"
 '

@@ -277,6 +277,7 @@ static void sample(struct bpwire_msg *m, uint16_t type)
 		m->u.file_rep.uid = 0;
 		m->u.file_rep.gid = 4000000000u;
 		m->u.file_rep.ver = file_ver;
+		m->u.file_rep.blocks = 3760;
 		m->u.file_rep.data = type == BPWIRE_FILE_ATTR ? (const void *)"libc.so.6" : image_data;
 		m->u.file_rep.len = type == BPWIRE_FILE_ATTR ? 9 : sizeof(image_data);
 		break;
