@@ -313,6 +313,9 @@ int files_allowed(const char *const *list, const char *path, size_t len);
 bool slave_file(struct slave *s, const struct bpwire_msg *m);
 void files_free(void);
 extern const char *files_list_path;	/* BPROCFS "/libraries" */
+/* The remote-file list as the kernel has it: its length, or -errno. */
+int libraries_read(char ***out);
+void libraries_free(char **list);
 
 /* ------------------------------------------------------------------ */
 /* The kernel (kdev.c)                                                */

@@ -69,26 +69,23 @@ int files_allowed(const char *const *list, const char *path, size_t len)
 	return r;
 }
 
-static void list_free(char **list)
+void libraries_free(char **list)
 {
 	for (char **p = list; p && *p; p++)
 		free(*p);
 	free(list);
 }
 
-/* The remote-file list now (read at most every FILES_LIST_MS). */
-static const char *const *files_list(void)
+int libraries_read(char ***out)
 {
-	uint64_t now = bpd_now_ms();
 	char **list = NULL, line[BPWIRE_PATH_MAX + 2];
-	size_t n = 0;
+	int n = 0;
 	FILE *f;
 
-	if (F.list && now - F.read_at < FILES_LIST_MS)
-		return (const char *const *)F.list;
+	*out = NULL;
 	f = fopen(files_list_path, "re");
 	if (!f)
-		return (const char *const *)F.list;	/* keep the last one */
+		return -errno;
 	while (fgets(line, sizeof(line), f)) {
 		char **p;
 
@@ -105,10 +102,26 @@ static const char *const *files_list(void)
 		list[++n] = NULL;
 	}
 	fclose(f);
+	*out = list;
+	return n;
+}
+
+/* The remote-file list now (read at most every FILES_LIST_MS). */
+static const char *const *files_list(void)
+{
+	uint64_t now = bpd_now_ms();
+	char **list;
+	int n;
+
+	if (F.list && now - F.read_at < FILES_LIST_MS)
+		return (const char *const *)F.list;
+	n = libraries_read(&list);
+	if (n < 0)
+		return (const char *const *)F.list;	/* keep the last one */
 	if (!list)
 		list = calloc(1, sizeof(*list));	/* an empty list */
 	if (list) {
-		list_free(F.list);
+		libraries_free(F.list);
 		F.list = list;
 		F.read_at = now;
 	}
@@ -379,6 +392,6 @@ out:
 
 void files_free(void)
 {
-	list_free(F.list);
+	libraries_free(F.list);
 	F.list = NULL;
 }

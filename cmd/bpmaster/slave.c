@@ -85,46 +85,6 @@ void slave_bye(struct slave *s, uint32_t action, const char *reason)
 	s->state = SLAVE_LEAVING;
 }
 
-/* The remote-file list as the kernel has it, for LIBS. */
-static int read_libraries(char ***out)
-{
-	char **list = NULL, line[4200];
-	int n = 0;
-	FILE *f;
-
-	*out = NULL;
-	f = fopen(BPROCFS "/libraries", "re");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		char **p;
-
-		line[strcspn(line, "\n")] = 0;
-		if (line[0] != '/')
-			continue;
-		p = realloc(list, (n + 2) * sizeof(*list));
-		if (!p)
-			break;
-		list = p;
-		list[n] = strdup(line);
-		if (!list[n])
-			break;
-		list[++n] = NULL;
-	}
-	fclose(f);
-	*out = list;
-	return n;
-}
-
-static void free_list(char **list)
-{
-	char **p;
-
-	for (p = list; p && *p; p++)
-		free(*p);
-	free(list);
-}
-
 /* Everything a newly accepted slave needs: the table, then the file list. */
 static void slave_configure(struct slave *s)
 {
@@ -154,7 +114,7 @@ static void slave_configure(struct slave *s)
 	}
 	free(e);
 
-	n = read_libraries(&libs);
+	n = libraries_read(&libs);
 	if (n < 0) {
 		bpd_warn("cannot read " BPROCFS "/libraries: %s; node %d gets an empty remote-file list",
 			 strerror(-n), s->node);
@@ -169,7 +129,7 @@ static void slave_configure(struct slave *s)
 		m.u.libs.count = 0;
 		slave_send(s, &m);
 	}
-	free_list(libs);
+	libraries_free(libs);
 }
 
 void slave_hello(struct slave *s, const struct bpwire_msg *m)
