@@ -104,6 +104,8 @@ extern bool bpnsinit_calls;
 extern bool bpnsinit_view;
 #define BPNSINIT_MASTER_FS	"/run/bproc/master"
 #define BPNSINIT_ROOT		"/run/bproc/root"
+/* Make that root and enter it (init, in nsview.c): 0 or -errno. */
+int bpnsinit_make_view(void);
 
 /*
  * The next event: 1 with *@ev filled, 0 if none is ready (never blocks),

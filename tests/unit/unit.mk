@@ -44,7 +44,7 @@ $(B)/tests/unit/test_bpconfig.o: ALL_CFLAGS += -Icommon
 # bpslave's PID-namespace init (cmd/bpslave/nsinit.c), in real namespaces
 # (root; skipped without), with a fake undump (bproc.ko is not loaded here).
 UNIT_TESTS += bpnsinit
-UNIT_OBJS_bpnsinit := $(B)/cmd/bpslave/nsinit.o $(B)/lib/libbproc.a
+UNIT_OBJS_bpnsinit := $(B)/cmd/bpslave/nsinit.o $(B)/cmd/bpslave/nsview.o $(B)/lib/libbproc.a
 $(B)/tests/unit/test_bpnsinit.o: ALL_CFLAGS += -Icmd/bpslave -Ilib
 
 # bpslave's decisions on PID-space calls (cmd/bpslave/callrules.c), on a

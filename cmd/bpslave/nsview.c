@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The root of bpslave's PID namespace (bpnsinit_view, nsinit.h): a mount
+ * namespace and a tmpfs root whose /usr, /bin, /lib, ... lead into the
+ * master's files (files.c), made by the namespace's init before its
+ * first word to bpslave.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "nsinit.h"
+
+#define nsi_log(fmt, ...) \
+	dprintf(STDERR_FILENO, "bpnsinit: " fmt "\n", ##__VA_ARGS__)
+
+/* ---- the namespace's root ---------------------------------------------- */
+
+/* Names of the root that are the master's (in BPNSINIT_MASTER_FS). */
+static const char *const view_master[] = { "usr", "bin", "sbin", "lib", "lib64" };
+/* ... and of its /etc: what programs read to name users, find libraries. */
+static const char *const view_etc[] = {
+	"passwd", "group", "nsswitch.conf", "ld.so.cache", "ld.so.conf",
+	"ld.so.conf.d", "localtime", "alternatives", "services", "protocols",
+	"os-release", "perl", "python3",
+};
+/* ... and the node's own, where they exist. */
+static const char *const view_node[] = { "dev", "sys", "tmp", "run", "home" };
+
+static int view_step(int r, const char *what, const char *path)
+{
+	if (r && errno != EEXIST) {
+		nsi_log("view: %s %s: %s", what, path, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+/*
+ * Build the namespace's root and enter it: a tmpfs with links into the
+ * master's tree and the node's own directories bound in.  Nothing here
+ * looks into the master's tree (bpslave, which serves it, is waiting for
+ * this init's first word): links are made, not followed.  The node's own
+ * root is initramfs's rootfs, which cannot be pivot_root'ed: the new root
+ * is moved onto "/" and entered with chroot, as switch_root does.
+ */
+int bpnsinit_make_view(void)
+{
+	char path[256], target[256];
+	struct stat st;
+	size_t i;
+	int err = 0;
+
+	if (unshare(CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL))
+		return view_step(-1, "unshare", "/");
+	/*
+	 * The copy of the node's /proc/bproc would pin bproc.ko for as long
+	 * as this namespace lives (rmmod after bpslave stopped: EBUSY).
+	 */
+	umount2("/proc/bproc", MNT_DETACH);
+	mkdir(BPNSINIT_ROOT, 0755);
+	if (mount("tmpfs", BPNSINIT_ROOT, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755"))
+		return view_step(-1, "mount", BPNSINIT_ROOT);
+	for (i = 0; !err && i < sizeof(view_master) / sizeof(view_master[0]); i++) {
+		snprintf(path, sizeof(path), BPNSINIT_ROOT "/%s", view_master[i]);
+		snprintf(target, sizeof(target), BPNSINIT_MASTER_FS "/%s", view_master[i]);
+		err = view_step(symlink(target, path), "symlink", path);
+	}
+	err = err ?: view_step(mkdir(BPNSINIT_ROOT "/etc", 0755), "mkdir", "etc");
+	for (i = 0; !err && i < sizeof(view_etc) / sizeof(view_etc[0]); i++) {
+		snprintf(path, sizeof(path), BPNSINIT_ROOT "/etc/%s", view_etc[i]);
+		snprintf(target, sizeof(target), BPNSINIT_MASTER_FS "/etc/%s", view_etc[i]);
+		err = view_step(symlink(target, path), "symlink", path);
+	}
+	err = err ?: view_step(symlink("/proc/self/mounts", BPNSINIT_ROOT "/etc/mtab"),
+			       "symlink", "etc/mtab");
+	for (i = 0; !err && i < sizeof(view_node) / sizeof(view_node[0]); i++) {
+		snprintf(path, sizeof(path), "/%s", view_node[i]);
+		if (stat(path, &st) || !S_ISDIR(st.st_mode))
+			continue;	/* this node has none */
+		snprintf(path, sizeof(path), BPNSINIT_ROOT "/%s", view_node[i]);
+		err = view_step(mkdir(path, 0755), "mkdir", path);
+		snprintf(target, sizeof(target), "/%s", view_node[i]);
+		err = err ?: view_step(mount(target, path, NULL, MS_BIND | MS_REC, NULL),
+				       "bind", path);
+	}
+	err = err ?: view_step(mkdir(BPNSINIT_ROOT "/proc", 0555), "mkdir", "proc");
+	err = err ?: view_step(mkdir(BPNSINIT_ROOT "/root", 0700), "mkdir", "root");
+	err = err ?: view_step(symlink("/tmp", BPNSINIT_ROOT "/var") ? -1 : 0, "symlink", "var");
+	if (err)
+		return err;
+	if (chdir(BPNSINIT_ROOT) || mount(".", "/", NULL, MS_MOVE, NULL) || chroot("."))
+		return view_step(-1, "enter", BPNSINIT_ROOT);
+	if (chdir("/"))
+		return view_step(-1, "chdir", "/");
+	/* The processes' /proc: this PID namespace's (ps shows the node's). */
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
+		return view_step(-1, "mount", "/proc");
+	return 0;
+}
+
