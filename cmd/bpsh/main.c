@@ -24,6 +24,18 @@
  * shared stdin would give each process a random part of it).  -n and -N
  * give every process /dev/null.
  *
+ * Launchers that expect ssh (MPICH's Hydra: "mpiexec -launcher ssh
+ * -launcher-exec bpsh") pass ssh's -x (no X11 forwarding: bproc forwards
+ * none, so it is accepted and ignored), -n, -l USER (accepted when USER is
+ * the caller: a process runs on a node as its owner, never as another
+ * user), a node name as NODES (nN: bproc_nodespec(3)), and a command as a shell command line, with its words quoted
+ * for the remote shell ("\"/usr/bin/hydra_pmi_proxy\" --control-port ...").
+ * So, as ssh does, a command that names no program but is a shell command
+ * line (its first word has a quote, a blank or another character special
+ * to the shell) runs as /bin/sh -c "WORDS" with the words joined by
+ * blanks.  A command that names a program is still run directly, as
+ * bproc's bpsh always did.
+ *
  * Signals: SIGCHLD and the signals bpsh passes on arrive through a
  * signalfd in the same loop.  SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1
  * and SIGUSR2 sent to bpsh go to every child still running, except those
@@ -71,8 +83,8 @@ static void print_usage(FILE *f)
 		"  -h, --help       show this help and exit\n"
 		"  -v, -V, --version  show the version and exit\n"
 		"\n"
-		"NODES: node numbers (4), ranges (5-8, 5-), states (allup, !down),\n"
-		"all, master; separated by commas; or a node's IP address.\n"
+		"NODES: node numbers (4, n4, .4), ranges (5-8, 5-), states (allup,\n"
+		"!down), all, master; separated by commas; or a node's IP address.\n"
 		"  -a               every node that is up\n"
 		"  -A               every node that is not down\n"
 		"  -1               the master (run CMD here)\n"
@@ -88,7 +100,10 @@ static void print_usage(FILE *f)
 		"  -I, --stdin FILE   stdin from FILE on the node\n"
 		"  -O, --stdout FILE  stdout to FILE on the node (created or truncated)\n"
 		"  -E, --stderr FILE  stderr to FILE on the node (created or truncated)\n"
-		"  -t, --time       print the elapsed time, process creation included\n",
+		"  -t, --time       print the elapsed time, process creation included\n"
+		"\n"
+		"For launchers that expect ssh: -x (ignored), -l USER (the caller only);\n"
+		"a command that is no program but a shell command line runs with /bin/sh -c.\n",
 		DEFAULT_BUFSIZE);
 }
 
@@ -157,6 +172,67 @@ static char *which(const char *cmd)
 		if (!*end)
 			return NULL;
 	}
+}
+
+/*
+ * Is @word the start of a shell command line rather than a program's name:
+ * does it hold a blank, a quote or another character the shell treats
+ * specially?  (What an ssh launcher quotes for the remote shell.)
+ */
+static bool shell_syntax(const char *word)
+{
+	return word[strcspn(word, " \t\n'\"\\$`|&;<>()*?[#~")] != '\0';
+}
+
+/*
+ * @cmd as ssh runs a remote command: "/bin/sh", "-c", and its words joined
+ * by single blanks.  A malloc'd argv (its string too).
+ */
+static char **shell_command(char **cmd)
+{
+	size_t len = 1, i, n = 0;
+	char **argv, *line;
+
+	for (i = 0; cmd[i]; i++)
+		len += strlen(cmd[i]) + 1;
+	argv = xrealloc(NULL, 4 * sizeof(*argv));
+	line = xrealloc(NULL, len);
+	for (i = 0; cmd[i]; i++) {
+		if (i)
+			line[n++] = ' ';
+		memcpy(line + n, cmd[i], strlen(cmd[i]));
+		n += strlen(cmd[i]);
+	}
+	line[n] = '\0';
+	argv[0] = "/bin/sh";
+	argv[1] = "-c";
+	argv[2] = line;
+	argv[3] = NULL;
+	return argv;
+}
+
+/*
+ * -l USER: the caller's login name ($LOGNAME or $USER: bpsh is static and
+ * asks no name service) or UID, or -1 after a message.  Only a check of
+ * what the launcher meant: the process runs as the caller either way.
+ */
+static int check_user(const char *user)
+{
+	const char *me[] = { getenv("LOGNAME"), getenv("USER") };
+	char *end;
+	unsigned long uid;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(me); i++)
+		if (me[i] && !strcmp(user, me[i]))
+			return 0;
+	errno = 0;
+	uid = strtoul(user, &end, 10);
+	if (*user >= '0' && *user <= '9' && !*end && !errno && uid == getuid())
+		return 0;
+	fprintf(stderr, "bpsh: -l %s: processes run on nodes as their owner (UID %u) only\n",
+		user, (unsigned int)getuid());
+	return -1;
 }
 
 /* NODES is a node's IP address (bproc 4 took one): that node, in @ns. */
@@ -258,7 +334,7 @@ static int parse_args(int argc, char **argv, const char **spec,
 	 */
 	while (!*cmd && optind < argc) {
 		c = getopt_long(argc, argv,
-				"+hvVaA1nNLpsdb:I:O:E:tl:", longopts, NULL);
+				"+hvVaA1nNLpsdb:I:O:E:tl:x", longopts, NULL);
 		switch (c) {
 		case -1: /* a word, or the end of the options ("--") */
 			if (optind >= argc)
@@ -320,7 +396,11 @@ static int parse_args(int argc, char **argv, const char **spec,
 		case 't':
 			o.timing = true;
 			break;
-		case 'l': /* rsh's -l USER: bproc 4 ignored it too */
+		case 'l': /* ssh's and rsh's -l USER (bproc 4 ignored it) */
+			if (check_user(optarg))
+				return BPSH_FAIL;
+			break;
+		case 'x': /* ssh's "no X11 forwarding": there is none */
 			break;
 		default:
 			print_usage(stderr);
@@ -415,6 +495,12 @@ int main(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	path = which(cmd[0]);
+	if ((!path || access(path, X_OK)) && shell_syntax(cmd[0])) {
+		/* a shell command line, as an ssh launcher gives one */
+		free(path);
+		cmd = shell_command(cmd);
+		path = strdup(cmd[0]);
+	}
 	if (!path) {
 		fprintf(stderr, "bpsh: %s: command not found\n", cmd[0]);
 		return BPSH_FAIL;

@@ -91,8 +91,29 @@ run -O "" -1 true
 check "-O with no file: exit 255" 255 $rc
 (cd "$d" && "$bpsh" -O rel-out -1 echo relative >/dev/null 2>&1)
 check "-O with a relative name: bpsh's directory" relative "$(cat "$d/rel-out" 2>/dev/null)"
-run -l someone -1 true
-check "-l USER: ignored" 0 $rc
+# ---- what launchers that expect ssh pass ----------------------------
+LOGNAME=bpsh-test-user run -l bpsh-test-user -1 true
+check "-l USER, the caller (\$LOGNAME): accepted" 0 $rc
+run -l "$(id -u)" -1 true
+check "-l UID, the caller's: accepted" 0 $rc
+LOGNAME=bpsh-test-user USER=bpsh-test-user run -l someone-else -1 true
+check "-l another user: exit 255, saying why" \
+	"255 bpsh: -l someone-else: processes run on nodes as their owner (UID $(id -u)) only" \
+	"$rc $(err)"
+run -x -n -1 echo x-ignored
+check "-x (no X11 forwarding) and -n: accepted" "0 x-ignored" "$rc $(out)"
+# Hydra's form: "mpiexec -launcher ssh -launcher-exec bpsh" quotes the
+# proxy's path for the remote shell.
+run -x -1 '"/bin/echo"' 'two  blanks' '$BPROC_RANK'
+check "a quoted program, as ssh launchers give it: run by /bin/sh -c" \
+	"0 two blanks 0" "$rc $(out)"
+run -1 'echo piped | tr d D'
+check "a shell command line as one word: run by /bin/sh -c" "0 pipeD" "$rc $(out)"
+run -1 '/no/such/program' arg
+check "a missing program (no shell syntax) still fails" \
+	"255 -1: No such file or directory" "$rc $(err)"
+run -1 "$d/in" arg
+check "... and so does a file that is not executable" 255 $rc
 
 # ---- selecting nodes and failing to start ---------------------------
 run 1 no_such_command_bpsh
