@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -150,6 +151,38 @@ static int terminal_columns(void)
 }
 
 /*
+ * What nodes reported to bpmaster for their administrator (a file system of
+ * the config that did not mount): /run/bproc/notes/N, written by bpmaster
+ * (cmd/bpmaster/bpmaster.h, NOTES_DIR), one line each, after the table.
+ * $BPROC_NOTES names another directory (tests).
+ */
+static void print_notes(FILE *f, const struct bproc_node_info_t *ni, int n)
+{
+	const char *dir = getenv("BPROC_NOTES") ?: "/run/bproc/notes";
+	char path[PATH_MAX], line[512];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		FILE *nf;
+
+		if (ni[i].node < 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%d", dir, ni[i].node);
+		nf = fopen(path, "re");
+		if (!nf)
+			continue;
+		while (fgets(line, sizeof(line), nf)) {
+			line[strcspn(line, "\n")] = '\0';
+			for (char *c = line; *c; c++)	/* a terminal gets no controls */
+				if ((unsigned char)*c < 0x20 || *c == 0x7f)
+					*c = '?';
+			fprintf(f, "node %d: %s\n", ni[i].node, line);
+		}
+		fclose(nf);
+	}
+}
+
+/*
  * The compact table.  Consecutive entries (in the sorted order) with the
  * same status, mode, user and group share a row; runs of consecutive node
  * numbers are printed as ranges.  The Node(s) column takes what the other
@@ -202,6 +235,7 @@ static void print_compact(FILE *f, const struct bproc_node_info_t *ni, int n)
 			group_name(ni[i].group, gbuf, sizeof(gbuf)));
 	}
 	free(nodes);
+	print_notes(f, ni, n);
 }
 
 static void print_long(FILE *f, const struct bproc_node_info_t *ni, int n)
@@ -218,6 +252,7 @@ static void print_long(FILE *f, const struct bproc_node_info_t *ni, int n)
 			mode, user_name(ni[i].user, ubuf, sizeof(ubuf)),
 			group_name(ni[i].group, gbuf, sizeof(gbuf)));
 	}
+	print_notes(f, ni, n);
 }
 
 static void print_address(FILE *f, const struct bproc_node_info_t *ni, int n)

@@ -66,6 +66,8 @@ struct parser {
 	unsigned int once_line[ONCE_NR];	/* where a keyword allowed once was */
 	char **libs;
 	unsigned int nlibs;
+	struct bpconfig_mount *mounts;	/* BPCONFIG_MOUNTS_MAX */
+	unsigned int nmounts;
 };
 
 /* ---- errors -------------------------------------------------------- */
@@ -377,6 +379,60 @@ static int kw_libraries(struct parser *ps, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * mount SOURCE TARGET TYPE [OPTIONS]: what bpslave mounts in the node's
+ * root (protocol MOUNT: the same rules, so the frame always decodes).
+ */
+static int kw_mount(struct parser *ps, int argc, char **argv)
+{
+	const char *opt = argc > 4 ? argv[4] : "";
+	size_t ls = strlen(argv[1]), lt = strlen(argv[2]), ly = strlen(argv[3]);
+	size_t lo = strlen(opt);
+	struct bpconfig_mount *m;
+	const char *c;
+	char *buf;
+
+	if (ps->nmounts == BPCONFIG_MOUNTS_MAX)
+		return error(ps, "more than %d 'mount' lines", BPCONFIG_MOUNTS_MAX);
+	if (argv[2][0] != '/')
+		return error(ps, "mount target '%s' is not an absolute path",
+			     quote(argv[2]).s);
+	for (c = argv[2]; (c = strstr(c, "..")); c += 2)
+		if (c[-1] == '/' && (c[2] == '/' || c[2] == '\0'))
+			return error(ps, "mount target '%s' has a '..' component",
+				     quote(argv[2]).s);
+	for (c = argv[3]; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+		      *c == '.' || *c == '_' || *c == '-'))
+			return error(ps, "mount type '%s' is not a file system type",
+				     quote(argv[3]).s);
+	for (c = opt; *c; c++)
+		if ((unsigned char)*c >= 0x7f)
+			return error(ps, "mount options '%s' are not ASCII", quote(opt).s);
+	if (ls > 4095 || lt > 4095 || ly > 31 || lo > 1023)
+		return error(ps, "mount line too long (source and target 4095 bytes, "
+				 "type 31, options 1023)");
+	buf = malloc(ls + lt + ly + lo + 4);
+	if (!buf) {
+		error(ps, "out of memory");
+		errno = ENOMEM;
+		return -1;
+	}
+	m = &ps->mounts[ps->nmounts++];
+	m->source = memcpy(buf, argv[1], ls + 1);
+	m->target = memcpy(buf + ls + 1, argv[2], lt + 1);
+	m->type = memcpy(buf + ls + lt + 2, argv[3], ly + 1);
+	m->options = memcpy(buf + ls + lt + ly + 3, opt, lo + 1);
+	return 0;
+}
+
+static void free_mounts(struct bpconfig_mount *m, unsigned int n)
+{
+	while (n)
+		free(m[--n].source);
+	free(m);
+}
+
 static const struct {
 	const char *name;
 	int facility;
@@ -419,6 +475,7 @@ static const struct keyword {
 	{ "ip", 1, -1, REPEATS, kw_ip, "ip [NODE] ADDR..." },
 	{ "iprange", 2, 3, REPEATS, kw_iprange, "iprange [NODE] FIRST LAST" },
 	{ "libraries", 1, -1, REPEATS, kw_libraries, "libraries GLOB..." },
+	{ "mount", 3, 4, REPEATS, kw_mount, "mount SOURCE TARGET TYPE [OPTIONS]" },
 };
 
 static int parse_words(struct parser *ps, int argc, char **argv)
@@ -518,6 +575,10 @@ static int finish(struct parser *ps)
 	cfg->nlibraries = ps->nlibs;
 	ps->libs = NULL;
 	ps->nlibs = 0;
+	cfg->mounts = ps->mounts;
+	cfg->nmounts = ps->nmounts;
+	ps->mounts = NULL;
+	ps->nmounts = 0;
 	return 0;
 }
 
@@ -542,7 +603,8 @@ int bpconfig_parse_mem(const char *text, size_t len, const char *name,
 	ps.addr_line = calloc(BPROC_NODES_MAX, sizeof(*ps.addr_line));
 	ps.hash = malloc(PARSE_HASH_SIZE * sizeof(*ps.hash));
 	ps.libs = calloc(BPCONFIG_LIBS_MAX, sizeof(*ps.libs));
-	if (!ps.addr || !ps.addr_line || !ps.hash || !ps.libs) {
+	ps.mounts = calloc(BPCONFIG_MOUNTS_MAX, sizeof(*ps.mounts));
+	if (!ps.addr || !ps.addr_line || !ps.hash || !ps.libs || !ps.mounts) {
 		error(&ps, "out of memory");
 		errno = ENOMEM;
 		goto out;
@@ -569,6 +631,7 @@ out:
 	free(ps.addr_line);
 	free(ps.hash);
 	free_libs(ps.libs, ps.nlibs);
+	free_mounts(ps.mounts, ps.nmounts);
 	if (r) {
 		int e = errno;
 
@@ -646,6 +709,7 @@ void bpconfig_free(struct bpconfig *cfg)
 	free(cfg->node_addr);
 	free(cfg->addr_hash);
 	free_libs(cfg->libraries, cfg->nlibraries);
+	free_mounts(cfg->mounts, cfg->nmounts);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

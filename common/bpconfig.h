@@ -39,6 +39,20 @@
 #define BPCONFIG_FILE_MAX	(4 << 20)	/* bytes */
 #define BPCONFIG_LIBS_MAX	1024	/* 'libraries' globs in all */
 #define BPCONFIG_IFNAME_MAX	15	/* IFNAMSIZ - 1 */
+#define BPCONFIG_MOUNTS_MAX	64	/* 'mount' lines */
+
+/*
+ * struct bpconfig_mount - a 'mount SOURCE TARGET TYPE [OPTIONS]' line: a
+ * file system every slave mounts at boot, in file order.  The four strings
+ * share one allocation (@source's); @options is "" when not given.  They
+ * pass the rules of the protocol's MOUNT frame (bpwire.h).
+ */
+struct bpconfig_mount {
+	char *source;
+	char *target;
+	char *type;
+	char *options;
+};
 
 /*
  * struct bpconfig - a parsed configuration
@@ -56,6 +70,8 @@
  *                  so it stays down).  Addresses are unique.
  * @libraries:      the 'libraries' globs in file order, unexpanded.
  * @nlibraries:     how many.
+ * @mounts:         the 'mount' lines in file order.
+ * @nmounts:        how many.
  * @addr_hash:      private (bpconfig_node_by_addr()).
  * @addr_hash_mask: private.
  */
@@ -69,6 +85,8 @@ struct bpconfig {
 	uint32_t *node_addr;
 	char **libraries;
 	unsigned int nlibraries;
+	struct bpconfig_mount *mounts;
+	unsigned int nmounts;
 	int16_t *addr_hash;
 	uint32_t addr_hash_mask;
 };

@@ -57,6 +57,10 @@ const char *bpwire_type_name(uint16_t type)
 		return "PONG";
 	case BPWIRE_BYE:
 		return "BYE";
+	case BPWIRE_MOUNT:
+		return "MOUNT";
+	case BPWIRE_NOTE:
+		return "NOTE";
 	case BPWIRE_MOVE:
 		return "MOVE";
 	case BPWIRE_IMAGE:
@@ -140,7 +144,7 @@ void bpwire_reply_init(struct bpwire_msg *m, uint16_t type,
 
 static bool known_type(uint16_t type)
 {
-	return (type >= BPWIRE_HELLO && type <= BPWIRE_BYE) ||
+	return (type >= BPWIRE_HELLO && type <= BPWIRE_NOTE) ||
 	       (type >= BPWIRE_MOVE && type <= BPWIRE_IO) ||
 	       type == BPWIRE_CALL || type == BPWIRE_CALL_RESULT ||
 	       (type >= BPWIRE_FILE_STAT && type <= BPWIRE_FILE_ENTRIES);

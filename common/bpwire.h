@@ -55,9 +55,10 @@
  * master's bpslave).  Minors: 1, the process frames (MOVE .. IO); 2,
  * moving on, CALL; 3, MOVE with descriptors to open (MOVE_IO).  Major 2:
  * CALL carries the caller's ids and capabilities (its layout changed).
+ * Major 2 minor 1: the FILE frames; minor 2: MOUNT and NOTE.
  */
 #define BPWIRE_MAJOR		2
-#define BPWIRE_MINOR		1
+#define BPWIRE_MINOR		2
 
 /* HELLO's magic: the bytes "BPRC" read as a little-endian u32. */
 #define BPWIRE_MAGIC		0x43525042u
@@ -75,6 +76,9 @@
 #define BPWIRE_PING		0x106	/* either way: heartbeat request */
 #define BPWIRE_PONG		0x107	/* either way: reply to PING */
 #define BPWIRE_BYE		0x108	/* either way: closing (and what to do) */
+/* Minor 2: the node's file systems. */
+#define BPWIRE_MOUNT		0x109	/* master->slave: a file system to mount */
+#define BPWIRE_NOTE		0x10a	/* slave->master: a line for its log and bpstat */
 /* Minor 1: processes. */
 #define BPWIRE_MOVE		0x110	/* master->slave: run this image (id != 0) */
 #define BPWIRE_IMAGE		0x111	/* master->slave: a piece of MOVE's image */
@@ -103,6 +107,8 @@
 /* Limits. */
 #define BPWIRE_TEXT_MAX		256	/* REFUSE/BYE reason, bytes */
 #define BPWIRE_PATH_MAX		4095	/* one LIBS path, bytes without its NUL */
+#define BPWIRE_FSTYPE_MAX	31	/* MOUNT's type, bytes without its NUL */
+#define BPWIRE_MNTOPT_MAX	1023	/* MOUNT's options, bytes without its NUL */
 #define BPWIRE_NODE_SIZE	32	/* one NODES entry on the wire */
 /* Most NODES entries one frame holds (header, 12 bytes, entries). */
 #define BPWIRE_NODES_PER_FRAME	((BPWIRE_MAX - BPWIRE_HDR_SIZE - 12) / BPWIRE_NODE_SIZE)
@@ -242,6 +248,27 @@ struct bpwire_libs {
 	uint32_t count;
 	const char *const *paths;
 	const char *wire;
+};
+
+/*
+ * MOUNT: four NUL-terminated strings filling the frame exactly: source
+ * (1..BPWIRE_PATH_MAX bytes, no newline: "master:/home", "tmpfs"), target
+ * (an absolute path of 1..BPWIRE_PATH_MAX bytes, no newline, no ".."
+ * component), type (1..BPWIRE_FSTYPE_MAX of [a-z0-9._-]) and options
+ * (0..BPWIRE_MNTOPT_MAX printable bytes, no blank: "vers=4.2,soft").
+ * Sent in the configuration, before LIBS, one frame per file system, in
+ * the order the slave mounts them.  Decoded, each points into the frame.
+ */
+struct bpwire_mount {
+	const char *source;
+	const char *target;
+	const char *type;
+	const char *options;
+};
+
+/* NOTE: u16 len + text (1..BPWIRE_TEXT_MAX bytes), as REFUSE's reason. */
+struct bpwire_note {
+	struct bpwire_text text;
 };
 
 /* PING and PONG: u64 timestamp, the PING sender's monotonic ns, echoed. */
@@ -505,6 +532,8 @@ struct bpwire_msg {
 		struct bpwire_refuse refuse;
 		struct bpwire_nodes nodes;
 		struct bpwire_libs libs;
+		struct bpwire_mount mount;
+		struct bpwire_note note;
 		struct bpwire_ping ping;	/* PING and PONG */
 		struct bpwire_bye bye;
 		struct bpwire_move move;

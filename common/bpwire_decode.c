@@ -681,6 +681,68 @@ static int decode_file_rep(const unsigned char *p, size_t n, uint16_t type,
 	return 0;
 }
 
+/* One of MOUNT's strings at *@p (before @end): 1..@max bytes and a NUL. */
+static const char *mount_string(const unsigned char **p, const unsigned char *end,
+				size_t min, size_t max)
+{
+	const unsigned char *s = *p, *nul = memchr(s, '\0', end - s);
+
+	if (!nul || (size_t)(nul - s) < min || (size_t)(nul - s) > max)
+		return NULL;
+	*p = nul + 1;
+	return (const char *)s;
+}
+
+static bool fstype_ok(const char *t)
+{
+	for (; *t; t++)
+		if (!((*t >= 'a' && *t <= 'z') || (*t >= '0' && *t <= '9') ||
+		      *t == '.' || *t == '_' || *t == '-'))
+			return false;
+	return true;
+}
+
+/* No ".." component: the slave resolves it in the node's root. */
+static bool target_ok(const char *t)
+{
+	const char *c;
+
+	if (t[0] != '/' || strchr(t, '\n'))
+		return false;
+	for (c = t; (c = strstr(c, "..")); c += 2)
+		if (c[-1] == '/' && (c[2] == '/' || c[2] == '\0'))
+			return false;
+	return true;
+}
+
+static int decode_mount(const unsigned char *p, size_t n,
+			struct bpwire_mount *mt, const char **why)
+{
+	const unsigned char *end = p + n;
+	const char *c;
+
+	mt->source = mount_string(&p, end, 1, BPWIRE_PATH_MAX);
+	mt->target = mt->source ? mount_string(&p, end, 1, BPWIRE_PATH_MAX) : NULL;
+	mt->type = mt->target ? mount_string(&p, end, 1, BPWIRE_FSTYPE_MAX) : NULL;
+	mt->options = mt->type ? mount_string(&p, end, 0, BPWIRE_MNTOPT_MAX) : NULL;
+	if (!mt->options)
+		return fail(why, "MOUNT: a string missing, empty or too long", -EPROTO);
+	if (p != end)
+		return fail(why, "MOUNT: bytes after the options", -EPROTO);
+	if (strchr(mt->source, '\n'))
+		return fail(why, "MOUNT: newline in the source", -EINVAL);
+	if (!target_ok(mt->target))
+		return fail(why, "MOUNT: target not absolute, or with a newline or ..",
+			    -EINVAL);
+	if (!fstype_ok(mt->type))
+		return fail(why, "MOUNT: type not [a-z0-9._-]", -EINVAL);
+	for (c = mt->options; *c; c++)
+		if ((unsigned char)*c <= ' ' || (unsigned char)*c >= 0x7f)
+			return fail(why, "MOUNT: options not printable, or with a blank",
+				    -EINVAL);
+	return 0;
+}
+
 int bpwire_decode_payload(const unsigned char *p, size_t n,
 			  struct bpwire_msg *m, const char **why)
 {
@@ -698,6 +760,14 @@ int bpwire_decode_payload(const unsigned char *p, size_t n,
 	case BPWIRE_READY:
 		if (n)
 			return fail(why, "READY: payload not empty", -EPROTO);
+		return 0;
+	case BPWIRE_MOUNT:
+		return decode_mount(p, n, &m->u.mount, why);
+	case BPWIRE_NOTE:
+		if (decode_text(p, n, &m->u.note.text, why))
+			return -EPROTO;
+		if (!m->u.note.text.len)
+			return fail(why, "NOTE: empty", -EPROTO);
 		return 0;
 	case BPWIRE_PING:
 	case BPWIRE_PONG:

@@ -49,6 +49,22 @@ ssize_t bpwire_payload_size(const struct bpwire_msg *m, const char **why)
 		return n;
 	case BPWIRE_READY:
 		return 0;
+	case BPWIRE_MOUNT: {
+		const char *f[4] = { m->u.mount.source, m->u.mount.target,
+				     m->u.mount.type, m->u.mount.options };
+
+		for (i = 0; i < 4; i++) {
+			if (!f[i])
+				return fail(why, "MOUNT: NULL string", -EINVAL);
+			n += strnlen(f[i], BPWIRE_MAX) + 1;
+		}
+		if (n > BPWIRE_MAX - BPWIRE_HDR_SIZE)
+			return fail(why, "MOUNT: does not fit a frame", -E2BIG);
+		return n;
+	}
+	case BPWIRE_NOTE:
+		t = &m->u.note.text;
+		break;
 	case BPWIRE_PING:
 	case BPWIRE_PONG:
 		return PING_SIZE;
@@ -187,6 +203,21 @@ void bpwire_put_payload(unsigned char *p, const struct bpwire_msg *m)
 	case BPWIRE_PING:
 	case BPWIRE_PONG:
 		put64(p, m->u.ping.timestamp);
+		break;
+	case BPWIRE_MOUNT: {
+		const char *f[4] = { m->u.mount.source, m->u.mount.target,
+				     m->u.mount.type, m->u.mount.options };
+
+		for (i = 0; i < 4; i++) {
+			size_t len = strlen(f[i]) + 1;
+
+			memcpy(p, f[i], len);
+			p += len;
+		}
+		break;
+	}
+	case BPWIRE_NOTE:
+		put_text(p, &m->u.note.text);
 		break;
 	case BPWIRE_BYE:
 		put32(p, m->u.bye.action);

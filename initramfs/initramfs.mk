@@ -10,7 +10,9 @@
 
 # crc32c_intel before libcrc32c, so that bproc's image checksums get the
 # SSE4.2 implementation (libcrc32c binds the best one loaded at its init).
-INITRAMFS_MODULES ?= virtio_pci virtio_net crc32c_intel libcrc32c fuse
+# fuse: the master's files (cmd/bpslave/files.c); nfsv4 (with nfs, sunrpc):
+# the file systems of the config's 'mount' lines (cmd/bpslave/mounts.c).
+INITRAMFS_MODULES ?= virtio_pci virtio_net crc32c_intel libcrc32c fuse nfsv4
 INITRAMFS_IMAGE	:= $(B)/initramfs/slave.cpio.gz
 INITRAMFS_INIT	:= $(B)/initramfs/init
 INITRAMFS_BPSLAVE := $(B)/bin/bpslave

@@ -31,6 +31,12 @@
 
 #define MASTER_DEV	"/dev/bproc/master"
 #define BPROCFS		"/proc/bproc"
+/*
+ * What nodes reported that their administrator should see (a mount that
+ * failed): one file per node, N, one line per report, read by bpstat
+ * (cmd/bpstat.c has the same path).  Cleared when the node connects.
+ */
+#define NOTES_DIR	"/run/bproc/notes"
 #define SYSFS_NODES	"/sys/bproc/nodes"
 
 /* ------------------------------------------------------------------ */
@@ -117,6 +123,8 @@ struct slave *node_slave(int nr);
 void node_entry(int nr, uint32_t valid, struct bproc_node_entry *e);
 void broadcast_node(int nr, uint32_t valid);
 void set_status(int nr, uint32_t status, const char *why);
+/* A line for node @nr's notes (NOTES_DIR/@nr); NULL clears them. */
+void node_note(int nr, const char *text, size_t len);
 int node_table_init(void);
 void heartbeat(uint64_t now);
 /* Carry out a request root made through /sys/bproc/nodes/N/. */

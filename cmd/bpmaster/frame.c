@@ -32,6 +32,16 @@ static bool frame_ready(struct slave *s, const struct bpwire_msg *m)
 	return true;
 }
 
+/* A line for the log and bpstat (a mount that failed). */
+static bool frame_note(struct slave *s, const struct bpwire_msg *m)
+{
+	const struct bpwire_text *t = &m->u.note.text;
+
+	bpd_warn("node %d: %.*s", s->node, (int)t->len, t->str);
+	node_note(s->node, t->str, t->len);
+	return true;
+}
+
 static bool frame_ping(struct slave *s, const struct bpwire_msg *m)
 {
 	struct bpwire_msg r;
@@ -63,6 +73,7 @@ static const struct frame_handler {
 } frame_table[] = {
 	{ BPWIRE_HELLO,		ST_HELLO,	frame_hello },
 	{ BPWIRE_READY,		ST_NODE,	frame_ready },
+	{ BPWIRE_NOTE,		ST_NODE,	frame_note },
 	{ BPWIRE_PING,		ST_NODE,	frame_ping },
 	{ BPWIRE_PONG,		ST_NODE,	frame_pong },
 	{ BPWIRE_BYE,		ST_NODE,	frame_bye },

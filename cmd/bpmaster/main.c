@@ -85,7 +85,8 @@ static const char *const default_libraries[] = {
 	"/usr/libexec/", "/usr/local/", "/usr/share/", "/etc/alternatives/",
 	"/etc/passwd", "/etc/group", "/etc/nsswitch.conf", "/etc/ld.so.cache",
 	"/etc/ld.so.conf", "/etc/ld.so.conf.d/", "/etc/localtime",
-	"/etc/services", "/etc/protocols", "/etc/os-release", "/etc/perl/",
+	"/etc/services", "/etc/protocols", "/etc/os-release", "/etc/hostname",
+	"/etc/perl/",
 	"/etc/python3/",
 };
 

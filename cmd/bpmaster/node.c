@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "bpmaster.h"
 
@@ -77,6 +80,38 @@ void set_status(int nr, uint32_t status, const char *why)
 		bpd_err("cannot tell the kernel node %d is %s: %s", nr,
 			status_names[status], strerror(-err));
 	broadcast_node(nr, BPROC_NODE_F_STATUS);
+}
+
+/* Longest notes file: later lines are dropped, and a note says so. */
+#define NOTES_MAX	4096
+
+void node_note(int nr, const char *text, size_t len)
+{
+	char path[64], buf[BPWIRE_TEXT_MAX + 2];
+	struct stat st;
+	int fd;
+
+	snprintf(path, sizeof(path), NOTES_DIR "/%d", nr);
+	if (!text) {
+		if (unlink(path) && errno != ENOENT)
+			bpd_warn("cannot remove %s: %s", path, strerror(errno));
+		return;
+	}
+	mkdir("/run/bproc", 0755);
+	mkdir(NOTES_DIR, 0755);
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0) {
+		bpd_warn("cannot write %s: %s", path, strerror(errno));
+		return;
+	}
+	if (len > BPWIRE_TEXT_MAX)
+		len = BPWIRE_TEXT_MAX;
+	memcpy(buf, text, len);
+	buf[len++] = '\n';
+	if (fstat(fd, &st) == 0 && st.st_size + (off_t)len <= NOTES_MAX &&
+	    write(fd, buf, len) != (ssize_t)len)
+		bpd_warn("cannot write %s: %s", path, strerror(errno));
+	close(fd);
 }
 
 /* Read a node's owner from sysfs: the kernel keeps it across bpmasters. */

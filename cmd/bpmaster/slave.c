@@ -85,13 +85,17 @@ void slave_bye(struct slave *s, uint32_t action, const char *reason)
 	s->state = SLAVE_LEAVING;
 }
 
-/* Everything a newly accepted slave needs: the table, then the file list. */
+/*
+ * Everything a newly accepted slave needs: the table, the file systems to
+ * mount, then the file list.
+ */
 static void slave_configure(struct slave *s)
 {
 	struct bproc_node_entry *e;
 	struct bpwire_msg m;
 	char **libs;
 	int nr, first, n;
+	unsigned int i;
 
 	e = calloc(BPWIRE_NODES_PER_FRAME, sizeof(*e));
 	if (!e) {
@@ -113,6 +117,17 @@ static void slave_configure(struct slave *s)
 			break;
 	}
 	free(e);
+
+	/* The file systems to mount, before LIBS, which ends the configuration. */
+	for (i = 0; i < M.cfg.nmounts; i++) {
+		bpwire_init(&m, BPWIRE_MOUNT, 0, BPROC_NODE_MASTER, s->node);
+		m.u.mount.source = M.cfg.mounts[i].source;
+		m.u.mount.target = M.cfg.mounts[i].target;
+		m.u.mount.type = M.cfg.mounts[i].type;
+		m.u.mount.options = M.cfg.mounts[i].options;
+		if (slave_send(s, &m))
+			break;
+	}
 
 	n = libraries_read(&libs);
 	if (n < 0) {
@@ -223,6 +238,7 @@ void slave_hello(struct slave *s, const struct bpwire_msg *m)
 	if (slave_send(s, &w))
 		return;
 	set_status(nr, BPROC_STATUS_BOOT, s->c.peer);
+	node_note(nr, NULL, 0);	/* the last boot's */
 	slave_configure(s);
 }
 

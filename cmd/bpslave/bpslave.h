@@ -13,6 +13,7 @@
  *   callrules.c which call runs here and which goes to the master (pure)
  *   fork.c      forks on this node: one at a time, an explicit state
  *   power.c     reboot, halt, power off when the master says so
+ *   mounts.c    the file systems the master's configuration lists
  *   nsinit.c    the node's PID-namespace init (nsinit.h)
  */
 #ifndef BPROC_BPSLAVE_H
@@ -70,6 +71,8 @@ struct session {
 	uint32_t ping_ms;
 	uint64_t last_heard, last_ping;
 	uint32_t bye_action;	/* BPWIRE_BYE_* received */
+	uint32_t master_addr;	/* from WELCOME (network order) */
+	bool mounting;		/* LIBS came; READY waits for the mounts */
 };
 
 /* Connect, open the kernel's device, say HELLO.  0 or -errno. */
@@ -77,6 +80,22 @@ int session_open(struct session *s);
 /* The frames received, until none is left or a departure holds them. */
 int master_frames(struct session *s);
 int send_frame(struct session *s, const struct bpwire_msg *m);
+/* The configuration is applied: READY to the master. */
+int session_ready(struct session *s);
+
+/* ---- the configuration's file systems (mounts.c) --------------------------- */
+
+/* A MOUNT frame: kept for mounts_start().  0 or -errno. */
+int mounts_add(struct session *s, const struct bpwire_msg *m);
+/* Start mounting what came (in a child).  1: started, 0: nothing to do, -errno. */
+int mounts_start(struct session *s, uint32_t master_addr);
+/* The child's results to poll (-1: none); read them: 1 when all are in. */
+int mounts_fd(void);
+int mounts_ready(struct session *s);
+/* Past the deadline: the child is killed, the rest reported.  1 if so. */
+int mounts_timeout(struct session *s, uint64_t now);
+/* The session ended: stop the child, forget this session's list. */
+void mounts_end_session(void);
 
 /* ---- the master's files (files.c) ---------------------------------------- */
 

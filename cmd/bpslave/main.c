@@ -24,6 +24,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,7 +119,7 @@ static int session_turn(struct session *s)
 		wait_ms = 20;
 	/* While the master's link is this full, sources wait. */
 	busy = s->c.out_len >= OUT_BUSY;
-	poll_room(4 + 3 * sproc_count() + calls_nlisteners());
+	poll_room(5 + 3 * sproc_count() + calls_nlisteners());
 	ts.tv_sec = wait_ms / 1000;
 	ts.tv_nsec = (wait_ms % 1000) * 1000000L;
 	pfd[np++] = (struct pollfd){ .fd = s->c.fd, .events =
@@ -147,6 +148,11 @@ static int session_turn(struct session *s)
 		slots[np] = (struct slot){ .stream = -2 };
 		pfd[np++] = (struct pollfd){ .fd = files_fd(), .events = POLLIN };
 	}
+	/* The configuration's file systems being mounted. */
+	if (mounts_fd() >= 0) {
+		slots[np] = (struct slot){ .stream = -3 };
+		pfd[np++] = (struct pollfd){ .fd = mounts_fd(), .events = POLLIN };
+	}
 	/* PID-space calls, while the master keeps up. */
 	if (!busy) {
 		nl = calls_poll(pfd + np, lsn + np);
@@ -159,6 +165,8 @@ static int session_turn(struct session *s)
 		return -errno;
 	now = bpd_now_ms();
 	fork_timeout(s, now);
+	if (mounts_timeout(s, now) && (err = session_ready(s)))
+		return err;
 	if (pfd[0].revents & POLLOUT) {
 		err = bpd_conn_flush(&s->c);
 		if (err)
@@ -169,6 +177,11 @@ static int session_turn(struct session *s)
 			continue;
 		if (slots[i].stream == -2) {
 			files_ready();
+			continue;
+		}
+		if (slots[i].stream == -3) {
+			if (mounts_ready(s) && (err = session_ready(s)))
+				return err;
 			continue;
 		}
 		if (slots[i].stream < 0) {
@@ -246,6 +259,7 @@ static int session(struct session *s)
 			err = session_turn(s);
 	}
 	files_session(NULL);
+	mounts_end_session();
 	procs_abandon();
 	calls_close();
 	if (s->kfd >= 0)
@@ -344,6 +358,15 @@ int main(int argc, char **argv)
 				 ": %s", strerror(-err));
 		bpnsinit_view = !err;
 		bpnsinit_calls = true;
+		/*
+		 * The node's own host name ("n3", set at WELCOME), shared
+		 * with its processes: a UTS namespace for bpslave and its
+		 * PID namespace, so that the machine's name is left alone
+		 * (several nodes may share one machine).
+		 */
+		if (unshare(CLONE_NEWUTS))
+			bpd_warn("cannot make the node's UTS namespace: %s",
+				 strerror(errno));
 		err = bpnsinit_start(&S.ns);
 
 		if (err) {

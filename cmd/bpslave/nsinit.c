@@ -896,6 +896,11 @@ int bpnsinit_fd(const struct bpnsinit *ni)
 	return ni->ev;
 }
 
+pid_t bpnsinit_pid(const struct bpnsinit *ni)
+{
+	return ni->pid;
+}
+
 int bpnsinit_event(struct bpnsinit *ni, struct bpnsinit_event *ev)
 {
 	union {

@@ -66,6 +66,8 @@ int bpnsinit_restore(struct bpnsinit *ni, pid_t pid, int imgfd,
 
 /* A descriptor to poll for POLLIN: events are ready (or init is gone). */
 int bpnsinit_fd(const struct bpnsinit *ni);
+/* The namespace's init, as bpslave sees it (its /proc/PID/ns/). */
+pid_t bpnsinit_pid(const struct bpnsinit *ni);
 
 enum {
 	BPNSINIT_RESTORED = 1,	/* the image runs as @pid */

@@ -135,12 +135,22 @@ static int on_welcome(struct session *s, const struct bpwire_msg *m)
 	s->node = m->u.welcome.node;
 	s->numnodes = m->u.welcome.numnodes;
 	s->ping_ms = m->u.welcome.ping_ms;
+	s->master_addr = m->u.welcome.master_addr ?: S.master.sin_addr.s_addr;
 	s->state = SESS_CONFIG;
 	/* Its files, if it serves them (protocol 2.1). */
 	files_session(m->u.welcome.minor >= 1 ? s : NULL);
 	bpd_info("node %d of %d (master %s, heartbeat timeout %u ms)",
 		 s->node, s->numnodes, inet_ntoa(S.master.sin_addr),
 		 s->ping_ms);
+	{
+		/* The node's name, as libnss_bproc resolves it. */
+		char name[16];
+		int len = snprintf(name, sizeof(name), "n%d", s->node);
+
+		if (sethostname(name, (size_t)len))
+			bpd_warn("cannot set the host name %s: %s", name,
+				 strerror(errno));
+	}
 	/* A master without an 'interface' line does not know its
 	 * own address: the one we connected to is it. */
 	err = bpd_kdev_nodes(s->kfd, s->numnodes, s->node,
@@ -211,17 +221,39 @@ static void apply_libs(const struct bpwire_msg *m)
 	close(fd);
 }
 
-static int on_libs(struct session *s, const struct bpwire_msg *m)
+int session_ready(struct session *s)
 {
 	struct bpwire_msg r;
 
-	apply_libs(m);
-	/* LIBS is the last of the configuration. */
-	if (s->state == SESS_READY)
-		return 0;
+	s->mounting = false;
 	s->state = SESS_READY;
 	bpwire_init(&r, BPWIRE_READY, 0, s->node, BPROC_NODE_MASTER);
 	return send_frame(s, &r);
+}
+
+static int on_mount(struct session *s, const struct bpwire_msg *m)
+{
+	return mounts_add(s, m);
+}
+
+static int on_libs(struct session *s, const struct bpwire_msg *m)
+{
+	int r;
+
+	apply_libs(m);
+	/* LIBS is the last of the configuration. */
+	if (s->state == SESS_READY || s->mounting)
+		return 0;
+	/* The node is up once its file systems are mounted (or failed). */
+	r = mounts_start(s, s->master_addr);
+	if (r > 0) {
+		s->mounting = true;
+		return 0;
+	}
+	if (r < 0)
+		bpd_warn("cannot mount the configuration's file systems: %s",
+			 strerror(-r));
+	return session_ready(s);
 }
 
 /* ---- heartbeats, goodbye ---------------------------------------------------- */
@@ -264,6 +296,7 @@ static const struct frame_handler {
 	{ BPWIRE_WELCOME,	IN(SESS_HELLO),	on_welcome },
 	{ BPWIRE_REFUSE,	ANY,		on_refuse },
 	{ BPWIRE_NODES,		WELCOMED,	on_nodes },
+	{ BPWIRE_MOUNT,		IN(SESS_CONFIG), on_mount },
 	{ BPWIRE_LIBS,		WELCOMED,	on_libs },
 	{ BPWIRE_PING,		WELCOMED,	on_ping },
 	{ BPWIRE_PONG,		WELCOMED,	on_pong },

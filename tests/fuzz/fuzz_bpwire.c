@@ -132,6 +132,20 @@ static void check_decoded(const struct bpwire_msg *m, const uint8_t *buf,
 		t = &m->u.bye.reason;
 		check(m->u.bye.action < BPWIRE_BYE_NR);
 		break;
+	case BPWIRE_NOTE:
+		t = &m->u.note.text;
+		check(t->len > 0);
+		break;
+	case BPWIRE_MOUNT: {
+		const char *f[4] = { m->u.mount.source, m->u.mount.target,
+				     m->u.mount.type, m->u.mount.options };
+
+		for (i = 0; i < 4; i++)
+			check(f[i] && inside(f[i], strlen(f[i]) + 1, buf, len));
+		check(m->u.mount.target[0] == '/' && !strstr(m->u.mount.target, "/../"));
+		check(!strchr(m->u.mount.options, ' ') && strlen(m->u.mount.type) <= BPWIRE_FSTYPE_MAX);
+		break;
+	}
 	case BPWIRE_NODES:
 		check(!m->u.nodes.entries);
 		check(m->u.nodes.count <= BPWIRE_NODES_PER_FRAME);

@@ -81,6 +81,25 @@ $(row 0-1 up ---x--x--x root root)
 $(row 2 up ---x------ '#54321' '#54322')
 $(row 3 up ---x--x--x root root)" "$out"
 
+# What nodes reported (a mount that failed), after the table and -l's.
+mkdir -p "$d/notes"
+printf 'mount master:/home on /home (nfs): Connection refused\n\033[2Jsecond\n' >"$d/notes/1"
+out=$(BPROC_NOTES=$d/notes "$bpstat" 2>&1)
+check "compact: a node's notes after the table, controls made harmless" \
+	"$hdr
+$(row 4 down ---x--x--x root root)
+$(row 0-1 up ---x--x--x root root)
+$(row 2 up ---x------ '#54321' '#54322')
+$(row 3 up ---x--x--x root root)
+node 1: mount master:/home on /home (nfs): Connection refused
+node 1: ?[2Jsecond" "$out"
+out=$(BPROC_NOTES=$d/notes "$bpstat" -l 0-1 2>&1 | tail -n 2)
+check "-l: the notes of the nodes shown" \
+	"node 1: mount master:/home on /home (nfs): Connection refused
+node 1: ?[2Jsecond" "$out"
+out=$(BPROC_NOTES=$d/notes "$bpstat" -l 2 2>&1 | grep -c '^node 1')
+check "-l: no notes of nodes not shown" 0 "$out"
+
 echo 0 >"$sys/nodes/4/user"
 echo up >"$sys/nodes/4/status"
 echo down >"$sys/nodes/3/status"

@@ -336,6 +336,49 @@ static void test_unknown_and_arity(void **state)
 	bad("ip 3\n", "t:1: 'ip 3' gives no address");
 }
 
+static void test_mount_lines(void **state)
+{
+	(void)state;
+	ok("ip 10.0.0.1\n"
+	   "mount master:/home /home nfs vers=4.2,soft\n"
+	   "mount tmpfs /scratch tmpfs   # no options\n");
+	assert_int_equal(cfg.nmounts, 2);
+	assert_string_equal(cfg.mounts[0].source, "master:/home");
+	assert_string_equal(cfg.mounts[0].target, "/home");
+	assert_string_equal(cfg.mounts[0].type, "nfs");
+	assert_string_equal(cfg.mounts[0].options, "vers=4.2,soft");
+	assert_string_equal(cfg.mounts[1].source, "tmpfs");
+	assert_string_equal(cfg.mounts[1].options, "");
+	bpconfig_free(&cfg);
+	assert_null(cfg.mounts);
+
+	bad("ip 1.2.3.4\nmount a /b\n",
+	    "t:2: wrong number of arguments; usage: mount SOURCE TARGET TYPE [OPTIONS]");
+	bad("ip 1.2.3.4\nmount a /b nfs o p\n",
+	    "t:2: wrong number of arguments; usage: mount SOURCE TARGET TYPE [OPTIONS]");
+	bad("ip 1.2.3.4\nmount a b nfs\n", "t:2: mount target 'b' is not an absolute path");
+	bad("ip 1.2.3.4\nmount a /x/../etc nfs\n",
+	    "t:2: mount target '/x/../etc' has a '..' component");
+	bad("ip 1.2.3.4\nmount a /x NFS\n", "t:2: mount type 'NFS' is not a file system type");
+}
+
+static void test_mount_limit(void **state)
+{
+	char text[64 * 32 + 64];
+	size_t n;
+	int i;
+
+	(void)state;
+	n = (size_t)snprintf(text, sizeof(text), "ip 1.2.3.4\n");
+	for (i = 0; i < BPCONFIG_MOUNTS_MAX; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "mount t /m%d tmpfs\n", i);
+	ok(text);
+	assert_int_equal(cfg.nmounts, BPCONFIG_MOUNTS_MAX);
+	bpconfig_free(&cfg);
+	snprintf(text + n, sizeof(text) - n, "mount t /last tmpfs\n");
+	bad(text, "t:66: more than 64 'mount' lines");
+}
+
 static void test_bad_addresses(void **state)
 {
 	static const char *const addrs[] = {
@@ -588,6 +631,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_minimal_and_defaults, teardown),
 		cmocka_unit_test_teardown(test_all_keywords, teardown),
+		cmocka_unit_test_teardown(test_mount_lines, teardown),
+		cmocka_unit_test_teardown(test_mount_limit, teardown),
 		cmocka_unit_test_teardown(test_interface_forms, teardown),
 		cmocka_unit_test_teardown(logfacility_accepts_every_syslog_facility_name, teardown),
 		cmocka_unit_test_teardown(test_numbers_at_limits, teardown),

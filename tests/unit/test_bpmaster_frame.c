@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -36,6 +37,16 @@ void set_status(int nr, uint32_t status, const char *why)
 	statuses++;
 	last_status = status;
 	M.nodes[nr].status = status;
+}
+
+static int notes;
+static char last_note[BPWIRE_TEXT_MAX + 1];
+
+void node_note(int nr, const char *text, size_t len)
+{
+	assert_int_equal(nr, 0);
+	notes++;
+	snprintf(last_note, sizeof(last_note), "%.*s", (int)len, text ? text : "");
 }
 
 int slave_send(struct slave *s, const struct bpwire_msg *m)
@@ -75,7 +86,7 @@ static int setup(void **state)
 	sl.state = SLAVE_NEW;
 	strcpy(sl.c.peer, "10.0.0.1:1000");
 	handled = 0;
-	hellos = statuses = sent = 0;
+	hellos = statuses = sent = notes = 0;
 	return 0;
 }
 
@@ -102,7 +113,7 @@ static void only_hello_is_legal_before_hello(void **state)
 		BPWIRE_MOVE, BPWIRE_IMAGE, BPWIRE_EXIT, BPWIRE_SIGNAL,
 		BPWIRE_IO, BPWIRE_CALL, BPWIRE_PSTATE, BPWIRE_MOVE_RESULT,
 		BPWIRE_WELCOME, BPWIRE_NODES, BPWIRE_FILE_STAT, BPWIRE_FILE_READ,
-		BPWIRE_FILE_LIST,
+		BPWIRE_FILE_LIST, BPWIRE_NOTE,
 	};
 
 	(void)state;
@@ -151,6 +162,21 @@ static void ready_after_goodbye_changes_nothing(void **state)
 	assert_true(frame(BPWIRE_READY));
 	assert_int_equal(sl.state, SLAVE_LEAVING);
 	assert_int_equal(statuses, 0);
+}
+
+static void a_note_is_kept_for_its_node(void **state)
+{
+	struct bpwire_msg m;
+
+	(void)state;
+	session(SLAVE_BOOT);
+	bpwire_init(&m, BPWIRE_NOTE, 0, 0, BPROC_NODE_MASTER);
+	m.u.note.text.str = "mount master:/home on /home (nfs): Permission denied";
+	m.u.note.text.len = (uint16_t)strlen(m.u.note.text.str);
+	assert_true(slave_frame(&sl, &m));
+	assert_int_equal(notes, 1);
+	assert_string_equal(last_note, m.u.note.text.str);
+	assert_int_equal(sl.state, SLAVE_BOOT);	/* not READY by itself */
 }
 
 static void ping_is_answered_with_pong(void **state)
@@ -212,6 +238,7 @@ int main(void)
 		T(ready_brings_a_booting_node_up_once),
 		T(ready_after_goodbye_changes_nothing),
 		T(ping_is_answered_with_pong),
+		T(a_note_is_kept_for_its_node),
 		T(bye_closes_the_connection),
 		T(process_frames_go_to_their_handlers_in_session),
 		T(frames_a_slave_never_sends_close_the_connection),

@@ -155,6 +155,18 @@ static void sample(struct bpwire_msg *m, uint16_t type)
 		bpwire_reply_init(m, type, &req);
 		m->u.ping.timestamp = req.u.ping.timestamp;
 		break;
+	case BPWIRE_MOUNT:
+		bpwire_init(m, type, 0, BPROC_NODE_MASTER, 3);
+		m->u.mount.source = "master:/home";
+		m->u.mount.target = "/home";
+		m->u.mount.type = "nfs";
+		m->u.mount.options = "vers=4.2,soft";
+		break;
+	case BPWIRE_NOTE:
+		bpwire_init(m, type, 0, 3, BPROC_NODE_MASTER);
+		m->u.note.text.str = BYE_TEXT;
+		m->u.note.text.len = strlen(BYE_TEXT);
+		break;
 	case BPWIRE_BYE:
 		bpwire_init(m, type, 0, BPROC_NODE_MASTER, 3);
 		m->u.bye.action = BPWIRE_BYE_REBOOT;
@@ -331,8 +343,8 @@ static void expect_reject(const char *name, int err, const char *why_part)
 
 static const uint16_t all_types[] = {
 	BPWIRE_HELLO, BPWIRE_WELCOME, BPWIRE_REFUSE, BPWIRE_NODES, BPWIRE_LIBS,
-	BPWIRE_READY, BPWIRE_PING, BPWIRE_PONG, BPWIRE_BYE,
-	BPWIRE_MOVE, BPWIRE_IMAGE, BPWIRE_MOVE_RESULT, BPWIRE_SIGNAL,
+	BPWIRE_READY, BPWIRE_PING, BPWIRE_PONG, BPWIRE_BYE, BPWIRE_MOUNT,
+	BPWIRE_NOTE, BPWIRE_MOVE, BPWIRE_IMAGE, BPWIRE_MOVE_RESULT, BPWIRE_SIGNAL,
 	BPWIRE_EXIT, BPWIRE_PSTATE, BPWIRE_IO, BPWIRE_CALL, BPWIRE_CALL_RESULT,
 	BPWIRE_FILE_STAT, BPWIRE_FILE_ATTR, BPWIRE_FILE_READ, BPWIRE_FILE_DATA,
 	BPWIRE_FILE_LIST, BPWIRE_FILE_ENTRIES,
@@ -386,7 +398,7 @@ static void test_hello_bytes(void **state)
 		0xfd, 0xff, 0xff, 0xff,			/* src NONE (-3) */
 		0xff, 0xff, 0xff, 0xff,			/* dst MASTER (-1) */
 		0, 0, 0, 0,				/* pad */
-		'B', 'P', 'R', 'C', 2, 0, 1, 0,		/* magic, major, minor */
+		'B', 'P', 'R', 'C', 2, 0, 2, 0,		/* magic, major, minor */
 		3, 0, 0, 0, 0, 0, 0, 0,			/* want_node, flags */
 		0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11, /* boot_id */
 	};
@@ -584,6 +596,73 @@ static void test_libs_limits(void **state)
 	m.u.libs.count = 1;
 	assert_int_equal(bpwire_encode(&m, frame, sizeof(frame), &why), -EINVAL);
 	assert_non_null(strstr(why, "longer than BPWIRE_PATH_MAX"));
+}
+
+/* MOUNT: four strings, each checked; what the slave mounts with. */
+static int mount_frame(const char *src, const char *tgt, const char *type,
+		       const char *opts, const char **why)
+{
+	unsigned char *p = frame + P;
+	struct bpwire_msg m;
+	size_t n = 0;
+
+	memset(frame, 0, sizeof(frame));
+	for (const char *f[] = { src, tgt, type, opts }, **i = f; i < f + 4; i++) {
+		size_t l = strlen(*i) + 1;
+
+		memcpy(p + n, *i, l);
+		n += l;
+	}
+	put(frame + H_LEN, 4, P + n);
+	put(frame + H_TYPE, 2, BPWIRE_MOUNT);
+	put(frame + H_SRC, 4, (uint32_t)BPROC_NODE_MASTER);
+	put(frame + H_DST, 4, 0);
+	return bpwire_decode(frame, P + n, &m, why);
+}
+
+static void test_mount(void **state)
+{
+	static char big[BPWIRE_MNTOPT_MAX + 2];
+	struct bpwire_msg m;
+	const char *why = NULL;
+
+	(void)state;
+	sample_frame(BPWIRE_MOUNT);
+	assert_int_equal(decode_frame(&m, &why), 0);
+	assert_string_equal(m.u.mount.source, "master:/home");
+	assert_string_equal(m.u.mount.target, "/home");
+	assert_string_equal(m.u.mount.type, "nfs");
+	assert_string_equal(m.u.mount.options, "vers=4.2,soft");
+	assert_int_equal(mount_frame("tmpfs", "/scratch", "tmpfs", "", &why), 0);
+	assert_int_equal(mount_frame("", "/a", "nfs", "", &why), -EPROTO);
+	assert_int_equal(mount_frame("s", "a", "nfs", "", &why), -EINVAL);
+	assert_non_null(strstr(why, "not absolute"));
+	assert_int_equal(mount_frame("s", "/a/../etc", "nfs", "", &why), -EINVAL);
+	assert_int_equal(mount_frame("s", "/..", "nfs", "", &why), -EINVAL);
+	assert_int_equal(mount_frame("s", "/a..b/..c", "nfs", "", &why), 0);
+	assert_int_equal(mount_frame("s", "/a", "NFS", "", &why), -EINVAL);
+	assert_non_null(strstr(why, "type"));
+	assert_int_equal(mount_frame("s", "/a", "nfs", "a b", &why), -EINVAL);
+	assert_int_equal(mount_frame("s\n", "/a", "nfs", "", &why), -EINVAL);
+	memset(big, 'o', sizeof(big) - 1);
+	assert_int_equal(mount_frame("s", "/a", "nfs", big, &why), -EPROTO);
+	big[BPWIRE_MNTOPT_MAX] = '\0';
+	assert_int_equal(mount_frame("s", "/a", "nfs", big, &why), 0);
+	assert_int_equal(mount_frame("s", "/a", "abcdefghijklmnopqrstuvwxyzabcdef", "", &why),
+			 -EPROTO);
+}
+
+static void test_note(void **state)
+{
+	struct bpwire_msg m;
+
+	(void)state;
+	sample_frame(BPWIRE_NOTE);
+	assert_int_equal(decode_frame(&m, NULL), 0);
+	assert_true(text_equal(m.u.note.text, BYE_TEXT));
+	/* An empty note is not sent (the encoder checks by decoding). */
+	bpwire_init(&m, BPWIRE_NOTE, 0, 1, BPROC_NODE_MASTER);
+	assert_int_equal(bpwire_encode(&m, frame, sizeof(frame), NULL), -EINVAL);
 }
 
 static void pong_is_a_reply_to_its_ping_with_the_same_id(void **state)
@@ -1168,7 +1247,9 @@ static void test_type_names(void **state)
 	assert_string_equal(bpwire_type_name(0x117), "unknown");
 	assert_string_equal(bpwire_type_name(0), "unknown");
 	assert_string_equal(bpwire_type_name(BPROC_MSG_HELLO), "unknown");
-	assert_string_equal(bpwire_type_name(0x109), "unknown");
+	assert_string_equal(bpwire_type_name(BPWIRE_MOUNT), "MOUNT");
+	assert_string_equal(bpwire_type_name(BPWIRE_NOTE), "NOTE");
+	assert_string_equal(bpwire_type_name(0x10b), "unknown");
 }
 
 /* ---- the decoder's rules -------------------------------------------- */
@@ -1203,8 +1284,8 @@ static const struct reject rejects[] = {
 	{ "kernel type", BPWIRE_READY,
 	  H_TYPE, 2, BPROC_MSG_HELLO, 0, -EPROTO, "unknown message type" },
 	{ "type 0xff", BPWIRE_READY, H_TYPE, 2, 0xff, 0, -EPROTO, "unknown message type" },
-	{ "type after BYE", BPWIRE_READY,
-	  H_TYPE, 2, BPWIRE_BYE + 1, 0, -EPROTO, "unknown message type" },
+	{ "type after NOTE", BPWIRE_READY,
+	  H_TYPE, 2, BPWIRE_NOTE + 1, 0, -EPROTO, "unknown message type" },
 	{ "type 0xffff", BPWIRE_READY, H_TYPE, 2, 0xffff, 0, -EPROTO, "unknown message type" },
 	{ "unknown flag", BPWIRE_READY, H_FLAGS, 2, 2, 0, -EPROTO, "unknown flags" },
 	{ "high flag", BPWIRE_PONG, H_FLAGS, 2, 0x8001, 0, -EPROTO, "unknown flags" },
@@ -1545,7 +1626,7 @@ static void test_minor_versions(void **state)
 
 	(void)state;
 	assert_int_equal(BPWIRE_MAJOR, 2);
-	assert_int_equal(BPWIRE_MINOR, 1);
+	assert_int_equal(BPWIRE_MINOR, 2);
 	for (minor = 0; minor <= 3; minor++) {
 		sample_frame(BPWIRE_HELLO);
 		put(frame + P + 6, 2, minor);
@@ -2052,6 +2133,8 @@ int main(void)
 		cmocka_unit_test(test_nodes_empty_and_full),
 		cmocka_unit_test(libs_decode_to_their_paths_and_encode_to_the_same_bytes),
 		cmocka_unit_test(test_libs_limits),
+		cmocka_unit_test(test_mount),
+		cmocka_unit_test(test_note),
 		cmocka_unit_test(pong_is_a_reply_to_its_ping_with_the_same_id),
 		cmocka_unit_test(test_move_bytes),
 		cmocka_unit_test(test_move_io),

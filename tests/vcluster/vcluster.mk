@@ -13,13 +13,9 @@ VCT := $(B)/tests/vcluster
 BUSYBOX ?= /bin/busybox
 # The project's tools that qemu tests run on slaves (each linked -static).
 OVERLAY_TOOLS := $(B)/bin/bpcheckpoint $(B)/bin/bprestart
-# The site's libraries: what a cluster puts on its nodes' image so that
-# dynamically linked programs can be placed there with their libraries
-# sent by reference (the original's 'libraries', copied into the node
-# image).  The master's own files, at their real paths; master-init makes
-# exactly these the remote-file list (build/vcluster/slave-libs).
-SLAVE_LIBS := $(sort $(foreach f,/lib64/ld-linux-x86-64.so.2 /lib/x86_64-linux-gnu/libc.so.6 \
-	/lib/x86_64-linux-gnu/libm.so.6,$(realpath $(f))))
+# No libraries: the slaves boot the plain image, and the master's programs
+# and libraries reach a node's processes through bproc's file service
+# (Documentation/remote-files.md), as on a user's cluster.
 
 $(VCT)/vcagent: tests/vcluster/vcagent.c tests/vcluster/agentproto.h tests/vcluster/vcio.h
 	@mkdir -p $(dir $@)
@@ -30,10 +26,9 @@ $(VCT)/vcrun: tests/vcluster/vcrun.c tests/vcluster/agentproto.h tests/vcluster/
 	$(CC) $(ALL_CFLAGS) -o $@ $<
 
 $(VC)/testoverlay.cpio.gz: $(VCT)/vcagent $(KTEST_HELPERS:%=$(B)/tests/helpers/%) $(KTEST_HELPERS_EXTRA) \
-		$(OVERLAY_TOOLS) tests/vcluster/mkoverlay $(BUSYBOX) $(SLAVE_LIBS)
+		$(OVERLAY_TOOLS) tests/vcluster/mkoverlay $(BUSYBOX)
 	@mkdir -p $(dir $@)
-	printf '%s\n' $(SLAVE_LIBS) > $(VC)/slave-libs
-	VC_SLAVE_LIBS="$(SLAVE_LIBS)" tests/vcluster/mkoverlay $@ $(BUSYBOX) $(VCT)/vcagent \
+	tests/vcluster/mkoverlay $@ $(BUSYBOX) $(VCT)/vcagent \
 		$(KTEST_HELPERS:%=$(B)/tests/helpers/%) $(KTEST_HELPERS_EXTRA) -- $(OVERLAY_TOOLS)
 
 $(VC)/slave-test.cpio.gz: $(B)/initramfs/slave.cpio.gz $(VC)/testoverlay.cpio.gz
