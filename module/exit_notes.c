@@ -63,9 +63,13 @@ static void exit_probe(void *data, struct task_struct *p)
 	 * A child forked on the node into a namespace of its own (after
 	 * unshare(CLONE_NEWPID)) has a ghost whose end comes from here too.
 	 */
+	/*
+	 * The process ends with its last thread, which need not be its
+	 * leader: a leader that calls pthread_exit(), or that a group exit
+	 * kills first, leaves before its threads (every MPI rank has one).
+	 */
 	if (bproc_nodes_self() == BPROC_NODE_MASTER || p != current ||
-	    !thread_group_leader(p) || atomic_read(&p->signal->live) ||
-	    !ns || ns->level < 1)
+	    atomic_read(&p->signal->live) || !ns || ns->level < 1)
 		return;
 	while (ns->level > 1)
 		ns = ns->parent;
@@ -80,7 +84,16 @@ static void exit_probe(void *data, struct task_struct *p)
 		return;
 	}
 	n->pid = task_tgid_nr_ns(p, ns);
-	n->status = p->exit_code;
+	/*
+	 * Its wait status, as its parent will reap it: the group exit's code,
+	 * else the leader's own (a zombie until the group is empty).
+	 */
+	if (thread_group_leader(p))
+		n->status = p->exit_code;
+	else if (p->signal->flags & SIGNAL_GROUP_EXIT)
+		n->status = p->signal->group_exit_code;
+	else
+		n->status = p->group_leader->exit_code;
 	llist_add(&n->node, &exit_notes);
 	queue_work(bproc_ghost_wq, &exit_work);
 }

@@ -51,6 +51,20 @@ test_expect_success '... and node 0 goes on' '
 	is "$(on master bpsh 0 echo still)" still
 '
 
+# ---- a forked child whose leader ends before its threads ------------------
+# (every MPI rank has a thread of UCX's).  Its end is its last thread's:
+# before, a process whose leader left first never ended on the master.
+# The leader calls pthread_exit(); the other thread exits the group with 7
+# a second later.
+leader_first='import threading, os, time, ctypes
+threading.Thread(target=lambda: (time.sleep(1), os._exit(7))).start()
+ctypes.CDLL(None).pthread_exit(None)'
+test_expect_success 'fork on node 1 of a process whose leader ends first: its parent gets its status, its ghost ends' '
+	out=$(timeout 60 "$vcluster" run -- bpsh 1 sh -c "python3 -c \"\$1\"; echo status \$?" sh "$leader_first") &&
+	is "$out" "status 7" &&
+	on master sh -c "for i in \$(seq 50); do [ \$(cat /sys/bproc/stats/ghosts) = 0 ] && exit 0; sleep 0.2; done; cat /proc/bproc/processes; exit 1"
+'
+
 # ---- the vector forms --------------------------------------------------
 test_expect_success 'bproc_vrfork to 0 1 77 2: child i runs as rank i, node 77 fails alone (ENODEV)' '
 	is "$(on master "$mt" vrfork 0 1 77 2)" "0: exit 10
