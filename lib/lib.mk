@@ -42,11 +42,34 @@ $(B)/lib/libbproc.pc: lib/libbproc.pc.in lib/lib.mk
 
 USER_TARGETS += $(B)/lib/libbproc.a $(B)/lib/libbproc.so $(B)/lib/libbproc.pc
 
+# The NSS hosts module (lib/nss/): node names from the kernel's node table.
+# Self-contained (it loads into every program that resolves a name, setuid
+# ones included), so not linked with libbproc; only its _nss_bproc_* entry
+# points are exported (nss_bproc.sym).
+NSS_SONAME  := libnss_bproc.so.2
+NSS_SRCS    := lib/nss/nss_bproc.c
+NSS_PIC     := $(NSS_SRCS:%.c=$(B)/pic/%.o)
+
+$(B)/lib/$(NSS_SONAME): $(NSS_PIC) lib/nss/nss_bproc.sym
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,$(NSS_SONAME) \
+		-Wl,--version-script,lib/nss/nss_bproc.sym -Wl,-z,defs -o $@ $(NSS_PIC)
+
+USER_TARGETS += $(B)/lib/$(NSS_SONAME)
+
 .PHONY: install-lib
-install-lib: $(B)/lib/libbproc.a $(B)/lib/libbproc.so $(B)/lib/libbproc.pc
+install-lib: $(B)/lib/libbproc.a $(B)/lib/libbproc.so $(B)/lib/libbproc.pc $(B)/lib/$(NSS_SONAME)
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR)/sys $(DESTDIR)$(INCDIR)/linux
 	install -m 644 $(B)/lib/libbproc.a $(DESTDIR)$(LIBDIR)/
 	install -m 755 $(B)/lib/$(LIB_SONAME) $(DESTDIR)$(LIBDIR)/
+	# glibc dlopen()s NSS modules by soname: from ld.so.cache or the
+	# system library directories (/lib/x86_64-linux-gnu,
+	# /usr/lib/x86_64-linux-gnu, /lib, /usr/lib), never LD_LIBRARY_PATH
+	# in a setuid program.  PREFIX=/usr is found as installed; a
+	# PREFIX=/usr/local install needs `ldconfig` (Debian lists
+	# /usr/local/lib in /etc/ld.so.conf.d/libc.conf) or a link to it in
+	# /usr/lib/x86_64-linux-gnu.  No development link: nothing links it.
+	install -m 755 $(B)/lib/$(NSS_SONAME) $(DESTDIR)$(LIBDIR)/
 	ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libbproc.so
 	# Generated here, not copied: the paths are the ones of this install.
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \

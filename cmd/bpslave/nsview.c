@@ -6,6 +6,7 @@
  * first word to bpslave.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -38,6 +39,26 @@ static int view_step(int r, const char *what, const char *path)
 		return -errno;
 	}
 	return 0;
+}
+
+/*
+ * The node's own /etc/hosts: its loopback names only.  The master's would
+ * give the master's host name a loopback address here (Debian's 127.0.1.1);
+ * the nodes, the master and its name come from libnss_bproc ("hosts: files
+ * bproc" in the master's nsswitch.conf, Documentation/names.md).
+ */
+static int write_hosts(void)
+{
+	static const char hosts[] = "127.0.0.1\tlocalhost\n"
+				    "::1\tlocalhost ip6-localhost ip6-loopback\n";
+	int fd = open(BPNSINIT_ROOT "/etc/hosts", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	ssize_t n;
+
+	if (fd < 0)
+		return view_step(-1, "create", "etc/hosts");
+	n = write(fd, hosts, sizeof(hosts) - 1);
+	close(fd);
+	return view_step(n == (ssize_t)sizeof(hosts) - 1 ? 0 : -1, "write", "etc/hosts");
 }
 
 /*
@@ -79,6 +100,7 @@ int bpnsinit_make_view(void)
 	}
 	err = err ?: view_step(symlink("/proc/self/mounts", BPNSINIT_ROOT "/etc/mtab"),
 			       "symlink", "etc/mtab");
+	err = err ?: write_hosts();
 	for (i = 0; !err && i < sizeof(view_node) / sizeof(view_node[0]); i++) {
 		snprintf(path, sizeof(path), "/%s", view_node[i]);
 		if (stat(path, &st) || !S_ISDIR(st.st_mode))

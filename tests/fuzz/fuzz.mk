@@ -42,3 +42,10 @@ FUZZ_CFLAGS_bpwire := -Icommon
 FUZZ_TARGETS += bpconfig
 FUZZ_SRCS_bpconfig := common/bpconfig.c
 FUZZ_CFLAGS_bpconfig := -Icommon
+
+# libnss_bproc's lookups (lib/nss/nss_bproc.c): names from anyone, and the
+# master's hostname file, against a fixed node table in a temporary
+# directory.
+FUZZ_TARGETS += nss
+FUZZ_SRCS_nss := lib/nss/nss_bproc.c
+FUZZ_CFLAGS_nss := -Ilib/nss

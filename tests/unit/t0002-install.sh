@@ -4,7 +4,8 @@
 # `make install DESTDIR=` installs a usable library: a program that
 # includes <sys/bproc.h> builds with `pkg-config --cflags --libs libbproc`
 # against the installed headers, shared and static, and its symbols come
-# from the sealed version node.
+# from the sealed version node.  The NSS module is installed beside it and
+# exports only its entry points.
 . "$(dirname "$0")/lib.sh"
 
 test_expect_success 'make install-lib install-cmd DESTDIR=... PREFIX=/usr' '
@@ -14,7 +15,8 @@ for f in usr/include/sys/bproc.h usr/include/linux/bproc.h usr/include/linux/bpr
 	 usr/lib/libbproc.a usr/lib/libbproc.so.5 usr/lib/libbproc.so usr/lib/pkgconfig/libbproc.pc \
 	 usr/bin/bpcheckpoint usr/bin/bprestart usr/share/man/man1/bprestart.1 \
 	 usr/sbin/bpmaster usr/sbin/bpslave usr/share/man/man8/bpmaster.8 \
-	 usr/share/man/man8/bpslave.8; do
+	 usr/share/man/man8/bpslave.8 usr/lib/libnss_bproc.so.2 \
+	 usr/share/man/man8/libnss_bproc.8; do
 	test_expect_success "installed $f" "test -e \"\$d/root/$f\""
 done
 
@@ -48,6 +50,14 @@ test_expect_success 'it runs and fails cleanly where bproc is not loaded' '
 test_expect_success 'libbproc.so exports exactly the symbols of libbproc.sym' '
 	syms=$(nm -D --defined-only "$d/root/usr/lib/libbproc.so.5" | awk "\$2 == \"T\" { print \$3 }" | sort | tr "\n" " ") &&
 	want=$(sed -n "s/^\t\(_\{0,1\}bproc[0-9]*_[a-z_0-9]*\);\$/\1@@LIBBPROC_5.0/p" "$top/lib/libbproc.sym" | sort | tr "\n" " ") &&
+	[ -n "$want" ] && is "$syms" "$want"
+'
+# glibc finds it by soname in the system directories: no development link.
+test_expect_success 'libnss_bproc.so.2 exports exactly the entry points of nss_bproc.sym' '
+	! test -e "$d/root/usr/lib/libnss_bproc.so" &&
+	is "$(objdump -p "$d/root/usr/lib/libnss_bproc.so.2" | awk "\$1 == \"SONAME\" { print \$2 }")" libnss_bproc.so.2 &&
+	syms=$(nm -D --defined-only "$d/root/usr/lib/libnss_bproc.so.2" | awk "\$2 != \"A\" { print \$2, \$3 }" | sort | tr "\n" " ") &&
+	want=$(sed -n "s/^\t\(_nss_bproc_[a-z0-9_]*\);\$/T \1/p" "$top/lib/nss/nss_bproc.sym" | sort | tr "\n" " ") &&
 	[ -n "$want" ] && is "$syms" "$want"
 '
 test_done

@@ -85,3 +85,9 @@ $(B)/tests/unit/test_moveio.o: ALL_CFLAGS += -Icommon
 # machine's system call numbers.
 UNIT_TESTS += calls
 UNIT_OBJS_calls :=
+
+# libnss_bproc's lookups (lib/nss/nss_bproc.c) against a fake node table and
+# hostname file, passed as paths.
+UNIT_TESTS += nss
+UNIT_OBJS_nss := $(B)/lib/nss/nss_bproc.o
+$(B)/tests/unit/test_nss.o: ALL_CFLAGS += -Ilib/nss
