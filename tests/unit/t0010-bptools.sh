@@ -228,6 +228,12 @@ check "bpctl: they reached the node" "   1 10.0.0.11       unavailable  ---x--x-
 "$bpctl" -S 0,2 -u root -g 0 -m 0100
 check "bpctl: a user name, a group number, two nodes" \
 	"$(row 0,2 up ---x------ root root)" "$("$bpstat" 0 2 | sed 1d)"
+# Node names (nN, .N: Documentation/names.md) wherever a number is taken.
+"$bpctl" -S n4 -m 0110 -S .3 -m 0101
+check "bpctl: nodes by name (n4, .3)" "110 101" "$(vals "$sys/nodes/4/mode" "$sys/nodes/3/mode")"
+check "bpstat: nodes by name" "   4 0.0.0.0         down         ---x--x---    root       root" \
+	"$("$bpstat" -l n4 | tail -n 1)"
+"$bpctl" -S n3,.4 -m 0111
 "$bpctl" -S 0 -s error -S allerror -u 777 -S 3 -u 778
 check "bpctl: each -S sees the actions before it" "777 0 778" \
 	"$(vals "$sys/nodes/0/user" "$sys/nodes/2/user" "$sys/nodes/3/user")"
