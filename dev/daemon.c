@@ -26,6 +26,7 @@
 #define pr_fmt(fmt) "bproc: " fmt
 
 #include <linux/bitops.h>
+#include <linux/cred.h>
 #include <linux/bproc.h>
 #include <linux/err.h>
 #include <linux/errno.h>
@@ -35,8 +36,13 @@
 #include <linux/mutex.h>
 #include <linux/nospec.h>
 #include <linux/overflow.h>
+#include <linux/pid.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/uidgid.h>
 
 #include "calls.h"
 #include "chan.h"
@@ -480,6 +486,61 @@ static struct bproc_chan_dev bproc_master_dev = {
 	.ioctl		= bproc_master_ioctl,
 };
 
+/* ------------------------------------------------------------------ */
+/* bpslave's ioctls                                                   */
+/* ------------------------------------------------------------------ */
+
+static long bproc_ioc_task_groups(void __user *arg)
+{
+	struct user_namespace *ns = current_user_ns();
+	struct bproc_task_groups tg;
+	const struct group_info *gi;
+	const struct cred *cred;
+	struct task_struct *t;
+	unsigned int i, n;
+	long err = 0;
+
+	if (copy_from_user(&tg, arg, sizeof(tg)))
+		return -EFAULT;
+	if (tg.pid <= 0 || tg.pid > BPROC_PID_MAX || tg.reserved)
+		return -EINVAL;
+	rcu_read_lock();
+	t = pid_task(find_vpid(tg.pid), PIDTYPE_PID);
+	if (!t) {
+		err = -ESRCH;
+		goto out;
+	}
+	cred = __task_cred(t);
+	if (from_kuid(ns, cred->fsuid) != tg.fsuid ||
+	    from_kgid(ns, cred->fsgid) != tg.fsgid) {
+		err = -ESRCH;	/* not the asker (any more) */
+		goto out;
+	}
+	gi = cred->group_info;
+	n = min_t(unsigned int, gi->ngroups, BPROC_TASK_GROUPS_MAX);
+	for (i = 0; i < n; i++)
+		tg.groups[i] = from_kgid_munged(ns, gi->gid[i]);
+	tg.ngroups = n;
+out:
+	rcu_read_unlock();
+	if (err)
+		return err;
+	memset(tg.groups + n, 0, (BPROC_TASK_GROUPS_MAX - n) * sizeof(tg.groups[0]));
+	return copy_to_user(arg, &tg, sizeof(tg)) ? -EFAULT : 0;
+}
+
+static long bproc_slave_ioctl(struct bproc_chan *ch, unsigned int cmd,
+			      unsigned long arg)
+{
+	(void)ch;
+	switch (cmd) {
+	case BPROC_IOC_TASK_GROUPS:
+		return bproc_ioc_task_groups((void __user *)arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
 static struct bproc_chan_dev bproc_slave_dev = {
 	.misc = {
 		.minor		= MISC_DYNAMIC_MINOR,
@@ -492,6 +553,7 @@ static struct bproc_chan_dev bproc_slave_dev = {
 	.exclusive	= false,
 	.dispatch	= bproc_daemon_dispatch,
 	.release	= bproc_daemon_release,
+	.ioctl		= bproc_slave_ioctl,
 };
 
 int __init bproc_daemon_init(void)

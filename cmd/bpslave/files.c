@@ -15,7 +15,8 @@
  * evicts the least recently opened files no process has open.
  *
  * Rights: every request carries the asking process's fs ids and groups,
- * as this node's kernel gives them (fuse_req_ctx), and the master answers
+ * as this node's kernel gives them (fuse_req_ctx, BPROC_IOC_TASK_GROUPS:
+ * asker()), and the master answers
  * with that user's rights there (cmd/bpmaster/files.c); the kernel here
  * also checks the master's modes (default_permissions).
  *
@@ -30,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -244,21 +246,34 @@ static struct centry *cache_new(const struct bpwire_fver *v)
 
 /*
  * The asker's rights into @q; false if they cannot be told.  Its fs ids
- * come with the request; its supplementary groups are not asked for:
- * fuse_req_getgroups() reads /proc/PID/status, which waits for the
+ * come with the request, its supplementary groups from this node's kernel
+ * (BPROC_IOC_TASK_GROUPS: the task's credentials), not from
+ * fuse_req_getgroups(), which reads /proc/PID/status: that waits for the
  * asker's mmap lock, and a restore holds that lock while it opens the
- * image's files through here (bpslave would wait for itself).  Without
- * them a request has fewer rights, never more: a file only a group of
- * the asker may read is refused (documented in remote-files.md).
+ * image's files through here (bpslave would wait for itself).  A task the
+ * kernel does not find with those fs ids (it ended, an interrupted
+ * request) is asked for with no groups: fewer rights, never more.
  */
 static bool asker(fuse_req_t req, struct bpwire_file_req *q)
 {
 	const struct fuse_ctx *ctx = fuse_req_ctx(req);
+	struct bproc_task_groups tg = { .pid = ctx->pid, .fsuid = ctx->uid,
+					.fsgid = ctx->gid };
 
 	memset(q, 0, sizeof(*q));
 	q->uid = ctx->uid;
 	q->gid = ctx->gid;
-	return q->uid != BPWIRE_ID_INVALID && q->gid != BPWIRE_ID_INVALID;
+	if (q->uid == BPWIRE_ID_INVALID || q->gid == BPWIRE_ID_INVALID)
+		return false;
+	if (X.s && X.s->kfd >= 0 && ctx->pid > 0 &&
+	    ioctl(X.s->kfd, BPROC_IOC_TASK_GROUPS, &tg) == 0) {
+		_Static_assert(BPROC_TASK_GROUPS_MAX == BPWIRE_FGROUPS_MAX,
+			       "a request carries all the groups the kernel gives");
+		for (uint32_t i = 0; i < tg.ngroups && i < BPWIRE_FGROUPS_MAX; i++)
+			if (tg.groups[i] != BPWIRE_ID_INVALID)
+				q->groups[q->ngroups++] = tg.groups[i];
+	}
+	return true;
 }
 
 static int send_req(struct fpend *p, uint16_t type)

@@ -34,6 +34,7 @@
  *       ends in the node's PID namespace.
  *  2.0  BPROC_MSG_CALL carries the caller's current ids and capabilities
  *       (struct bproc_call_cred): its layout changed, hence the major.
+ *  2.1  BPROC_IOC_TASK_GROUPS on /dev/bproc/slave.
  */
 #ifndef _UAPI_LINUX_BPROC_H
 #define _UAPI_LINUX_BPROC_H
@@ -51,7 +52,7 @@
  * M == BPROC_PROTO_MAJOR; the minor only announces optional features.
  */
 #define BPROC_PROTO_MAJOR	2
-#define BPROC_PROTO_MINOR	0
+#define BPROC_PROTO_MINOR	1
 
 /* The release of the whole package (module, daemons, library, tools). */
 #define BPROC_VERSION_STRING	"5.0.0"
@@ -551,6 +552,36 @@ struct bproc_return_req {
 };
 
 #define BPROC_IOC_RETURN	_IOW(BPROC_IOC_MAGIC, 0x23, struct bproc_return_req)
+
+/*
+ * struct bproc_task_groups - BPROC_IOC_TASK_GROUPS (read/write;
+ * /dev/bproc/slave): the supplementary groups of a process asking bpslave's
+ * view of the master's files for something, so that the master answers
+ * with all of the asker's rights (its fs ids come with the FUSE request).
+ * The kernel reads them from the task's credentials, with no lock of the
+ * asker's memory (its /proc/PID/status waits for its mmap lock, which a
+ * restore holds while it opens files through that view).
+ * @pid:      in: the asker, in the caller's PID namespace.
+ * @fsuid:    in: its fs uid as the request gave it ...
+ * @fsgid:    in: ... and its fs gid; if the task's are others (the PID was
+ *            reused, or the task is not the asker), -ESRCH.
+ * @ngroups:  out: how many of @groups are set: the task's supplementary
+ *            groups, the first BPROC_TASK_GROUPS_MAX of them (fewer rights,
+ *            never more, for a task with more).
+ * @reserved: zero.
+ * @groups:   out: as the caller's user namespace sees them; the rest zero.
+ */
+#define BPROC_TASK_GROUPS_MAX	64
+struct bproc_task_groups {
+	__s32 pid;
+	__u32 fsuid;
+	__u32 fsgid;
+	__u32 ngroups;
+	__u64 reserved;
+	__u32 groups[BPROC_TASK_GROUPS_MAX];
+};
+
+#define BPROC_IOC_TASK_GROUPS	_IOWR(BPROC_IOC_MAGIC, 0x25, struct bproc_task_groups)
 
 /*
  * struct bproc_msg_arrived - BPROC_MSG_ARRIVED (kernel->bpmaster)

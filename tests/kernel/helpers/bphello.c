@@ -403,6 +403,72 @@ static void test_two_slaves(void)
 		"before %ld, after %ld", s0, s1);
 }
 
+/*
+ * BPROC_IOC_TASK_GROUPS (/dev/bproc/slave): bpslave asks for the groups of
+ * a task that asked its file view.  Only on a greeted session; every bad
+ * field refused; a task whose fs ids are not the given ones is ESRCH;
+ * the answer is the task's groups, the rest zeroed.
+ */
+static void test_task_groups(void)
+{
+	static const gid_t mine[] = { 7, 4242, 65533 };
+	struct bproc_task_groups tg, want;
+	int fd, i;
+
+	fd = open_dev(SLAVE_DEV, O_NONBLOCK);
+	if (!is_ret(fd >= 0 ? 0 : -1, 0, "task groups: a slave session"))
+		return;
+	memset(&tg, 0, sizeof(tg));
+	tg.pid = getpid();
+	is_errno(ioctl(fd, BPROC_IOC_TASK_GROUPS, &tg), EPROTO,
+		 "task groups: refused before HELLO");
+	is_ret(say_hello(fd, 300), sizeof(struct bproc_msg_hello), "task groups: HELLO");
+	check_hello_reply(fd, 300, "task groups");
+	if (setgroups(ARRAY_SIZE(mine), mine))
+		ok_diag(0, "task groups: setgroups", "%s", strerror(errno));
+
+	memset(&tg, 0xa5, sizeof(tg));
+	tg.pid = getpid();
+	tg.fsuid = 0;
+	tg.fsgid = 0;
+	tg.reserved = 0;
+	is_ret(ioctl(fd, BPROC_IOC_TASK_GROUPS, &tg), 0, "task groups: of this process");
+	memset(&want, 0, sizeof(want));
+	want.pid = getpid();
+	want.ngroups = ARRAY_SIZE(mine);
+	for (i = 0; i < (int)ARRAY_SIZE(mine); i++)
+		want.groups[i] = mine[i];
+	ok_diag(memcmp(&tg, &want, sizeof(tg)) == 0,
+		"task groups: its three groups in order, the rest zeroed",
+		"ngroups %u, groups %u %u %u %u", tg.ngroups, tg.groups[0], tg.groups[1],
+		tg.groups[2], tg.groups[3]);
+
+	tg = want;
+	tg.fsuid = NOBODY;
+	is_errno(ioctl(fd, BPROC_IOC_TASK_GROUPS, &tg), ESRCH,
+		 "task groups: other fs ids than the task's: ESRCH");
+	tg = want;
+	tg.pid = 0;
+	is_errno(ioctl(fd, BPROC_IOC_TASK_GROUPS, &tg), EINVAL, "task groups: PID 0: EINVAL");
+	tg.pid = -5;
+	is_errno(ioctl(fd, BPROC_IOC_TASK_GROUPS, &tg), EINVAL, "task groups: PID -5: EINVAL");
+	tg.pid = BPROC_PID_MAX + 1;
+	is_errno(ioctl(fd, BPROC_IOC_TASK_GROUPS, &tg), EINVAL,
+		 "task groups: PID above BPROC_PID_MAX: EINVAL");
+	tg = want;
+	tg.reserved = 1;
+	is_errno(ioctl(fd, BPROC_IOC_TASK_GROUPS, &tg), EINVAL,
+		 "task groups: reserved not zero: EINVAL");
+	tg = want;
+	tg.pid = BPROC_PID_MAX;	/* (pid_max is lower: no such task) */
+	is_errno(ioctl(fd, BPROC_IOC_TASK_GROUPS, &tg), ESRCH, "task groups: no such task: ESRCH");
+	is_errno(ioctl(fd, BPROC_IOC_TASK_GROUPS, bad_ptr()), EFAULT,
+		 "task groups: a bad pointer: EFAULT");
+	if (setgroups(0, NULL))
+		ok_diag(0, "task groups: setgroups back", "%s", strerror(errno));
+	close_fd(&fd);
+}
+
 static void on_signal(int sig)
 {
 	(void)sig;
@@ -568,6 +634,7 @@ int main(void)
 	test_framing_and_hello();
 	test_master();
 	test_two_slaves();
+	test_task_groups();
 	test_blocking();
 	test_queue_freed();
 	test_control();
