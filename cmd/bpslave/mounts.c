@@ -3,6 +3,9 @@
  * The file systems the master's configuration lists ('mount' lines,
  * bproc.conf(5)), mounted in the node's root: what the node's processes
  * see, the namespace's init's mount namespace (nsview.c), not bpslave's.
+ * First, once, the master's own /usr, /bin, ... are put in that root
+ * (bpnsinit_place_view()): that too needs bpslave to answer while it is
+ * done.
  *
  * The master sends one MOUNT frame per file system before LIBS, which ends
  * the configuration.  At LIBS, bpslave forks one child that enters the
@@ -66,7 +69,11 @@ static struct {
 	uint64_t deadline;
 	int reported;		/* results read */
 	bool dropped;		/* more MOUNT frames than MOUNTS_MAX */
+	bool view_placed;	/* the master's /usr, /bin, ... in the root */
 } MT = { .fd = -1 };
+
+/* The result record of bpnsinit_place_view(), before the mounts'. */
+#define RESULT_VIEW	(-2)
 
 static const struct {
 	const char *name;
@@ -323,6 +330,12 @@ static _Noreturn void mount_child(int out, pid_t init, uint32_t master, uint32_t
 			_exit(1);
 		_exit(1);
 	}
+	if (!MT.view_placed && bpnsinit_view) {
+		struct mnt_result r = { RESULT_VIEW, -bpnsinit_place_view() };
+
+		if (write(out, &r, sizeof(r)) != sizeof(r))
+			_exit(1);
+	}
 	for (i = 0; i < MT.n; i++) {
 		struct mnt_result r = { i, 0 };
 
@@ -344,7 +357,7 @@ int mounts_start(struct session *s, uint32_t master_addr)
 
 	for (i = 0; i < MT.n; i++)
 		todo += !MT.m[i].mounted;
-	if (!todo)
+	if (!todo && (MT.view_placed || !bpnsinit_view))
 		return 0;
 	if (getsockname(s->c.fd, (struct sockaddr *)&me, &len))
 		me.sin_addr.s_addr = 0;
@@ -368,7 +381,8 @@ int mounts_start(struct session *s, uint32_t master_addr)
 	MT.fd = p[0];
 	MT.deadline = bpd_now_ms() + MOUNT_TIMEOUT_MS;
 	MT.reported = 0;
-	bpd_info("mounting %d file system%s", todo, todo == 1 ? "" : "s");
+	if (todo)
+		bpd_info("mounting %d file system%s", todo, todo == 1 ? "" : "s");
 	return 1;
 }
 
@@ -407,6 +421,13 @@ int mounts_ready(struct session *s)
 		if (r.idx == -1) {	/* could not enter the namespace */
 			finish(s, strerror(r.err));
 			return 1;
+		}
+		if (r.idx == RESULT_VIEW) {
+			if (r.err)
+				note(s, "the master's /usr, /bin, ... on this node: %s (links into %s instead)",
+				     strerror(r.err), BPNSINIT_MASTER_FS);
+			MT.view_placed = true;	/* either way: it stays so */
+			continue;
 		}
 		if (r.idx < 0 || r.idx >= MT.n)
 			continue;

@@ -100,7 +100,7 @@ extern bool bpnsinit_calls;
  * The master's file tree is mounted at BPNSINIT_MASTER_FS (bpslave's
  * files.c; set before bpnsinit_start()): the namespace gets a mount
  * namespace and a root of its own (BPNSINIT_ROOT), whose /usr, /bin, /lib,
- * /lib64, /sbin and some of /etc lead there, and whose /dev, /sys, /tmp,
+ * /lib64, /sbin are bound from there and some of /etc lead there, and whose /dev, /sys, /tmp,
  * /run and /home are the node's.  Its /proc is its own PID namespace's.
  */
 extern bool bpnsinit_view;
@@ -108,6 +108,14 @@ extern bool bpnsinit_view;
 #define BPNSINIT_ROOT		"/run/bproc/root"
 /* Make that root and enter it (init, in nsview.c): 0 or -errno. */
 int bpnsinit_make_view(void);
+/*
+ * Its /usr, /bin, /sbin, /lib, /lib64: the master's, bound in place (or
+ * links, as the master has them), by a process in the namespace's mount
+ * namespace while bpslave answers (mounts.c).  0 or -errno.
+ */
+#define BPNSINIT_VIEW_MASTER_NR	5
+extern const char *const bpnsinit_view_master[BPNSINIT_VIEW_MASTER_NR];
+int bpnsinit_place_view(void);
 
 /*
  * The next event: 1 with *@ev filled, 0 if none is ready (never blocks),

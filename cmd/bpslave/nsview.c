@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The root of bpslave's PID namespace (bpnsinit_view, nsinit.h): a mount
- * namespace and a tmpfs root whose /usr, /bin, /lib, ... lead into the
- * master's files (files.c), made by the namespace's init before its
- * first word to bpslave.
+ * namespace and a tmpfs root, made by the namespace's init before its
+ * first word to bpslave, whose /usr, /bin, /lib, ... are the master's
+ * (files.c): bound in place, or links as the master has them, once the
+ * master answers (bpnsinit_place_view()).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,7 +23,9 @@
 /* ---- the namespace's root ---------------------------------------------- */
 
 /* Names of the root that are the master's (in BPNSINIT_MASTER_FS). */
-static const char *const view_master[] = { "usr", "bin", "sbin", "lib", "lib64" };
+const char *const bpnsinit_view_master[BPNSINIT_VIEW_MASTER_NR] = {
+	"usr", "bin", "sbin", "lib", "lib64",
+};
 /* ... and of its /etc: what programs read to name users, find libraries. */
 static const char *const view_etc[] = {
 	"passwd", "group", "nsswitch.conf", "ld.so.cache", "ld.so.conf",
@@ -39,6 +42,55 @@ static int view_step(int r, const char *what, const char *path)
 		return -errno;
 	}
 	return 0;
+}
+
+/*
+ * In the node's mount namespace (a child of bpslave's that entered it, so
+ * that bpslave goes on answering the lookups): each of the master's
+ * top-level directories bound in place, a link where the master has one
+ * (Debian's /bin -> usr/bin).  What is there already (an earlier session)
+ * is left.  Where the master does not answer, a link into the view, as
+ * before; a name the master does not have is left out.  0 or the first
+ * -errno (the rest is still tried).
+ */
+int bpnsinit_place_view(void)
+{
+	char path[64], master[64], target[256];
+	struct stat st;
+	size_t i;
+	ssize_t n;
+	int err = 0, e;
+
+	for (i = 0; i < BPNSINIT_VIEW_MASTER_NR; i++) {
+		snprintf(path, sizeof(path), "/%s", bpnsinit_view_master[i]);
+		snprintf(master, sizeof(master), BPNSINIT_MASTER_FS "/%s", bpnsinit_view_master[i]);
+		if (!lstat(path, &st))
+			continue;
+		if (lstat(master, &st)) {
+			if (errno == ENOENT)
+				continue;
+			e = -errno;
+		} else if (S_ISLNK(st.st_mode)) {
+			n = readlink(master, target, sizeof(target) - 1);
+			if (n > 0) {
+				target[n] = '\0';
+				if (!symlink(target, path))
+					continue;
+			}
+			e = -errno;
+		} else if (S_ISDIR(st.st_mode)) {
+			if (!mkdir(path, 0755) && !mount(master, path, NULL, MS_BIND, NULL))
+				continue;
+			e = -errno;
+			rmdir(path);
+		} else {
+			e = -ENOTDIR;
+		}
+		err = err ?: e;
+		if (symlink(master, path))	/* at least the view */
+			err = err ?: -errno;
+	}
+	return err;
 }
 
 /*
@@ -87,11 +139,12 @@ int bpnsinit_make_view(void)
 	mkdir(BPNSINIT_ROOT, 0755);
 	if (mount("tmpfs", BPNSINIT_ROOT, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755"))
 		return view_step(-1, "mount", BPNSINIT_ROOT);
-	for (i = 0; !err && i < sizeof(view_master) / sizeof(view_master[0]); i++) {
-		snprintf(path, sizeof(path), BPNSINIT_ROOT "/%s", view_master[i]);
-		snprintf(target, sizeof(target), BPNSINIT_MASTER_FS "/%s", view_master[i]);
-		err = view_step(symlink(target, path), "symlink", path);
-	}
+	/*
+	 * /usr, /bin, ... are not made here: they need the master's answers
+	 * (is its /bin a directory or a link?), and bpslave answers only
+	 * once it has a session.  Its configuration makes them
+	 * (bpnsinit_place_view(), from mounts.c), before any process comes.
+	 */
 	err = err ?: view_step(mkdir(BPNSINIT_ROOT "/etc", 0755), "mkdir", "etc");
 	for (i = 0; !err && i < sizeof(view_etc) / sizeof(view_etc[0]); i++) {
 		snprintf(path, sizeof(path), BPNSINIT_ROOT "/etc/%s", view_etc[i]);

@@ -8,7 +8,7 @@
 # master is seen at the next open, a user reads there only what it may
 # read on the master, and a file that is not there is ENOENT, at once.
 #
-#   master 10.77.0.1 (bpmaster serves FILE_*)    slave 0 (the view)
+#   master 10.77.0.1 (bpmaster serves FILE_*)    slaves 0-2 (the view)
 . "$(dirname "$0")/lib.sh"
 
 run() { timeout 120 "$vcluster" run -- "$@"; }
@@ -56,6 +56,17 @@ test_expect_success 'a user cannot read on a node what it cannot read on the mas
 	is "$out" "cat: /usr/local/lib/bproc-t0500-secret: Permission denied
 exit 1"
 '
+# A file only group 4242 may read: a user in that group (a supplementary
+# group, carried in the image) reads it on a node, one outside it does not.
+test_expect_success 'a user reads on a node what a supplementary group lets it read on the master' '
+	run sh -c "echo group only >/usr/local/lib/bproc-t0500-group &&
+		chgrp 4242 /usr/local/lib/bproc-t0500-group && chmod 640 /usr/local/lib/bproc-t0500-group" &&
+	is "$(run setpriv --reuid=65534 --regid=65534 --groups=4242 cat /usr/local/lib/bproc-t0500-group)" "group only" &&
+	is "$(run setpriv --reuid=65534 --regid=65534 --groups=4242 bpsh 1 cat /usr/local/lib/bproc-t0500-group)" "group only" &&
+	out=$(run setpriv --reuid=65534 --regid=65534 --groups=4243 bpsh 1 cat /usr/local/lib/bproc-t0500-group 2>&1; echo "exit $?") &&
+	is "$out" "cat: /usr/local/lib/bproc-t0500-group: Permission denied
+exit 1"
+'
 test_expect_success 'a missing file is ENOENT at once; a file off the list is not there' '
 	out=$(run bpsh 0 cat /usr/local/lib/bproc-t0500-none 2>&1; echo "exit $?") &&
 	is "$out" "cat: /usr/local/lib/bproc-t0500-none: No such file or directory
@@ -64,7 +75,38 @@ exit 1" &&
 	is "$out" "cat: /etc/shadow: No such file or directory
 exit 1"
 '
-run rm -f /usr/local/bin/bproc-t0500 /usr/local/lib/bproc-t0500-secret
+test_expect_success 'a node'"'"'s /usr is the master'"'"'s in place: realpath as on the master, /bin as the master has it' '
+	is "$(run bpsh 1 realpath /usr/bin/python3)" "$(run realpath /usr/bin/python3)" &&
+	is "$(run bpsh 1 stat -c %F /usr)" directory &&
+	if [ -L /bin ]; then
+		is "$(run bpsh 1 readlink /bin)" "$(run readlink /bin)"
+	else
+		is "$(run bpsh 1 stat -c %F /bin)" directory
+	fi &&
+	out=$(run bpsh 1 ls -l /) &&
+	case "$out" in *" home"*) ;; *) echo "$out"; false ;; esac &&
+	case "$out" in *"/run/bproc/master"*) echo "$out"; false ;; *) true ;; esac
+'
+# A shared library of the master's, replaced between two runs on a node.
+lib_sh='cd /tmp && printf "const char *t0500_word(void) { return \"%s\"; }\n" "$1" >w.c &&
+gcc -shared -fPIC -o /usr/local/lib/libbproc-t0500.so.new w.c &&
+mv /usr/local/lib/libbproc-t0500.so.new /usr/local/lib/libbproc-t0500.so'
+test_expect_success 'a library replaced on the master is the new one at the next run on a node' '
+	run sh -c "$lib_sh" sh first &&
+	run sh -c "cd /tmp && printf \"#include <stdio.h>\nconst char *t0500_word(void);\nint main(void) { puts(t0500_word()); return 0; }\n\" >m.c &&
+		gcc -o /usr/local/bin/bproc-t0500-lib m.c -L/usr/local/lib -lbproc-t0500 -Wl,-rpath,/usr/local/lib" &&
+	is "$(run bpsh 2 /usr/local/bin/bproc-t0500-lib)" first &&
+	run sh -c "$lib_sh" sh "second, longer" &&
+	is "$(run bpsh 2 /usr/local/bin/bproc-t0500-lib)" "second, longer"
+'
+test_expect_success 'python3 on every node at once, each from its own cache' '
+	out=$(run bpsh -p 0-2 python3 -c "import json, hashlib; print(json.dumps([hashlib.sha1(b\"\").hexdigest()[:8]]))" | sed "s/^ *//" | sort) &&
+	is "$out" "0: [\"da39a3ee\"]
+1: [\"da39a3ee\"]
+2: [\"da39a3ee\"]"
+'
+run rm -f /usr/local/bin/bproc-t0500 /usr/local/lib/bproc-t0500-secret /usr/local/lib/bproc-t0500-group \
+	/usr/local/bin/bproc-t0500-lib /usr/local/lib/libbproc-t0500.so
 
-test_no_leaks master 0
+test_no_leaks master 0 1 2
 test_done
