@@ -23,7 +23,7 @@ test_expect_success "bproc_execmove: the master's dynamic /bin/sh runs on node 1
 	is "$?:$(cat "$tmp/out"):$(cat "$tmp/err")" "9:sh on 3:oops"
 '
 test_expect_success "uname -n placed on node 2 names node 2's host" '
-	is "$(on master "$mt" exec 2 /bin/uname -n)" "(none)"
+	is "$(on master "$mt" exec 2 /bin/uname -n)" n2
 '
 test_expect_success 'execmove of a missing program: -1/ENOENT, no move' '
 	is "$(on master "$mt" exec 1 /no/such/program)" "execmove failed: No such file or directory"
@@ -44,9 +44,9 @@ test_expect_success 'without stdin forwarding a moved cat reads end of file' '
 '
 
 # ---- rexec: the node's own program -------------------------------------
-test_expect_success "bproc_rexec runs the node's own /bin/busybox on node 1" '
+test_expect_success "bproc_rexec runs /bin/busybox of node 1's root there" '
 	out=$(on master "$mt" rexec 1 /bin/busybox busybox uname -n)
-	is "$?:$out" "0:(none)"
+	is "$?:$out" "0:n1"
 '
 test_expect_success 'bproc_rexec of a program the node lacks: -1/ENOENT, back on the master' '
 	out=$(on master "$mt" rexec 1 /usr/bin/no-such 2>&1)

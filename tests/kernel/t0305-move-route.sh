@@ -19,11 +19,11 @@ test_expect_success 'master -> 0 -> 1 -> 0 -> master -> 1 -> master: same PID, m
 	out=$(on master "$mt" route 0 1 0 -1 1 -1)
 	rc=$?
 	pid=$(echo "$out" | sed -n "1s/^at pid \([0-9]*\) .*/\1/p")
-	is "$rc:$(echo "$out" | head -6)" "0:at pid $pid node 0 host (none)
-at pid $pid node 1 host (none)
-at pid $pid node 0 host (none)
+	is "$rc:$(echo "$out" | head -6)" "0:at pid $pid node 0 host n0
+at pid $pid node 1 host n1
+at pid $pid node 0 host n0
 at pid $pid node -1 host vc-master
-at pid $pid node 1 host (none)
+at pid $pid node 1 host n1
 at pid $pid node -1 host vc-master"
 '
 test_expect_success 'back on the master its child is still its own (WNOHANG 0, then its SIGTERM)' '

@@ -38,9 +38,9 @@ test_expect_success 'the same stdin reaches md5sum on two nodes' '
 $want"
 '
 test_expect_success 'bpsh -p 0-2: one prefixed line per node (in any order)' '
-	is "$(run bpsh -p 0-2 uname -n | sort)" "  0: (none)
-  1: (none)
-  2: (none)"
+	is "$(run bpsh -p 0-2 uname -n | sort)" "  0: n0
+  1: n1
+  2: n2"
 '
 test_expect_success 'bpsh -s runs on each node in the order given' '
 	is "$(run bpsh -s 2,0 sh -c "echo x \$(cat /sys/bproc/numnodes)")" "x 3
