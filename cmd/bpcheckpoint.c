@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -20,11 +21,21 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/bproc.h>
+
 static const char *prog = "bpcheckpoint";
+
+static void print_usage(FILE *f)
+{
+	fprintf(f, "usage: %s [-k] PID FILE\n"
+		   "       %s -h|--help | -V|--version\n"
+		   "  -k   kill the process once its image is written\n",
+		prog, prog);
+}
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: %s [-k] PID FILE\n", prog);
+	print_usage(stderr);
 	exit(2);
 }
 
@@ -159,11 +170,23 @@ int main(int argc, char **argv)
 	long pid;
 	char *end;
 
-	while ((opt = getopt(argc, argv, "kh")) != -1) {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+
+	while ((opt = getopt_long(argc, argv, "khV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'k':
 			kill_it = 1;
 			break;
+		case 'h':
+			print_usage(stdout);
+			return 0;
+		case 'V':
+			printf("%s version %s\n", prog, BPROC_VERSION_STRING);
+			return 0;
 		default:
 			usage();
 		}

@@ -93,7 +93,13 @@ int main(int argc, char **argv)
 	enum mode mode = MODE_NONE;
 	int c, i, failed = 0;
 
-	while ((c = getopt(argc, argv, "hvVcadl")) != -1) {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+
+	while ((c = getopt_long(argc, argv, "hvVcadl", longopts, NULL)) != -1) {
 		enum mode m;
 
 		switch (c) {

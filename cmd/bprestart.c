@@ -12,12 +12,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <linux/bproc.h>
 #include <sys/bproc.h>
 
-static void usage(void)
+static void usage(FILE *f)
 {
-	fprintf(stderr, "usage: bprestart FILE\n"
-			"       bprestart -          (image on standard input)\n");
+	fprintf(f, "usage: bprestart FILE\n"
+		   "       bprestart -          (image on standard input)\n"
+		   "       bprestart -h|--help | -V|--version\n");
 }
 
 int main(int argc, char **argv)
@@ -26,7 +28,11 @@ int main(int argc, char **argv)
 	int fd;
 
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		usage();
+		usage(stdout);
+		return 0;
+	}
+	if (argc == 2 && (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version"))) {
+		printf("bprestart version %s\n", BPROC_VERSION_STRING);
 		return 0;
 	}
 	if (argc == 3 && !strcmp(argv[1], "--")) {
@@ -34,11 +40,11 @@ int main(int argc, char **argv)
 		argc--;
 	} else if (argc == 2 && argv[1][0] == '-' && argv[1][1]) {
 		fprintf(stderr, "bprestart: unknown option '%s'\n", argv[1]);
-		usage();
+		usage(stderr);
 		return 2;
 	}
 	if (argc != 2) {
-		usage();
+		usage(stderr);
 		return 2;
 	}
 	file = argv[1];

@@ -316,7 +316,13 @@ int main(int argc, char **argv)
 	int opt;
 
 	M.cfg_path = BPCONFIG_PATH;
-	while ((opt = getopt(argc, argv, "c:fvtVh")) != -1) {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+
+	while ((opt = getopt_long(argc, argv, "c:fvtVh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			M.cfg_path = optarg;
@@ -331,7 +337,7 @@ int main(int argc, char **argv)
 			check_only = true;
 			break;
 		case 'V':
-			printf("bpmaster %s\n", BPROC_VERSION_STRING);
+			printf("bpmaster version %s\n", BPROC_VERSION_STRING);
 			return 0;
 		case 'h':
 			usage(stdout);

@@ -287,7 +287,13 @@ int main(int argc, char **argv)
 	unsigned int backoff = BACKOFF_MIN_MS;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "n:vVh")) != -1) {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+
+	while ((opt = getopt_long(argc, argv, "n:vVh", longopts, NULL)) != -1) {
 		char *end;
 		long v;
 
@@ -307,7 +313,7 @@ int main(int argc, char **argv)
 			bpd_verbose = true;
 			break;
 		case 'V':
-			printf("bpslave %s\n", BPROC_VERSION_STRING);
+			printf("bpslave version %s\n", BPROC_VERSION_STRING);
 			return 0;
 		case 'h':
 			usage(stdout);
