@@ -407,8 +407,9 @@ static int kw_mount(struct parser *ps, int argc, char **argv)
 			return error(ps, "mount type '%s' is not a file system type",
 				     quote(argv[3]).s);
 	for (c = opt; *c; c++)
-		if ((unsigned char)*c >= 0x7f)
-			return error(ps, "mount options '%s' are not ASCII", quote(opt).s);
+		if ((unsigned char)*c <= ' ' || (unsigned char)*c >= 0x7f)
+			return error(ps, "mount options '%s' are not printable ASCII",
+				     quote(opt).s);
 	if (ls > 4095 || lt > 4095 || ly > 31 || lo > 1023)
 		return error(ps, "mount line too long (source and target 4095 bytes, "
 				 "type 31, options 1023)");

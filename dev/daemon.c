@@ -519,7 +519,7 @@ static long bproc_ioc_task_groups(void __user *arg)
 	gi = cred->group_info;
 	n = min_t(unsigned int, gi->ngroups, BPROC_TASK_GROUPS_MAX);
 	for (i = 0; i < n; i++)
-		tg.groups[i] = from_kgid_munged(ns, gi->gid[i]);
+		tg.groups[i] = from_kgid(ns, gi->gid[i]);	/* unmapped: -1 */
 	tg.ngroups = n;
 out:
 	rcu_read_unlock();

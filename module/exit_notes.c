@@ -85,15 +85,13 @@ static void exit_probe(void *data, struct task_struct *p)
 	}
 	n->pid = task_tgid_nr_ns(p, ns);
 	/*
-	 * Its wait status, as its parent will reap it: the group exit's code,
-	 * else the leader's own (a zombie until the group is empty).
+	 * Its wait status, as wait_task_zombie() will give it: the group
+	 * exit's code (a core dump's bit included), else the leader's own (a
+	 * zombie until the group is empty).  Two threads may both see live 0
+	 * here (it drops before this tracepoint): bpslave takes the first end.
 	 */
-	if (thread_group_leader(p))
-		n->status = p->exit_code;
-	else if (p->signal->flags & SIGNAL_GROUP_EXIT)
-		n->status = p->signal->group_exit_code;
-	else
-		n->status = p->group_leader->exit_code;
+	n->status = (p->signal->flags & SIGNAL_GROUP_EXIT) ?
+		    p->signal->group_exit_code : p->group_leader->exit_code;
 	llist_add(&n->node, &exit_notes);
 	queue_work(bproc_ghost_wq, &exit_work);
 }

@@ -64,6 +64,7 @@ struct slave {
 	uint64_t last_heard;	/* any frame */
 	uint64_t last_ping;	/* our last PING */
 	uint64_t boot_id;
+	uint16_t peer_minor;	/* its HELLO's protocol minor (MOUNT from 2) */
 	uint32_t addr;		/* the peer's IPv4 address, network order */
 	struct slave *next;
 };

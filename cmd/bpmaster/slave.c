@@ -118,8 +118,11 @@ static void slave_configure(struct slave *s)
 	}
 	free(e);
 
-	/* The file systems to mount, before LIBS, which ends the configuration. */
-	for (i = 0; i < M.cfg.nmounts; i++) {
+	/*
+	 * The file systems to mount, before LIBS, which ends the
+	 * configuration: to a slave that knows MOUNT (2.2).
+	 */
+	for (i = 0; s->peer_minor >= 2 && i < M.cfg.nmounts; i++) {
 		bpwire_init(&m, BPWIRE_MOUNT, 0, BPROC_NODE_MASTER, s->node);
 		m.u.mount.source = M.cfg.mounts[i].source;
 		m.u.mount.target = M.cfg.mounts[i].target;
@@ -224,6 +227,7 @@ void slave_hello(struct slave *s, const struct bpwire_msg *m)
 	s->node = nr;
 	s->state = SLAVE_BOOT;
 	s->boot_id = h->boot_id;
+	s->peer_minor = h->minor;
 	M.nodes[nr].slave = s;
 
 	bpwire_reply_init(&w, BPWIRE_WELCOME, m);

@@ -180,7 +180,8 @@ static int session_turn(struct session *s)
 			continue;
 		}
 		if (slots[i].stream == -3) {
-			if (mounts_ready(s) && (err = session_ready(s)))
+			if (pfd[i].fd == mounts_fd() && mounts_ready(s) &&
+			    (err = session_ready(s)))
 				return err;
 			continue;
 		}

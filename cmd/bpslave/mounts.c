@@ -66,6 +66,7 @@ static struct {
 	int ndone;
 	pid_t child;		/* 0: none */
 	int fd;			/* its results; -1 */
+	pid_t gone;		/* a child killed, not reaped yet (0: none) */
 	uint64_t deadline;
 	int reported;		/* results read */
 	bool dropped;		/* more MOUNT frames than MOUNTS_MAX */
@@ -271,32 +272,44 @@ static int nfs_source(const struct mnt *m, char *src, size_t srcsize, char *data
 	return err;
 }
 
-/* mkdir -p @path (absolute), in the child's root. */
-static int make_dirs(const char *path)
+/*
+ * The target @path (absolute) as a descriptor of the directory, made where
+ * missing, following no symlink on the way: a node's user may plant links
+ * in its /tmp (also /var) or its /home, and this runs as root.  -ELOOP for
+ * a component that is a link.
+ */
+static int open_target(const char *path)
 {
-	char buf[BPWIRE_PATH_MAX + 1];
-	char *p;
+	char buf[BPWIRE_PATH_MAX + 1], *comp, *save = NULL;
+	int dir, next;
 
 	snprintf(buf, sizeof(buf), "%s", path);
-	for (p = buf + 1;; p++) {
-		if (*p == '/' || !*p) {
-			char c = *p;
+	dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	for (comp = strtok_r(buf, "/", &save); dir >= 0 && comp;
+	     comp = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(comp, "."))
+			continue;
+		next = openat(dir, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0 && errno == ENOENT &&
+		    (!mkdirat(dir, comp, 0755) || errno == EEXIST))
+			next = openat(dir, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0 && errno == ENOTDIR) {
+			struct stat st;
 
-			*p = '\0';
-			if (mkdir(buf, 0755) && errno != EEXIST)
-				return -errno;
-			*p = c;
-			if (!c)
-				return 0;
+			if (!fstatat(dir, comp, &st, AT_SYMLINK_NOFOLLOW) && S_ISLNK(st.st_mode))
+				errno = ELOOP;
 		}
+		close(dir);
+		dir = next;
 	}
+	return dir < 0 ? -errno : dir;
 }
 
-static int mount_one(const struct mnt *m, uint32_t master, uint32_t local)
+static int mount_one(const struct mnt *m, int procfd, uint32_t master, uint32_t local)
 {
-	char data[MOUNT_DATA_MAX], src[BPWIRE_PATH_MAX + 1 + INET_ADDRSTRLEN];
+	char data[MOUNT_DATA_MAX], src[BPWIRE_PATH_MAX + 1 + INET_ADDRSTRLEN], at[16];
 	unsigned long flags;
-	int err;
+	int err, fd;
 
 	err = split_options(m->options, &flags, data, sizeof(data));
 	if (err)
@@ -307,20 +320,31 @@ static int mount_one(const struct mnt *m, uint32_t master, uint32_t local)
 		if (err)
 			return err;
 	}
-	err = make_dirs(m->target);
-	if (err)
-		return err;
-	if (mount(src, m->target, m->type, flags, data[0] ? data : NULL))
-		return -errno;
-	return 0;
+	fd = open_target(m->target);
+	if (fd < 0)
+		return fd;
+	/*
+	 * Mount on that very directory: its descriptor's magic link, through
+	 * bpslave's /proc (the node's own is its PID namespace's, where this
+	 * process has no PID), open since before the setns (@procfd).
+	 */
+	snprintf(at, sizeof(at), "%d", fd);
+	err = fchdir(procfd) || mount(src, at, m->type, flags, data[0] ? data : NULL) ? -errno : 0;
+	close(fd);
+	if (chdir("/"))
+		err = err ?: -errno;
+	return err;
 }
 
 /* The child: enter the node's mount namespace, mount, report each. */
 static _Noreturn void mount_child(int out, pid_t init, uint32_t master, uint32_t local)
 {
 	char path[64];
-	int fd, i;
+	int fd, i, procfd, proc_err;
 
+	/* Before the setns: this process's fds as its own /proc shows them. */
+	procfd = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	proc_err = procfd < 0 ? errno : 0;
 	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)init);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || setns(fd, CLONE_NEWNS)) {
@@ -341,7 +365,7 @@ static _Noreturn void mount_child(int out, pid_t init, uint32_t master, uint32_t
 
 		if (MT.m[i].mounted)
 			continue;
-		r.err = -mount_one(&MT.m[i], master, local);
+		r.err = procfd < 0 ? proc_err : -mount_one(&MT.m[i], procfd, master, local);
 		if (write(out, &r, sizeof(r)) != sizeof(r))
 			_exit(1);
 	}
@@ -391,22 +415,33 @@ int mounts_fd(void)
 	return MT.fd;
 }
 
-/* The child is gone (or killed): say what did not happen, forget it. */
+/*
+ * Reap a child that was killed, without waiting: it may be stuck in a FUSE
+ * request that bpslave itself must answer (a request the daemon has read
+ * is waited for uninterruptibly), so waiting here could be for ever.
+ */
+static void reap(void)
+{
+	if (MT.gone > 0 && waitpid(MT.gone, NULL, WNOHANG) != 0)
+		MT.gone = 0;	/* reaped, or not ours any more */
+}
+
+/* The child is done (or killed): say what did not happen, forget it. */
 static void finish(struct session *s, const char *why)
 {
-	int status;
-
 	if (why)
 		for (int i = 0; i < MT.n; i++)
 			if (!MT.m[i].mounted && i >= MT.reported)
 				note(s, "mount %s on %s (%s): %s", MT.m[i].source,
 				     MT.m[i].target, MT.m[i].type, why);
 	kill(MT.child, SIGKILL);
-	while (waitpid(MT.child, &status, 0) < 0 && errno == EINTR)
-		;
 	close(MT.fd);
 	MT.fd = -1;
+	if (MT.gone > 0)	/* an older one still there: wait no more for it */
+		waitpid(MT.gone, NULL, WNOHANG);
+	MT.gone = MT.child;
 	MT.child = 0;
+	reap();
 }
 
 /* Read the results.  1 when all are in (the caller says READY), else 0. */
@@ -415,6 +450,8 @@ int mounts_ready(struct session *s)
 	struct mnt_result r;
 	ssize_t n;
 
+	if (!MT.child || MT.fd < 0)
+		return 0;	/* finished already (a timeout in the same turn) */
 	while ((n = read(MT.fd, &r, sizeof(r))) == sizeof(r)) {
 		struct mnt *m;
 
@@ -451,6 +488,7 @@ int mounts_ready(struct session *s)
 
 int mounts_timeout(struct session *s, uint64_t now)
 {
+	reap();
 	if (!MT.child || now < MT.deadline)
 		return 0;
 	/* What it reported is in; the rest timed out. */
@@ -462,14 +500,16 @@ int mounts_timeout(struct session *s, uint64_t now)
 
 void mounts_end_session(void)
 {
+	/* (bpslave failed the view's requests first: the child is free.) */
 	if (MT.child) {
 		kill(MT.child, SIGKILL);
-		while (waitpid(MT.child, NULL, 0) < 0 && errno == EINTR)
-			;
 		close(MT.fd);
 		MT.fd = -1;
+		while (waitpid(MT.child, NULL, 0) < 0 && errno == EINTR)
+			;
 		MT.child = 0;
 	}
+	reap();
 	for (int i = 0; i < MT.n; i++)
 		mnt_free(&MT.m[i]);
 	MT.n = 0;

@@ -75,18 +75,26 @@ test_expect_success 'bpstat shows no notes while every mount worked' '
 	! run bpstat | grep -q "^node "
 '
 # A second 'mount' line the server refuses: reported, the node up anyway.
+# And one whose target leads through a link a user planted in /tmp: refused.
 test_expect_success 'a mount that fails: every node up, the reason in bpstat and the logs' '
+	for ((i = 0; i < n; i++)); do
+		run bpsh $i sh -c "rm -rf /tmp/t0510-link && ln -s /etc /tmp/t0510-link" || return 1
+	done &&
 	run sh -c "cp /etc/bproc/config /tmp/t0510-config &&
-		echo \"mount master:/t0510-none /mnt/t0510 nfs vers=4.2\" >>/etc/bproc/config" &&
+		echo \"mount master:/t0510-none /mnt/t0510 nfs vers=4.2\" >>/etc/bproc/config &&
+		echo \"mount tmpfs /tmp/t0510-link/x tmpfs\" >>/etc/bproc/config" &&
 	daemons_stop && daemons_start &&
 	out=$(run bpstat | grep "^node 1: ") &&
-	is "$out" "node 1: mount master:/t0510-none on /mnt/t0510 (nfs): No such file or directory" &&
+	is "$out" "node 1: mount master:/t0510-none on /mnt/t0510 (nfs): No such file or directory
+node 1: mount tmpfs on /tmp/t0510-link/x (tmpfs): Too many levels of symbolic links" &&
+	run bpsh 1 test ! -e /etc/x &&
 	run grep -q "node 1: mount master:/t0510-none" /run/bpmaster.log &&
 	"$vcluster" log 1 | grep -q "mount master:/t0510-none on /mnt/t0510 (nfs): No such file" &&
 	run bpsh 1 sh -c "grep -q \" /home nfs4 \" /proc/mounts"
 '
 test_expect_success '... and the notes go when the nodes connect again without it' '
 	run sh -c "cp /tmp/t0510-config /etc/bproc/config" &&
+	for ((i = 0; i < n; i++)); do run bpsh $i rm -f /tmp/t0510-link; done &&
 	daemons_stop && daemons_start &&
 	! run bpstat | grep -q "^node "
 '

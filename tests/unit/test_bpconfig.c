@@ -360,6 +360,9 @@ static void test_mount_lines(void **state)
 	bad("ip 1.2.3.4\nmount a /x/../etc nfs\n",
 	    "t:2: mount target '/x/../etc' has a '..' component");
 	bad("ip 1.2.3.4\nmount a /x NFS\n", "t:2: mount type 'NFS' is not a file system type");
+	/* What the MOUNT frame refuses, the parser refuses first. */
+	bad("ip 1.2.3.4\nmount a /x nfs vers=4\x01\n",
+	    "t:2: mount options 'vers=4?' are not printable ASCII");
 }
 
 static void test_mount_limit(void **state)

@@ -569,7 +569,9 @@ struct bproc_return_req {
  *            groups, the first BPROC_TASK_GROUPS_MAX of them (fewer rights,
  *            never more, for a task with more).
  * @reserved: zero.
- * @groups:   out: as the caller's user namespace sees them; the rest zero.
+ * @groups:   out: as the caller's user namespace sees them (0xffffffff for
+ *            one it does not map: never an id of another group); the rest
+ *            zero.
  */
 #define BPROC_TASK_GROUPS_MAX	64
 struct bproc_task_groups {
