@@ -190,6 +190,9 @@ static int bproc_chan_open(struct inode *inode, struct file *file)
 	refcount_set(&ch->refs, 1);
 	init_waitqueue_head(&ch->space_wq);
 	ch->state = BPROC_CHAN_NEW;
+	ch->node = dev->kind == BPROC_CHAN_MASTER ? BPROC_NODE_MASTER :
+						    BPROC_NODE_NONE;
+	INIT_LIST_HEAD(&ch->slaves);
 	bproc_stat_inc(BPROC_STAT_SESSIONS);
 
 	file->private_data = ch;

@@ -20,6 +20,7 @@
 #include <linux/wait.h>
 
 struct bproc_chan;
+struct pid_namespace;
 
 /* Which daemon device a session is on (a bit in the message table). */
 enum bproc_chan_kind {
@@ -74,6 +75,15 @@ struct bproc_chan_dev {
  * @dead:        the file was closed: nobody reads any more (under @lock).
  * @queued:      bytes queued (under @lock).
  * @space_wq:    writers waiting for @queued to drop (bproc_chan_wait_space).
+ * @node:        the node the session speaks for: BPROC_NODE_MASTER on the
+ *               master device; on the slave device, the NODES message's
+ *               self (BPROC_NODE_NONE before).  Set under @write_mutex,
+ *               read with READ_ONCE().
+ * @node_ns:     slave device: the node's PID namespace (BPROC_IOC_NODE_NS;
+ *               a reference), or NULL; set once, under dev/req.c's lock.
+ * @mirror_gen:  slave device: the node table generation this session
+ *               mirrors (module/nodes.c; 0: none).  Under its mutex.
+ * @slaves:      slave device: link in dev/req.c's list of node sessions.
  */
 struct bproc_chan {
 	struct bproc_chan_dev *dev;
@@ -89,6 +99,10 @@ struct bproc_chan {
 	bool dead;
 	size_t queued;
 	wait_queue_head_t space_wq;
+	int node;
+	struct pid_namespace *node_ns;
+	u64 mirror_gen;
+	struct list_head slaves;
 };
 
 static inline void bproc_chan_get(struct bproc_chan *ch)

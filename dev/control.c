@@ -22,6 +22,7 @@
 #include "control.h"
 #include "execmove.h"
 #include "move.h"
+#include "req.h"
 
 /* BPROC_IOC_VERSION: any user. */
 static long bproc_ioc_version(struct bproc_version __user *uver)
@@ -62,7 +63,7 @@ static long bproc_control_ioctl(struct file *file, unsigned int cmd,
 	case BPROC_IOC_VERSION:
 		return bproc_ioc_version(argp);
 	case BPROC_IOC_CURRNODE:
-		return put_user(bproc_nodes_self(), (__s32 __user *)argp);
+		return put_user(bproc_node_here(), (__s32 __user *)argp);
 	case BPROC_IOC_NODE_ACCESS:
 		return bproc_ioc_node_access(argp);
 	case BPROC_IOC_VMADUMP:

@@ -94,7 +94,9 @@ static void bproc_daemon_release(struct bproc_chan *ch)
 	if (bproc_req_session_gone(ch))
 		/* Nobody can reach the remote processes any more. */
 		bproc_ghosts_kill_all();
-	bproc_nodes_owner_gone(ch);
+	mutex_lock(&ch->write_mutex);
+	bproc_nodes_owner_gone(ch, ch->mirror_gen);
+	mutex_unlock(&ch->write_mutex);
 }
 
 /* ------------------------------------------------------------------ */
@@ -163,10 +165,17 @@ static int bproc_msg_nodes(struct bproc_chan *ch,
 		bproc_chan_dbg(ch, "NODES: self %d invalid here\n", m->self);
 		return -EINVAL;
 	}
+	if (!master && ch->node != BPROC_NODE_NONE && ch->node != m->self) {
+		/* Its namespace is that node's: one node per session. */
+		bproc_chan_dbg(ch, "NODES: self %d, but the session is node %d\n",
+			       m->self, ch->node);
+		return -EINVAL;
+	}
 	err = bproc_nodes_set_size(ch, master, m->numnodes, m->self,
-				   m->master_addr);
+				   m->master_addr, &ch->mirror_gen);
 	if (!err && !master) {
-		/* This slave session now speaks for the node. */
+		/* This slave session now speaks for its node. */
+		WRITE_ONCE(ch->node, m->self);
 		bproc_req_set_slave(ch);
 	}
 	if (!err)
@@ -190,7 +199,7 @@ static int bproc_msg_node_set(struct bproc_chan *ch,
 			       m->count, hdr->len);
 		return -EINVAL;
 	}
-	return bproc_nodes_apply(ch, m->entries, m->count,
+	return bproc_nodes_apply(ch, ch->mirror_gen, m->entries, m->count,
 				 ch->dev->kind == BPROC_CHAN_SLAVE);
 }
 
@@ -529,13 +538,24 @@ out:
 	return copy_to_user(arg, &tg, sizeof(tg)) ? -EFAULT : 0;
 }
 
+/* BPROC_IOC_NODE_NS: the session's node is the namespace of our child's. */
+static long bproc_ioc_node_ns(struct bproc_chan *ch, void __user *arg)
+{
+	__s32 pid;
+
+	if (get_user(pid, (__s32 __user *)arg))
+		return -EFAULT;
+	return bproc_req_set_node_ns(ch, pid);
+}
+
 static long bproc_slave_ioctl(struct bproc_chan *ch, unsigned int cmd,
 			      unsigned long arg)
 {
-	(void)ch;
 	switch (cmd) {
 	case BPROC_IOC_TASK_GROUPS:
 		return bproc_ioc_task_groups((void __user *)arg);
+	case BPROC_IOC_NODE_NS:
+		return bproc_ioc_node_ns(ch, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}

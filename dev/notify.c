@@ -123,7 +123,7 @@ int bproc_notify_move(struct bproc_chan *ch, u64 id, int pid, int node,
 
 	msg = bproc_notify_new(BPROC_MSG_MOVE, sizeof(*m) + nio * sizeof(*io),
 			       &(const struct bproc_msg_hdr){
-					.id = id, .src = bproc_nodes_self(),
+					.id = id, .src = READ_ONCE(ch->node),
 					.dst = node },
 			       (void **)&m);
 	if (!msg)
@@ -157,7 +157,7 @@ int bproc_notify_image(struct bproc_chan *ch, u64 id, int pid, u64 offset,
 		return err;
 	msg = bproc_notify_new(BPROC_MSG_IMAGE, sizeof(*m) + len,
 			       &(const struct bproc_msg_hdr){
-					.id = id, .src = bproc_nodes_self() },
+					.id = id, .src = READ_ONCE(ch->node) },
 			       (void **)&m);
 	if (!msg)
 		return -ENOMEM;
@@ -257,7 +257,7 @@ void bproc_notify_exit(struct bproc_chan *ch, int pid, int status)
 {
 	struct bproc_msg_exit *m;
 	struct bproc_msg *msg;
-	int self = bproc_nodes_self();
+	int self = READ_ONCE(ch->node);
 
 	msg = bproc_notify_new(BPROC_MSG_EXIT, sizeof(*m),
 			       &(const struct bproc_msg_hdr){

@@ -11,6 +11,7 @@
 #include <linux/types.h>
 
 struct bproc_chan;
+struct pid_namespace;
 
 /**
  * struct bproc_req - a kernel->daemon request waiting for its reply
@@ -42,10 +43,15 @@ int bproc_req_wait(struct bproc_req *req, unsigned long timeout, bool killable);
 struct bproc_chan *bproc_master_get(void);
 void bproc_master_put(struct bproc_chan *ch);
 /*
- * The session of this machine's daemon (bpmaster on the master, bpslave on
- * a slave), with a reference (bproc_master_put()), or NULL.
+ * The session of the daemon speaking for the caller's node (bpmaster on
+ * the master; on a slave, the bpslave session whose node namespace holds
+ * the caller), with a reference (bproc_master_put()), or NULL.
+ * bproc_daemon_get_ns(): the same for a process of PID namespace @ns.
  */
 struct bproc_chan *bproc_daemon_get(void);
+struct bproc_chan *bproc_daemon_get_ns(struct pid_namespace *ns);
+/* BPROC_IOC_CURRNODE: the node the caller is on (BPROC_NODE_MASTER). */
+int bproc_node_here(void);
 
 /*
  * Ask bpmaster to act on node @node (BPROC_NODE_REQ_* @what with @arg) and
@@ -58,8 +64,14 @@ int bproc_req_node(int node, u32 what, u32 arg);
 
 /* @ch said HELLO on /dev/bproc/master: it is bpmaster's session now. */
 void bproc_req_set_master(struct bproc_chan *ch);
-/* @ch sized the node table on a slave: it speaks for the node now. */
+/* @ch sized the node table on a slave: it speaks for its node now. */
 void bproc_req_set_slave(struct bproc_chan *ch);
+/*
+ * BPROC_IOC_NODE_NS: @ch's node is the PID namespace whose init is our
+ * child @pid.  0, -EINVAL, -ESRCH, -EPROTO (no NODES yet), -EALREADY,
+ * -EBUSY (another session's).
+ */
+int bproc_req_set_node_ns(struct bproc_chan *ch, int pid);
 /*
  * A reply on session @ch: finish request @id, if it went to @ch, with
  * @result; false if no request of @ch has that id.

@@ -247,7 +247,7 @@ static const char *subnet_problem(uint32_t a, unsigned int prefix)
 	return NULL;
 }
 
-enum { P_IP, P_MASTER, P_NODE, P_GW, P_IF, P_COUNT };
+enum { P_IP, P_MASTER, P_NODE, P_GW, P_IF, P_NODES, P_COUNT };
 
 static const struct {
 	const char *name;
@@ -258,6 +258,7 @@ static const struct {
 	[P_NODE] = { "bproc.node", "bproc.node=N" },
 	[P_GW] = { "bproc.gw", "bproc.gw=ADDR" },
 	[P_IF] = { "bproc.if", "bproc.if=NAME" },
+	[P_NODES] = { "bproc.nodes", "bproc.nodes=K" },
 };
 
 static void parse_ip(struct bproc_boot_config *cfg, struct bproc_cmdline_span v)
@@ -393,6 +394,46 @@ static void parse_gw(struct bproc_boot_config *cfg, struct bproc_cmdline_span v)
 	cfg->gw = gw;
 }
 
+/*
+ * K nodes on this machine: their addresses bproc.ip .. bproc.ip + K-1 must
+ * all be host addresses of its network, none the master's or the gateway's,
+ * and their numbers must fit.
+ */
+static void parse_nodes(struct bproc_boot_config *cfg,
+			struct bproc_cmdline_span v)
+{
+	struct shown sh;
+	uint32_t k, i, mask;
+	char a[16];
+
+	if (!parse_dec(v.ptr, v.len, BPROC_CMDLINE_NODES_MAX, &k) || k == 0) {
+		diag(cfg, true, "bproc.nodes: '%s' is not a count of nodes (1..%d)",
+		     show(v, &sh), BPROC_CMDLINE_NODES_MAX);
+		return;
+	}
+	if (cfg->have_node && (uint32_t)cfg->node > BPROC_CMDLINE_NODE_MAX - (k - 1)) {
+		diag(cfg, true, "bproc.nodes: %u nodes from node %d go past node %d",
+		     (unsigned int)k, (int)cfg->node, BPROC_CMDLINE_NODE_MAX);
+		return;
+	}
+	if (cfg->have_ip) {
+		mask = bproc_cmdline_netmask(cfg->prefix);
+		for (i = 1; i < k; i++) {
+			uint32_t ip = cfg->ip + i;
+
+			if ((ip & mask) != (cfg->ip & mask) ||
+			    subnet_problem(ip, cfg->prefix) || addr_problem(ip) ||
+			    (cfg->have_master && ip == cfg->master) ||
+			    (cfg->have_gw && ip == cfg->gw)) {
+				diag(cfg, true, "bproc.nodes: node address %s (bproc.ip + %u) is not a free host address of this network",
+				     bproc_cmdline_ntoa(ip, a), (unsigned int)i);
+				return;
+			}
+		}
+	}
+	cfg->nodes = k;
+}
+
 /* The kernel's dev_valid_name(). */
 static void parse_if(struct bproc_boot_config *cfg, struct bproc_cmdline_span v)
 {
@@ -433,6 +474,7 @@ int bproc_cmdline_parse(const char *buf, size_t len,
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->port = BPROC_CMDLINE_DEFAULT_PORT;
 	cfg->node = -1;
+	cfg->nodes = 1;
 	memset(last, 0, sizeof(last));
 
 	bproc_cmdline_iter_init(&it, buf, len);
@@ -480,6 +522,9 @@ int bproc_cmdline_parse(const char *buf, size_t len,
 			break;
 		case P_IF:
 			parse_if(cfg, last[p].val);
+			break;
+		case P_NODES:
+			parse_nodes(cfg, last[p].val);
 			break;
 		}
 	}

@@ -17,6 +17,7 @@
 #define BPROC_CMDLINE_DEFAULT_PORT	2223
 #define BPROC_CMDLINE_NODE_MAX		2147483646	/* 2^31 - 2 */
 #define BPROC_CMDLINE_IFNAMSIZ		16		/* IFNAMSIZ */
+#define BPROC_CMDLINE_NODES_MAX		64	/* nodes on one machine */
 
 /*
  * Tokenizer.  Splits a command line exactly as the kernel does (next_arg() in
@@ -87,6 +88,12 @@ struct bproc_boot_config {
 
 	bool have_ifname;		/* bproc.if=NAME */
 	char ifname[BPROC_CMDLINE_IFNAMSIZ];
+
+	/*
+	 * bproc.nodes=K: this machine is K nodes (1 if not given), node
+	 * bproc.node + i at address bproc.ip + i, for i in 0..K-1.
+	 */
+	unsigned int nodes;
 
 	unsigned int nerrors;		/* errors, including dropped ones */
 	unsigned int nwarnings;		/* warnings, including dropped ones */

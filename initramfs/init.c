@@ -8,7 +8,8 @@
  *  3. load the kernel modules listed in /etc/bproc/modules, in order, then
  *     mount bproc.ko's file system on /proc/bproc;
  *  4. configure the network with rtnetlink (net.c);
- *  5. start /sbin/bpslave [-n NODE] MASTER PORT and
+ *  5. start /sbin/bpslave [-n NODE] MASTER PORT (with bproc.nodes=K, K of
+ *     them: bpslave -n NODE+i -s ADDR+i -m MASTER PORT) and
  *  6. every executable in /etc/bproc/init.d/ (name order), restarting each
  *     one that exits after 1 s, doubling to 30 s;
  *  7. reap every zombie forever.
@@ -53,7 +54,7 @@
 #define BACKOFF_MIN_S	1
 #define BACKOFF_MAX_S	30
 #define STABLE_S	30	/* a run this long resets the backoff */
-#define MAX_PROGS	32
+#define MAX_PROGS	(BPROC_CMDLINE_NODES_MAX + 32)
 #define CMDLINE_MAX	4096
 
 extern char **environ;
@@ -220,10 +221,14 @@ static int read_cmdline(struct bproc_boot_config *cfg)
 
 static void log_config(const struct bproc_boot_config *cfg)
 {
-	char ip[16], master[16], gw[16], node[16];
+	char ip[16], master[16], gw[16], node[32];
 
 	snprintf(node, sizeof(node), "%d", (int)cfg->node);
-	bproc_log("node %s: %s/%u on %s, master %s port %u%s%s",
+	if (cfg->nodes > 1)
+		snprintf(node, sizeof(node), "%d-%d", (int)cfg->node,
+			 (int)(cfg->node + (int32_t)cfg->nodes - 1));
+	bproc_log("node%s %s: %s/%u on %s, master %s port %u%s%s",
+		  cfg->nodes > 1 ? "s" : "",
 		  cfg->have_node ? node : "(unnumbered)",
 		  bproc_cmdline_ntoa(cfg->ip, ip), cfg->prefix,
 		  cfg->have_ifname ? cfg->ifname : "the first ethernet link",
@@ -333,8 +338,8 @@ static void mount_bprocfs(void)
 
 struct prog {
 	char path[320];
-	char *argv[8];
-	char argbuf[3][24];
+	char *argv[12];
+	char argbuf[4][24];
 	pid_t pid;			/* 0: not running */
 	unsigned int backoff_s;		/* wait before the next restart */
 	int64_t started_ms;
@@ -360,11 +365,37 @@ static struct prog *new_prog(const char *path)
 	return p;
 }
 
+/* One bpslave for node @i of the machine's cfg->nodes. */
+static void add_one_bpslave(const struct bproc_boot_config *cfg, unsigned int i)
+{
+	struct prog *p = new_prog(BPSLAVE);
+	int k = 1;
+
+	if (!p)
+		return;
+	if (cfg->have_node) {
+		snprintf(p->argbuf[0], sizeof(p->argbuf[0]), "%d",
+			 (int)(cfg->node + (int32_t)i));
+		p->argv[k++] = "-n";
+		p->argv[k++] = p->argbuf[0];
+	}
+	if (cfg->nodes > 1) {
+		/* Each its own address, and the machine is not its alone. */
+		bproc_cmdline_ntoa(cfg->ip + i, p->argbuf[3]);
+		p->argv[k++] = "-s";
+		p->argv[k++] = p->argbuf[3];
+		p->argv[k++] = "-m";
+	}
+	bproc_cmdline_ntoa(cfg->master, p->argbuf[1]);
+	snprintf(p->argbuf[2], sizeof(p->argbuf[2]), "%u", cfg->port);
+	p->argv[k++] = p->argbuf[1];
+	p->argv[k++] = p->argbuf[2];
+	p->argv[k] = NULL;
+}
+
 static void add_bpslave(const struct bproc_boot_config *cfg, bool cmdline_ok)
 {
 	struct stat st;
-	struct prog *p;
-	int i = 1;
 
 	if (stat(BPSLAVE, &st) < 0 && errno == ENOENT) {
 		bproc_log(BPSLAVE " not present; node stays up without a slave daemon");
@@ -374,19 +405,8 @@ static void add_bpslave(const struct bproc_boot_config *cfg, bool cmdline_ok)
 		bproc_log("not starting " BPSLAVE ": the kernel command line has errors (above)");
 		return;
 	}
-	p = new_prog(BPSLAVE);
-	if (!p)
-		return;
-	if (cfg->have_node) {
-		snprintf(p->argbuf[0], sizeof(p->argbuf[0]), "%d", (int)cfg->node);
-		p->argv[i++] = "-n";
-		p->argv[i++] = p->argbuf[0];
-	}
-	bproc_cmdline_ntoa(cfg->master, p->argbuf[1]);
-	snprintf(p->argbuf[2], sizeof(p->argbuf[2]), "%u", cfg->port);
-	p->argv[i++] = p->argbuf[1];
-	p->argv[i++] = p->argbuf[2];
-	p->argv[i] = NULL;
+	for (unsigned int i = 0; i < cfg->nodes; i++)
+		add_one_bpslave(cfg, i);
 }
 
 static int name_cmp(const struct dirent **a, const struct dirent **b)
@@ -621,6 +641,7 @@ int main(void)
 			.ifname = cfg.have_ifname ? cfg.ifname : NULL,
 			.ip = cfg.ip,
 			.prefix = cfg.prefix,
+			.naddrs = cfg.nodes,
 			.have_gw = cfg.have_gw,
 			.gw = cfg.gw,
 			.master = cfg.master,

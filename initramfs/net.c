@@ -295,12 +295,14 @@ int bproc_net_setup(const struct bproc_net_config *nc,
 		bproc_log("net: %s has no carrier after %u ms; configuring it anyway",
 			  ifname_out, nc->wait_ms);
 
-	err = add_address(sk, ifindex, nc->ip, nc->prefix);
-	if (err < 0) {
-		bproc_log("net: cannot add %s/%u to %s: %s",
-			  bproc_cmdline_ntoa(nc->ip, a), nc->prefix, ifname_out,
-			  nl_geterror(err));
-		goto out;
+	for (unsigned int i = 0; i < (nc->naddrs ?: 1); i++) {
+		err = add_address(sk, ifindex, nc->ip + i, nc->prefix);
+		if (err < 0) {
+			bproc_log("net: cannot add %s/%u to %s: %s",
+				  bproc_cmdline_ntoa(nc->ip + i, a), nc->prefix,
+				  ifname_out, nl_geterror(err));
+			goto out;
+		}
 	}
 
 	if (nc->have_gw) {

@@ -15,6 +15,7 @@ struct bproc_net_config {
 	const char *ifname;	/* NULL or "": the first ethernet link */
 	uint32_t ip;		/* host byte order */
 	unsigned int prefix;	/* 1..32 */
+	unsigned int naddrs;	/* ip, ip + 1, ... ip + naddrs - 1 (0: 1) */
 	bool have_gw;
 	uint32_t gw;		/* default route via this address */
 	uint32_t master;	/* gets a link route if outside the subnet */
@@ -23,7 +24,8 @@ struct bproc_net_config {
 };
 
 /*
- * Bring lo and the node's interface up, add ip/prefix to the interface and
+ * Bring lo and the node's interface up, add ip/prefix (and the next
+ * naddrs - 1 addresses: one for each node the machine is) to the interface and
  * the route (default via gw; else a link route to the master when it is not
  * on the node's subnet).  Returns 0 when the address and route are in place
  * (*ifname_out names the interface used), -1 otherwise; logs every step that

@@ -30,8 +30,10 @@
 #include "notify.h"
 #include "req.h"
 
+/* @ns: the node's namespace (a reference): its session is told. */
 struct exit_note {
 	struct llist_node node;
+	struct pid_namespace *ns;
 	int pid;
 	int status;
 };
@@ -83,6 +85,7 @@ static void exit_probe(void *data, struct task_struct *p)
 		atomic_dec(&exit_notes_queued);
 		return;
 	}
+	n->ns = get_pid_ns(ns);
 	n->pid = task_tgid_nr_ns(p, ns);
 	/*
 	 * Its wait status, as wait_task_zombie() will give it: the group
@@ -99,17 +102,21 @@ static void exit_probe(void *data, struct task_struct *p)
 static void exit_notes_send(struct work_struct *work)
 {
 	struct llist_node *list = llist_reverse_order(llist_del_all(&exit_notes));
-	struct bproc_chan *ch = bproc_daemon_get();
 	struct exit_note *n, *next;
 
 	llist_for_each_entry_safe(n, next, list, node) {
-		if (ch && bproc_nodes_self() != BPROC_NODE_MASTER)
-			bproc_notify_exit(ch, n->pid, n->status);
+		/* The session of the node the process was on (the kernel may be several). */
+		struct bproc_chan *ch = bproc_daemon_get_ns(n->ns);
+
+		if (ch) {
+			if (bproc_nodes_self() != BPROC_NODE_MASTER)
+				bproc_notify_exit(ch, n->pid, n->status);
+			bproc_master_put(ch);
+		}
+		put_pid_ns(n->ns);
 		kfree(n);
 		atomic_dec(&exit_notes_queued);
 	}
-	if (ch)
-		bproc_master_put(ch);
 }
 
 /*

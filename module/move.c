@@ -390,7 +390,7 @@ long bproc_move_ioctl(struct file *file, struct bproc_move_req __user *ureq)
 
 	if (err)
 		return err;
-	if (req.node == BPROC_NODE_SELF || req.node == bproc_nodes_self()) {
+	if (req.node == BPROC_NODE_SELF || req.node == bproc_node_here()) {
 		err = io ? -EINVAL : 0;	/* no move: nothing to open */
 		kfree(io);
 		return err;

@@ -75,6 +75,9 @@ static int bproc_self = BPROC_NODE_MASTER;
 /* The session that owns the table (NULL: none); only compared, never used. */
 static const void *bproc_nodes_owner;
 static bool bproc_nodes_owner_master;
+/* On a slave: the mirror's generation, and how many sessions keep it. */
+static u64 bproc_nodes_gen = 1;
+static int bproc_nodes_mirrors;
 
 static const char *const bproc_status_names[BPROC_STATUS_NR] = {
 	[BPROC_STATUS_DOWN]		= "down",
@@ -461,12 +464,20 @@ static struct bproc_node *bproc_node_get_locked(int nr)
  * @numnodes:    0..BPROC_NODES_MAX, checked by the caller.
  * @self:        BPROC_NODE_MASTER, or the slave's node (< @numnodes).
  * @master_addr: network byte order.
+ * @mirror_gen:  a slave session's membership of the mirror (in/out; 0 at
+ *               first), under bproc_nodes_mutex.
+ *
+ * On the master, bpmaster's session owns the table alone.  On a slave the
+ * table is a mirror of the master's, and every bpslave session of the
+ * kernel (one per node it is) keeps it: each is a member of the current
+ * generation of the mirror once it sized it, and the mirror goes down with
+ * its last member.
  *
  * Returns 0, -EBUSY (a slave session while the master owns the table),
  * -ENOMEM.
  */
 int bproc_nodes_set_size(const void *owner, bool master, int numnodes,
-			 int self, __be32 master_addr)
+			 int self, __be32 master_addr, u64 *mirror_gen)
 {
 	int err;
 
@@ -478,9 +489,17 @@ int bproc_nodes_set_size(const void *owner, bool master, int numnodes,
 	err = bproc_nodes_resize(numnodes);
 	if (err)
 		goto out;
-	bproc_nodes_owner = owner;
-	bproc_nodes_owner_master = master;
-	bproc_self = self;
+	if (master) {
+		bproc_nodes_owner = owner;
+		bproc_nodes_owner_master = true;
+		/* Slave sessions that mirrored before are members no more. */
+		bproc_nodes_gen++;
+		bproc_nodes_mirrors = 0;
+	} else if (*mirror_gen != bproc_nodes_gen) {
+		*mirror_gen = bproc_nodes_gen;
+		bproc_nodes_mirrors++;
+	}
+	WRITE_ONCE(bproc_self, self);
 	spin_lock(&bproc_nodes_lock);
 	bproc_master_addr = master_addr;
 	spin_unlock(&bproc_nodes_lock);
@@ -489,28 +508,28 @@ out:
 	return err;
 }
 
-/* Does @owner own the table? */
-bool bproc_nodes_owned_by(const void *owner)
+/* May @owner (@mirror_gen) change the table?  Caller holds the mutex. */
+static bool bproc_nodes_may_change(const void *owner, u64 mirror_gen)
 {
-	bool owns;
-
-	mutex_lock(&bproc_nodes_mutex);
-	owns = owner && bproc_nodes_owner == owner;
-	mutex_unlock(&bproc_nodes_mutex);
-	return owns;
+	lockdep_assert_held(&bproc_nodes_mutex);
+	if (bproc_nodes_owner_master)
+		return owner && bproc_nodes_owner == owner;
+	return mirror_gen && mirror_gen == bproc_nodes_gen;
 }
 
 /**
  * bproc_nodes_apply - BPROC_MSG_NODE_SET: apply entries, all or none
- * @owner:   the session sending them; must own the table (else -EPERM).
+ * @owner:   the session sending them; must own the table (else -EPERM)...
+ * @mirror_gen: ... or be a member of the mirror (a slave session).
  * @entries: @count entries, in kernel memory.
  * @count:   at least 1.
  * @owner_ok: whether BPROC_NODE_F_OWNER may be applied (a mirror table).
  *
  * Returns 0, -EPERM, -EINVAL (an invalid entry: nothing was applied).
  */
-int bproc_nodes_apply(const void *owner, const struct bproc_node_entry *entries,
-		      u32 count, bool owner_ok)
+int bproc_nodes_apply(const void *owner, u64 mirror_gen,
+		      const struct bproc_node_entry *entries, u32 count,
+		      bool owner_ok)
 {
 	const u32 allowed = BPROC_NODE_F_STATUS | BPROC_NODE_F_ADDR |
 			    (owner_ok ? BPROC_NODE_F_OWNER : 0);
@@ -519,7 +538,7 @@ int bproc_nodes_apply(const void *owner, const struct bproc_node_entry *entries,
 	u32 i;
 
 	mutex_lock(&bproc_nodes_mutex);
-	if (!owner || bproc_nodes_owner != owner) {
+	if (!bproc_nodes_may_change(owner, mirror_gen)) {
 		err = -EPERM;
 		goto out;
 	}
@@ -587,19 +606,25 @@ out:
 }
 
 /*
- * The owner's session ended: nobody can reach the nodes any more, so every
- * node goes down.  The table itself (size, addresses, owners) stays for the
- * next daemon.
+ * The owner's session ended (on a slave: the mirror's last member):
+ * nobody can reach the nodes any more, so every node goes down.  The table
+ * itself (size, addresses, owners) stays for the next daemon.
  */
-void bproc_nodes_owner_gone(const void *owner)
+void bproc_nodes_owner_gone(const void *owner, u64 mirror_gen)
 {
 	int nr;
 
 	mutex_lock(&bproc_nodes_mutex);
-	if (!owner || bproc_nodes_owner != owner)
-		goto out;
-	bproc_nodes_owner = NULL;
-	bproc_nodes_owner_master = false;
+	if (bproc_nodes_owner_master) {
+		if (!owner || bproc_nodes_owner != owner)
+			goto out;
+		bproc_nodes_owner = NULL;
+		bproc_nodes_owner_master = false;
+	} else {
+		if (!mirror_gen || mirror_gen != bproc_nodes_gen ||
+		    !bproc_nodes_mirrors || --bproc_nodes_mirrors)
+			goto out;
+	}
 	for (nr = 0; nr < bproc_numnodes; nr++) {
 		bool was_down;
 
@@ -614,7 +639,10 @@ out:
 	mutex_unlock(&bproc_nodes_mutex);
 }
 
-/* BPROC_IOC_CURRNODE: where the caller runs. */
+/*
+ * BPROC_NODE_MASTER on the master; on a slave, the node the last NODES
+ * named (dev/req.c's bproc_node_here() tells which node a process is on).
+ */
 int bproc_nodes_self(void)
 {
 	return READ_ONCE(bproc_self);
@@ -678,7 +706,7 @@ int __init bproc_nodes_init(void)
 void bproc_nodes_exit(void)
 {
 	mutex_lock(&bproc_nodes_mutex);
-	WARN_ON(bproc_nodes_owner);
+	WARN_ON(bproc_nodes_owner || bproc_nodes_mirrors);
 	bproc_nodes_resize(0);
 	mutex_unlock(&bproc_nodes_mutex);
 }

@@ -14,11 +14,11 @@ struct bproc_node_entry;
 extern const struct attribute_group bproc_cluster_group;
 
 int bproc_nodes_set_size(const void *owner, bool master, int numnodes,
-			 int self, __be32 master_addr);
-bool bproc_nodes_owned_by(const void *owner);
-int bproc_nodes_apply(const void *owner, const struct bproc_node_entry *entries,
-		      u32 count, bool owner_ok);
-void bproc_nodes_owner_gone(const void *owner);
+			 int self, __be32 master_addr, u64 *mirror_gen);
+int bproc_nodes_apply(const void *owner, u64 mirror_gen,
+		      const struct bproc_node_entry *entries, u32 count,
+		      bool owner_ok);
+void bproc_nodes_owner_gone(const void *owner, u64 mirror_gen);
 int bproc_nodes_self(void);
 int bproc_node_access(int nr);
 /* BPROC_STATUS_* of node @nr, or -ENODEV. */

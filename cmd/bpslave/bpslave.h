@@ -41,6 +41,8 @@
 /* The daemon's own state, across sessions. */
 struct slave {
 	struct sockaddr_in master;
+	struct in_addr source;	/* -s: connect from this address (0: any) */
+	bool shared;		/* -m: one of several nodes of this machine */
 	int want_node;
 	uint64_t boot_id;
 	uint64_t ping_seq;

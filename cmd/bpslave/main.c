@@ -2,7 +2,7 @@
 /*
  * bpslave - the bproc slave daemon.
  *
- *   bpslave [-n NODE] [-v] MASTER [PORT]
+ *   bpslave [-n NODE] [-s ADDR] [-m] [-v] MASTER [PORT]
  *
  * Started by the slave image's init (from bproc.master= and bproc.node=),
  * which restarts it if it dies.  It connects to bpmaster at MASTER:PORT
@@ -15,6 +15,11 @@
  * doubling to 5 s; the node becomes up again without a reboot.  A BYE from
  * the master may ask it to reboot, halt or power off the machine.
  *
+ * One machine may be several nodes (bproc.nodes=K in the slave image): one
+ * bpslave each, each connecting from its own address (-s), in its own PID,
+ * UTS and mount namespaces; -m says the machine is not this node's alone,
+ * so a reboot the master asks for is not carried out.
+ *
  * It runs in the foreground and logs to standard error (the console: a
  * diskless node has no syslog).  It is linked statically: the slave image
  * has no C library.
@@ -26,6 +31,8 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,10 +284,32 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: bpslave [-n NODE] [-v] MASTER [PORT]\n"
+	fprintf(f, "usage: bpslave [-n NODE] [-s ADDR] [-m] [-v] MASTER [PORT]\n"
 		   "  -n NODE  ask for node number NODE (the master checks it)\n"
+		   "  -s ADDR  connect from address ADDR (this node's own)\n"
+		   "  -m       this machine is other nodes too: never reboot it\n"
 		   "  -v       verbose\n"
 		   "PORT defaults to %d.\n", 2223);
+}
+
+/*
+ * The node's own mount namespace, with its own /run/bproc (the view of the
+ * master's files, the node's root): several bpslaves on one machine do not
+ * share them.  The machine's later mounts still reach it (a slave mount).
+ */
+static int own_mounts(void)
+{
+	if (unshare(CLONE_NEWNS))
+		return -errno;
+	/* (rootfs is private already; a shared / must not get our mounts.) */
+	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL))
+		bpd_warn("cannot make / a slave mount: %s", strerror(errno));
+	mkdir("/run", 0755);
+	mkdir("/run/bproc", 0755);
+	if (mount("bpslave", "/run/bproc", "tmpfs", MS_NOSUID | MS_NODEV,
+		  "mode=0755"))
+		return -errno;
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -294,7 +323,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 
-	while ((opt = getopt_long(argc, argv, "n:vVh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "n:s:mvVh", longopts, NULL)) != -1) {
 		char *end;
 		long v;
 
@@ -309,6 +338,16 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			S.want_node = (int)v;
+			break;
+		case 's':
+			if (inet_pton(AF_INET, optarg, &S.source) != 1) {
+				fprintf(stderr, "bpslave: bad source address '%s'\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'm':
+			S.shared = true;
 			break;
 		case 'v':
 			bpd_verbose = true;
@@ -345,7 +384,16 @@ int main(int argc, char **argv)
 		S.master.sin_port = htons(port);
 	}
 
-	bpd_log_init("bpslave", true, 0);
+	{
+		/* Several on one console: each says which node it is. */
+		static char name[32];
+
+		if (S.want_node != BPROC_NODE_NONE)
+			snprintf(name, sizeof(name), "bpslave n%d", S.want_node);
+		else
+			snprintf(name, sizeof(name), "bpslave");
+		bpd_log_init(name, true, 0);
+	}
 	S.boot_id = read_boot_id();
 	/* Processes keep their master PIDs here: allow every PID there is. */
 	{
@@ -357,7 +405,14 @@ int main(int argc, char **argv)
 			close(fd);
 	}
 	{
-		int err = files_start();
+		int err = own_mounts();
+
+		if (err) {
+			bpd_err("cannot make the node's mount namespace: %s",
+				strerror(-err));
+			return 1;
+		}
+		err = files_start();
 
 		/* Without them, only what the node has runs here. */
 		if (err)

@@ -20,6 +20,11 @@ void power(uint32_t action)
 
 	if (action == BPWIRE_BYE_NONE || action >= BPWIRE_BYE_NR)
 		return;
+	if (S.shared) {
+		/* The machine is other nodes too: this one only reconnects. */
+		bpd_warn("not %s: this machine is other nodes too", how[action].name);
+		return;
+	}
 	bpd_info("%s, as the master asked", how[action].name);
 	sync();
 	if (reboot(how[action].cmd)) {

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -53,7 +54,8 @@ static int connect_master(void)
 	/* The master accepts only privileged ports: only root has them. */
 	for (port = 1023; port >= 512; port--) {
 		struct sockaddr_in me = { .sin_family = AF_INET,
-					  .sin_port = htons(port) };
+					  .sin_port = htons(port),
+					  .sin_addr = S.source };
 
 		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (fd < 0)
@@ -156,9 +158,22 @@ static int on_welcome(struct session *s, const struct bpwire_msg *m)
 	err = bpd_kdev_nodes(s->kfd, s->numnodes, s->node,
 			     m->u.welcome.master_addr ?:
 			     S.master.sin_addr.s_addr);
-	if (err)
+	if (err) {
 		bpd_err("the kernel refused the node table's size: %s",
 			strerror(-err));
+		return err;
+	}
+	/* The node's processes are those of our PID namespace (the kernel
+	 * may be several nodes: each its own bpslave and namespace). */
+	{
+		int32_t init = bpnsinit_pid(S.ns);
+
+		if (ioctl(s->kfd, BPROC_IOC_NODE_NS, &init)) {
+			err = -errno;
+			bpd_err("the kernel refused node %d's PID namespace: %s",
+				s->node, strerror(errno));
+		}
+	}
 	return err;
 }
 

@@ -386,6 +386,33 @@ static void test_bad_gw(void **state)
 	assert_true(has_diag(true, "bproc.gw: ", "'10.0.0.300'"));
 }
 
+/* bproc.nodes=K: K nodes on one machine, at K consecutive addresses. */
+static void several_nodes_take_consecutive_addresses(void **state)
+{
+	(void)state;
+	assert_int_equal(parse(GOOD), 0);
+	assert_int_equal(cfg.nodes, 1);
+	assert_int_equal(parse(GOOD "bproc.node=4 bproc.nodes=32"), 0);
+	assert_int_equal(cfg.nodes, 32);
+	assert_int_equal(cfg.node, 4);
+	assert_int_equal(parse(GOOD "bproc.nodes=64"), 0);
+	assert_int_equal(cfg.nodes, 64);
+	/* The last address of the network is its broadcast address. */
+	assert_int_equal(parse("bproc.ip=10.77.0.250/24 bproc.master=10.77.0.1 bproc.nodes=5"), 0);
+	expect_one_error("bproc.ip=10.77.0.250/24 bproc.master=10.77.0.1 bproc.nodes=6",
+			 "bproc.nodes", "10.77.0.255 (bproc.ip + 5)");
+	expect_one_error("bproc.ip=10.77.0.10/24 bproc.master=10.77.0.12 bproc.nodes=4",
+			 "bproc.nodes", "10.77.0.12 (bproc.ip + 2)");
+	expect_one_error(GOOD "bproc.gw=10.77.0.11 bproc.nodes=2", "bproc.nodes",
+			 "10.77.0.11");
+	expect_one_error(GOOD "bproc.node=2147483646 bproc.nodes=2", "bproc.nodes",
+			 "past node 2147483646");
+	expect_one_error(GOOD "bproc.nodes=0", "bproc.nodes", "1..64");
+	expect_one_error(GOOD "bproc.nodes=65", "bproc.nodes", "'65'");
+	expect_one_error(GOOD "bproc.nodes=x", "bproc.nodes", "'x'");
+	assert_int_equal(cfg.nodes, 1);
+}
+
 static void test_bad_if(void **state)
 {
 	(void)state;
@@ -475,6 +502,7 @@ int main(void)
 		cmocka_unit_test(test_bad_master),
 		cmocka_unit_test(test_bad_node),
 		cmocka_unit_test(test_bad_gw),
+		cmocka_unit_test(several_nodes_take_consecutive_addresses),
 		cmocka_unit_test(test_bad_if),
 		cmocka_unit_test(test_several_errors),
 		cmocka_unit_test(test_diag_overflow),

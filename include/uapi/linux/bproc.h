@@ -35,6 +35,8 @@
  *  2.0  BPROC_MSG_CALL carries the caller's current ids and capabilities
  *       (struct bproc_call_cred): its layout changed, hence the major.
  *  2.1  BPROC_IOC_TASK_GROUPS on /dev/bproc/slave.
+ *  2.2  Several nodes on one kernel: BPROC_IOC_NODE_NS on /dev/bproc/slave
+ *       gives a session its node's PID namespace.
  */
 #ifndef _UAPI_LINUX_BPROC_H
 #define _UAPI_LINUX_BPROC_H
@@ -52,7 +54,7 @@
  * M == BPROC_PROTO_MAJOR; the minor only announces optional features.
  */
 #define BPROC_PROTO_MAJOR	2
-#define BPROC_PROTO_MINOR	1
+#define BPROC_PROTO_MINOR	2
 
 /* The release of the whole package (module, daemons, library, tools). */
 #define BPROC_VERSION_STRING	"5.0.0"
@@ -584,6 +586,19 @@ struct bproc_task_groups {
 };
 
 #define BPROC_IOC_TASK_GROUPS	_IOWR(BPROC_IOC_MAGIC, 0x25, struct bproc_task_groups)
+
+/*
+ * BPROC_IOC_NODE_NS (write, a __s32; /dev/bproc/slave): the PID namespace
+ * of this session's node, given by the PID (in the caller's namespace) of
+ * its init: a child of the caller, the init of a namespace directly below
+ * the caller's.  One kernel may be several nodes, one bpslave session each:
+ * a process is on the node whose namespace holds it (its own, or one
+ * nested inside), and its moves, calls and end go through that session.
+ * Once per session, after its NODES (-EALREADY a second time, -EPROTO
+ * before); -EBUSY if another session has that namespace; -ESRCH if there
+ * is no such process; -EINVAL if it is not such an init.
+ */
+#define BPROC_IOC_NODE_NS	_IOW(BPROC_IOC_MAGIC, 0x26, __s32)
 
 /*
  * struct bproc_msg_arrived - BPROC_MSG_ARRIVED (kernel->bpmaster)
