@@ -22,6 +22,8 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <linux/sched.h>
 #include <sys/time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -54,15 +56,25 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
+static long read_long(const char *path);
+
 /* A /sys/bproc/stats counter, or -1 (and a diagnostic) on failure. */
 static long read_stat(const char *name)
 {
-	char path[128], buf[64], *end;
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/bproc/stats/%s", name);
+	return read_long(path);
+}
+
+/* A number in file @path, or -1 (and a diagnostic) on failure. */
+static long read_long(const char *path)
+{
+	char buf[64], *end;
 	ssize_t n;
 	long val;
 	int fd;
 
-	snprintf(path, sizeof(path), "/sys/bproc/stats/%s", name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		printf("# %s: %s\n", path, strerror(errno));
@@ -469,6 +481,150 @@ static void test_task_groups(void)
 	close_fd(&fd);
 }
 
+/*
+ * A child that is the init of a new PID namespace (our child, directly
+ * below our namespace): it answers each byte on @cmd with its
+ * BPROC_IOC_CURRNODE on @ans, and exits at EOF.
+ */
+static pid_t ns_child(int *cmd, int *ans)
+{
+	int c[2], a[2];
+	pid_t pid;
+
+	if (pipe(c) || pipe(a))
+		return -1;
+	pid = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, 0, 0, 0, 0);
+	if (pid == 0) {
+		int ctl = open(CONTROL_DEV, O_RDONLY | O_CLOEXEC);
+		char x;
+
+		close(c[1]);
+		close(a[0]);
+		while (read(c[0], &x, 1) == 1) {
+			__s32 node = -100;
+
+			if (ioctl(ctl, BPROC_IOC_CURRNODE, &node))
+				node = -200;
+			if (write(a[1], &node, sizeof(node)) != sizeof(node))
+				break;
+		}
+		_exit(0);
+	}
+	close(c[0]);
+	close(a[1]);
+	*cmd = c[1];
+	*ans = a[0];
+	return pid;
+}
+
+/* What child (@cmd, @ans) says its node is. */
+static int ns_child_node(int cmd, int ans)
+{
+	__s32 node = -300;
+
+	if (write(cmd, "c", 1) != 1 || read(ans, &node, sizeof(node)) != sizeof(node))
+		return -300;
+	return node;
+}
+
+static int send_nodes(int fd, int numnodes, int self)
+{
+	struct bproc_msg_nodes m;
+
+	memset(&m, 0, sizeof(m));
+	make_hdr(&m.hdr, BPROC_MSG_NODES, 7);
+	m.hdr.len = sizeof(m);
+	m.numnodes = numnodes;
+	m.self = self;
+	return write(fd, &m, sizeof(m)) == sizeof(m) ? 0 : -1;	/* errno set */
+}
+
+/*
+ * BPROC_IOC_NODE_NS (/dev/bproc/slave): a session names its node's PID
+ * namespace, after its NODES; only the init of a namespace just below
+ * ours that is our child; once; one session per namespace.  A process of
+ * that namespace is then on the session's node (BPROC_IOC_CURRNODE), one
+ * of another session's namespace on that one's: one kernel, two nodes.
+ * On a slave only: a slave session's NODES would make the master's kernel
+ * a mirror until bpmaster is back.
+ */
+static void test_node_ns(void)
+{
+	int a = -1, b = -1, cmd1 = -1, ans1 = -1, cmd2 = -1, ans2 = -1;
+	int numnodes = (int)read_long("/sys/bproc/numnodes");
+	pid_t plain, c1, c2;
+	__s32 pid;
+
+	if (numnodes < 2) {
+		ok_diag(false, "node ns: a table of two nodes or more", "numnodes %d", numnodes);
+		return;
+	}
+	a = open_dev(SLAVE_DEV, O_NONBLOCK);
+	b = open_dev(SLAVE_DEV, O_NONBLOCK);
+	if (!is_ret(a >= 0 && b >= 0 ? 0 : -1, 0, "node ns: two slave sessions"))
+		goto out;
+	pid = getpid();
+	is_errno(ioctl(a, BPROC_IOC_NODE_NS, &pid), EPROTO, "node ns: refused before HELLO");
+	is_ret(say_hello(a, 400), sizeof(struct bproc_msg_hello), "node ns: HELLO A");
+	check_hello_reply(a, 400, "node ns A");
+	is_ret(say_hello(b, 401), sizeof(struct bproc_msg_hello), "node ns: HELLO B");
+	check_hello_reply(b, 401, "node ns B");
+	c1 = ns_child(&cmd1, &ans1);
+	c2 = ns_child(&cmd2, &ans2);
+	plain = fork();
+	if (plain == 0) {
+		pause();
+		_exit(0);
+	}
+	if (!is_ret(c1 > 0 && c2 > 0 && plain > 0 ? 0 : -1, 0,
+		    "node ns: two children that are namespace inits, one that is not"))
+		goto out;
+	is_errno(ioctl(a, BPROC_IOC_NODE_NS, &c1), EPROTO, "node ns: refused before NODES");
+	is_ret(send_nodes(a, numnodes, 0), 0, "node ns: NODES of A, node 0");
+	is_errno(send_nodes(a, numnodes, 1), EINVAL, "node ns: A's NODES cannot name another node");
+	is_ret(send_nodes(b, numnodes, 1), 0, "node ns: NODES of B, node 1 (both keep the mirror)");
+
+	pid = getpid();
+	is_errno(ioctl(a, BPROC_IOC_NODE_NS, &pid), EINVAL, "node ns: ourselves: EINVAL");
+	is_errno(ioctl(a, BPROC_IOC_NODE_NS, &plain), EINVAL,
+		 "node ns: a child that is no namespace init: EINVAL");
+	pid = 1;
+	is_errno(ioctl(a, BPROC_IOC_NODE_NS, &pid), EINVAL, "node ns: PID 1, not our child: EINVAL");
+	pid = 0;
+	is_errno(ioctl(a, BPROC_IOC_NODE_NS, &pid), EINVAL, "node ns: PID 0: EINVAL");
+	pid = -3;
+	is_errno(ioctl(a, BPROC_IOC_NODE_NS, &pid), EINVAL, "node ns: PID -3: EINVAL");
+	pid = BPROC_PID_MAX + 1;
+	is_errno(ioctl(a, BPROC_IOC_NODE_NS, &pid), EINVAL, "node ns: PID above BPROC_PID_MAX: EINVAL");
+	pid = BPROC_PID_MAX;
+	is_errno(ioctl(a, BPROC_IOC_NODE_NS, &pid), ESRCH, "node ns: no such process: ESRCH");
+	is_errno(ioctl(a, BPROC_IOC_NODE_NS, bad_ptr()), EFAULT, "node ns: a bad pointer: EFAULT");
+
+	is_ret(ioctl(a, BPROC_IOC_NODE_NS, &c1), 0, "node ns: A names its child's namespace");
+	is_errno(ioctl(a, BPROC_IOC_NODE_NS, &c2), EALREADY, "node ns: A a second time: EALREADY");
+	is_errno(ioctl(b, BPROC_IOC_NODE_NS, &c1), EBUSY, "node ns: B, A's namespace: EBUSY");
+	is_ret(ioctl(b, BPROC_IOC_NODE_NS, &c2), 0, "node ns: B names the other child's");
+	is_ret(ns_child_node(cmd1, ans1), 0, "node ns: the first child is on node 0 (A's)");
+	is_ret(ns_child_node(cmd2, ans2), 1, "node ns: the second is on node 1 (B's)");
+	close_fd(&a);
+	is_ret(ns_child_node(cmd2, ans2), 1, "node ns: A gone, the second is still on node 1");
+out:
+	close_fd(&a);
+	close_fd(&b);
+	if (cmd1 >= 0)
+		close(cmd1);
+	if (cmd2 >= 0)
+		close(cmd2);
+	if (ans1 >= 0)
+		close(ans1);
+	if (ans2 >= 0)
+		close(ans2);
+	if (plain > 0)
+		kill(plain, SIGKILL);
+	while (wait(NULL) > 0)
+		;
+}
+
 static void on_signal(int sig)
 {
 	(void)sig;
@@ -638,6 +794,18 @@ int main(void)
 	test_blocking();
 	test_queue_freed();
 	test_control();
+	{
+		int ctl = open(CONTROL_DEV, O_RDONLY | O_CLOEXEC);
+		__s32 self = BPROC_NODE_MASTER;
+
+		if (ctl >= 0 && ioctl(ctl, BPROC_IOC_CURRNODE, &self) == 0 &&
+		    self != BPROC_NODE_MASTER)
+			test_node_ns();
+		else
+			printf("# node ns: on a slave only\n");
+		if (ctl >= 0)
+			close(ctl);
+	}
 	m1 = read_stat("messages");
 	ok_diag(m0 >= 0 && m1 == m0, "stats/messages back to its start value at the end",
 		"before %ld, after %ld", m0, m1);

@@ -34,8 +34,9 @@
  *                                master); prints the mean in ms; then the
  *                                same on the master, for scale
  *   movetest vrfork NODE...      bproc_vrfork to the NODEs; child i exits
- *                                10+i; the parent prints, per node, "i: exit
- *                                N" or "i: ERRNO"
+ *                                10+i%200 (3 if bproc_currnode() is not
+ *                                its node); the parent prints, per node,
+ *                                "i: exit N" or "i: ERRNO"
  *   movetest vexecmove NODE...   bproc_vexecmove of /bin/sh -c 'exit
  *                                $((20 + BPROC_RANK))'; the same report
  *   movetest calls NODE OTHER    PID-space calls from NODE: getppid; stop,
@@ -696,17 +697,20 @@ int main(int argc, char **argv)
 		return calls(node, atoi(argv[3]));
 	if ((!strcmp(argv[1], "vrfork") || !strcmp(argv[1], "vexecmove")) &&
 	    argc >= 3) {
-		int n = argc - 2, nodes[16], pids[16], r, status;
+		int n = argc - 2, *nodes, *pids, r, status;
 		extern char **environ;
 
-		if (n > 16)
+		nodes = calloc((size_t)n, sizeof(*nodes));
+		pids = calloc((size_t)n, sizeof(*pids));
+		if (!nodes || !pids)
 			return 2;
 		for (int i = 0; i < n; i++)
 			nodes[i] = atoi(argv[2 + i]);
 		if (argv[1][1] == 'r') {
 			r = bproc_vrfork(n, nodes, pids);
+			/* Child r, on nodes[r] (3: the kernel says elsewhere). */
 			if (r >= 0 && r < n)
-				_exit(10 + r);	/* child r, on nodes[r] */
+				_exit(bproc_currnode() == nodes[r] ? 10 + r % 200 : 3);
 		} else {
 			char *args[] = { "sh", "-c", "exit $((20 + BPROC_RANK))", NULL };
 			char *env[64];
