@@ -618,6 +618,14 @@ int main(void)
 	for (i = 1; i < sizeof(mounts) / sizeof(mounts[0]); i++)
 		if (do_mount(&mounts[i]) < 0 && strcmp(mounts[i].dir, "/proc") == 0)
 			give_up("/proc is needed to read the kernel command line");
+	/*
+	 * Shared, as systemd makes it: each bpslave runs in a mount namespace
+	 * of its own, a slave of this one, so that what is unmounted here
+	 * (/proc/bproc before an rmmod) is unmounted there too, and nothing a
+	 * node mounts comes back here.
+	 */
+	if (mount(NULL, "/", NULL, MS_REC | MS_SHARED, NULL) < 0)
+		bproc_log("cannot make / shared: %s", strerror(errno));
 
 	sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (sfd < 0)

@@ -170,6 +170,8 @@ static int session_turn(struct session *s)
 	sigemptyset(&empty);
 	if (ppoll(pfd, np, &ts, &empty) < 0 && errno != EINTR)
 		return -errno;
+	if (bpd_counts_wanted)
+		bpd_counts_log();
 	now = bpd_now_ms();
 	fork_timeout(s, now);
 	if (mounts_timeout(s, now) && (err = session_ready(s)))
@@ -227,6 +229,8 @@ static int session_turn(struct session *s)
 			bpd_warn("receive: %s", strerror((int)-n));
 			return (int)n;
 		}
+		if (n > 0)
+			bpd_counts.bytes_in += (uint64_t)n;
 		s->last_heard = now;
 		err = master_frames(s);
 		if (err)
@@ -301,7 +305,11 @@ static int own_mounts(void)
 {
 	if (unshare(CLONE_NEWNS))
 		return -errno;
-	/* (rootfs is private already; a shared / must not get our mounts.) */
+	/*
+	 * A slave of the machine's mounts (the slave image's init makes them
+	 * shared): an umount there, of /proc/bproc before an rmmod, reaches
+	 * this namespace too, and none of our mounts goes back.
+	 */
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL))
 		bpd_warn("cannot make / a slave mount: %s", strerror(errno));
 	mkdir("/run", 0755);
