@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -69,12 +70,27 @@ uint64_t bpd_now_ms(void)
 /* The kernel's daemon device                                         */
 /* ------------------------------------------------------------------ */
 
+struct bpd_counts bpd_counts;
+volatile sig_atomic_t bpd_counts_wanted;
+
+void bpd_counts_log(void)
+{
+	const struct bpd_counts *k = &bpd_counts;
+
+	bpd_counts_wanted = 0;
+	bpd_info("counts: kernel messages in %" PRIu64 " out %" PRIu64
+		 ", frames in %" PRIu64 " out %" PRIu64 ", bytes in %" PRIu64
+		 " out %" PRIu64, k->kmsg_in, k->kmsg_out, k->frames_in,
+		 k->frames_out, k->bytes_in, k->bytes_out);
+}
+
 int bpd_kdev_write(int fd, const void *msg, size_t len)
 {
 	ssize_t n = write(fd, msg, len);
 
 	if (n < 0)
 		return -errno;
+	bpd_counts.kmsg_out++;
 	return (size_t)n == len ? 0 : -EIO;
 }
 
@@ -89,6 +105,7 @@ ssize_t bpd_kdev_read(int fd, void *buf)
 		return -errno;
 	if ((size_t)n < sizeof(struct bproc_msg_hdr))
 		return -EIO;
+	bpd_counts.kmsg_in++;
 	return n;
 }
 
@@ -283,7 +300,15 @@ int bpd_conn_send(struct bpd_conn *c, const struct bpwire_msg *m)
 		return (int)n;
 	}
 	c->out_len += n;
+	bpd_counts.frames_out++;
+	bpd_counts.bytes_out += (uint64_t)n;
 	return bpd_conn_flush(c);
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	bpd_counts_wanted = 1;
 }
 
 void bpd_signals_init(void (*handler)(int))
@@ -295,10 +320,13 @@ void bpd_signals_init(void (*handler)(int))
 	sa.sa_handler = handler;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_usr1;
+	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &block, NULL);
 }

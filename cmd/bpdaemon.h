@@ -7,6 +7,7 @@
 #ifndef BPROC_BPDAEMON_H
 #define BPROC_BPDAEMON_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -27,9 +28,30 @@
 void bpd_log_init(const char *name, bool foreground, int facility);
 /*
  * Both daemons' signals: SIGTERM and SIGINT run @handler (which only sets a
- * flag) and stay blocked outside ppoll(); SIGHUP and SIGPIPE are ignored.
+ * flag) and stay blocked outside ppoll(), as SIGUSR1 does (it asks for the
+ * counts below); SIGHUP and SIGPIPE are ignored.
  */
 void bpd_signals_init(void (*handler)(int));
+
+/*
+ * What a daemon has handled since it started: messages read from and
+ * written to its kernel device, frames received and sent on its
+ * connections to its peers, and those frames' bytes.  SIGUSR1 (blocked
+ * outside ppoll() like SIGTERM) sets @bpd_counts_wanted; the daemon's loop
+ * then calls bpd_counts_log(), one "counts: ..." line at LOG_INFO.  The
+ * benchmarks read the differences (tests/bench/spawn.sh).
+ */
+struct bpd_counts {
+	uint64_t kmsg_in;
+	uint64_t kmsg_out;
+	uint64_t frames_in;
+	uint64_t frames_out;
+	uint64_t bytes_in;
+	uint64_t bytes_out;
+};
+extern struct bpd_counts bpd_counts;
+extern volatile sig_atomic_t bpd_counts_wanted;
+void bpd_counts_log(void);
 void bpd_log(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 #define bpd_err(...)	bpd_log(3, __VA_ARGS__)		/* LOG_ERR */

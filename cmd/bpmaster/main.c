@@ -260,6 +260,8 @@ static void run(void)
 		}
 		if (stop_signal)
 			break;
+		if (bpd_counts_wanted)
+			bpd_counts_log();
 		if (pfd[0].revents)
 			kdev_input();
 		if (pfd[1].revents & POLLIN)

@@ -265,7 +265,10 @@ void slave_input(struct slave *s)
 		return;
 	}
 	s->last_heard = bpd_now_ms();
+	if (n > 0)
+		bpd_counts.bytes_in += (uint64_t)n;
 	while ((r = bpwire_rx_next(s->c.rx, &m, &why)) > 0) {
+		bpd_counts.frames_in++;
 		if (!slave_frame(s, &m)) {
 			slave_close(s, "protocol");
 			return;

@@ -363,6 +363,7 @@ int master_frames(struct session *s)
 	int r = 0, err;
 
 	while (!sproc_held() && (r = bpwire_rx_next(s->c.rx, &m, &why)) > 0) {
+		bpd_counts.frames_in++;
 		err = master_frame(s, &m);
 		if (err)
 			return err;

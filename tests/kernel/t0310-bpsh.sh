@@ -122,5 +122,24 @@ test_expect_success 'bproc_execmove from a node: EOPNOTSUPP before the exec, the
 out=$(run "$helpers/movetest" io 1 2>&1)
 test_relay "the *_io calls (file, stdin from it, TCP socket back, ENOENT/ECONNREFUSED from the node; bad entries refused by library and ioctl)" "$out"
 
+# bpmaster(8), bpslave(8): SIGUSR1 logs the counts; a bpsh adds frames
+# both ways and kernel messages (the benchmarks' messages per spawn).
+counts_of() { sed -n "s/.*counts: kernel messages in \([0-9]*\) out \([0-9]*\), frames in \([0-9]*\) out \([0-9]*\), bytes in \([0-9]*\) out \([0-9]*\)$/\1 \2 \3 \4 \5 \6/p"; }
+test_expect_success 'SIGUSR1: bpmaster logs its counts, and a bpsh 1 true adds to each of them' '
+	run sh -c "kill -USR1 \$(pidof bpmaster); sleep 0.5; bpsh 1 true; kill -USR1 \$(pidof bpmaster); sleep 0.5" &&
+	on master grep "counts:" /run/bpmaster.log | tail -n 2 | counts_of > "$test_tmp/c" &&
+	is "$(wc -l < "$test_tmp/c")" 2 &&
+	set -- $(head -n 1 "$test_tmp/c") $(tail -n 1 "$test_tmp/c") &&
+	[ "$7" -gt "$1" ] && [ "$8" -gt "$2" ] && [ "$9" -gt "$3" ] && [ "${10}" -gt "$4" ] &&
+	[ "${11}" -gt "$5" ] && [ "${12}" -gt "$6" ] &&
+	on master pidof bpmaster >/dev/null
+'
+test_expect_success 'SIGUSR1: bpslave logs its counts and goes on' '
+	on 1 sh -c "kill -USR1 \$(pidof bpslave)" &&
+	for i in $(seq 50); do "$vcluster" log 1 | grep -q "bpslave n1.*counts: kernel messages in [1-9]" && break; sleep 0.1; done &&
+	"$vcluster" log 1 | grep -q "bpslave n1.*counts: kernel messages in [1-9]" &&
+	is "$(run bpsh 1 echo still)" still
+'
+
 test_no_leaks master 0 1 2
 test_done
