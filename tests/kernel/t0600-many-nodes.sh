@@ -139,6 +139,41 @@ test_expect_success 'a reboot of node 4 (a shared machine) does not reboot its s
 	is "$(on master sh -c "cat /sys/bproc/nodes/*/status" | sort | uniq -c | sed "s/^ *//")" "$n up"
 '
 
+test_expect_success "a process with 4 MiB vrforks to all $n nodes: every child in /proc/bproc/processes on its node, every status collected" '
+	out=$(on master "$mt" vhold 4 $(seq 0 $last)) &&
+	matches "$out" "listed $n of $n*" &&
+	matches "$out" "*vhold $n: $n ok, 0 failed*"
+'
+# VM 3 (the last $per nodes, placed last) dies while the spawn is under
+# way: once 40 children are placed.  Its ranks fail, with an errno or as
+# killed; all the others run; the call returns (the heartbeat, 30 s here,
+# bounds it) and the master keeps no ghost of VM 3's.
+dead=$((vms - 1))
+test_expect_success "a VM killed mid-spawn: its $per ranks fail, the other $((n - per)) run, nothing hangs" '
+	(on master timeout 300 "$mt" vhold 4 $(seq 0 $last) > "$test_tmp/vk"; echo "exit $?" >> "$test_tmp/vk") &
+	bg=$!
+	for i in $(seq 600); do
+		[ "$(on master sh -c "wc -l < /proc/bproc/processes")" -ge 40 ] && break; sleep 0.1
+	done
+	"$vcluster" kill $dead &&
+	wait $bg &&
+	cat "$test_tmp/vk" &&
+	grep -qx "vhold $n: $((n - per)) ok, $per failed" "$test_tmp/vk" &&
+	grep -qx "exit 1" "$test_tmp/vk" &&
+	sed -n "s/^[0-9]* (node \([0-9]*\)).*/\1/p" "$test_tmp/vk" |
+		while read -r nd; do [ "$nd" -ge $((dead * per)) ] || echo "node $nd failed"; done > "$test_tmp/bad" &&
+	is "$(cat "$test_tmp/bad")" "" &&
+	is "$(on master sh -c "cat /proc/bproc/processes" | wc -l)" 0
+'
+test_expect_success "VM $dead boots again and its $per nodes come back up" '
+	"$vcluster" start $dead >/dev/null &&
+	for i in $(seq 300); do
+		[ "$(on master sh -c "cat /sys/bproc/nodes/*/status" | grep -cx up)" = $n ] && break; sleep 0.5
+	done
+	is "$(on master sh -c "cat /sys/bproc/nodes/*/status" | sort | uniq -c | sed "s/^ *//")" "$n up" &&
+	on master bpsh $((dead * per)) true
+'
+# A VM killed from outside logs nothing to flag; its console starts over.
 test_expect_success 'no kernel trouble on any console' '
 	"$vcluster" check
 '

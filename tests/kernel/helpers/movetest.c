@@ -37,6 +37,18 @@
  *                                10+i%200 (3 if bproc_currnode() is not
  *                                its node); the parent prints, per node,
  *                                "i: exit N" or "i: ERRNO"
+ *   movetest vspawn MIB NODE...  with MIB MiB of memory filled, time one
+ *                                bproc_vrfork to the NODEs up to the last
+ *                                child's wait (each checks its node and a
+ *                                byte of its memory, and exits 0); prints
+ *                                "vspawn N ms" and any child that failed
+ *   movetest vhold MIB NODE...   the same, but each child waits for SIGUSR1
+ *                                first; the parent then checks that every
+ *                                child placed is in /proc/bproc/processes
+ *                                with its node, releases them all and
+ *                                waits; prints "listed K of N", then each
+ *                                child that failed ("i (node N): ..."),
+ *                                then "vhold N: OK ok, F failed"
  *   movetest vexecmove NODE...   bproc_vexecmove of /bin/sh -c 'exit
  *                                $((20 + BPROC_RANK))'; the same report
  *   movetest calls NODE OTHER    PID-space calls from NODE: getppid; stop,
@@ -431,6 +443,117 @@ static int route(int argc, char **argv)
 	return 0;
 }
 
+/* Is PID listed in /proc/bproc/processes, on NODE? */
+static bool listed(const char *procs, int pid, int node)
+{
+	char want[32];
+	const char *p = procs;
+	int k = snprintf(want, sizeof(want), "%d %d\n", pid, node);
+
+	for (; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, want, (size_t)k))
+			return true;
+	return false;
+}
+
+/* The whole of /proc/bproc/processes, NUL-terminated (NULL: unreadable). */
+static char *read_processes(void)
+{
+	size_t cap = 1 << 16, len = 0;
+	char *b = malloc(cap);
+	int fd = open("/proc/bproc/processes", O_RDONLY);
+	ssize_t r;
+
+	if (!b || fd < 0) {
+		free(b);
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	while ((r = read(fd, b + len, cap - len - 1)) > 0) {
+		len += (size_t)r;
+		if (cap - len < 2) {
+			char *nb = realloc(b, cap *= 2);
+
+			if (!nb)
+				break;
+			b = nb;
+		}
+	}
+	close(fd);
+	b[len] = 0;
+	return b;
+}
+
+/*
+ * movetest vspawn: the benchmark of a vector spawn (tests/bench/spawn.sh);
+ * with @hold (movetest vhold), the children wait to be released after the
+ * parent has found them in /proc/bproc/processes (t0600).
+ */
+static int vspawn(int n, char **argv, size_t len, bool hold)
+{
+	sigset_t usr1;
+	int *nodes = calloc((size_t)n, sizeof(*nodes));
+	int *pids = calloc((size_t)n, sizeof(*pids));
+	unsigned char *m = malloc(len ? len : 1);
+	struct timespec t0, t1;
+	int r, status = 0, bad = 0, sig;
+
+	if (!nodes || !pids || !m)
+		return 2;
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	if (hold)
+		sigprocmask(SIG_BLOCK, &usr1, NULL);
+	for (size_t i = 0; i < len; i++)
+		m[i] = (unsigned char)(i * 7 + 1);
+	for (int i = 0; i < n; i++)
+		nodes[i] = atoi(argv[i]);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	r = bproc_vrfork(n, nodes, pids);
+	if (r >= 0 && r < n && hold && sigwait(&usr1, &sig))
+		_exit(5);
+	if (r >= 0 && r < n)
+		_exit(bproc_currnode() != nodes[r] ? 3 :
+		      len && m[len / 2] != (unsigned char)((len / 2) * 7 + 1) ? 4 : 0);
+	if (r != n) {
+		printf("returned %d: %s\n", r, errname(errno));
+		return 1;
+	}
+	if (hold) {
+		char *procs = read_processes();
+		int placed = 0, found = 0;
+
+		for (int i = 0; i < n; i++) {
+			if (pids[i] <= 0)
+				continue;
+			placed++;
+			found += listed(procs, pids[i], nodes[i]);
+		}
+		printf("listed %d of %d\n", found, placed);
+		free(procs);
+		for (int i = 0; i < n; i++)
+			if (pids[i] > 0)
+				kill(pids[i], SIGUSR1);
+	}
+	for (int i = 0; i < n; i++) {
+		if (pids[i] <= 0) {
+			printf("%d (node %d): %s\n", i, nodes[i], errname(-pids[i]));
+			bad++;
+		} else if (waitpid(pids[i], &status, 0) != pids[i] || status) {
+			printf("%d (node %d): status 0x%x\n", i, nodes[i], status);
+			bad++;
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (hold)
+		printf("vhold %d: %d ok, %d failed\n", n, n - bad, bad);
+	else
+		printf("vspawn %d %.1f ms\n", n,
+		       (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
+	return bad ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	int node;
@@ -695,6 +818,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "calls") && argc == 4)
 		return calls(node, atoi(argv[3]));
+	if (!strcmp(argv[1], "vspawn") && argc >= 4)
+		return vspawn(argc - 3, argv + 3, (size_t)atoi(argv[2]) << 20, false);
+	if (!strcmp(argv[1], "vhold") && argc >= 4)
+		return vspawn(argc - 3, argv + 3, (size_t)atoi(argv[2]) << 20, true);
 	if ((!strcmp(argv[1], "vrfork") || !strcmp(argv[1], "vexecmove")) &&
 	    argc >= 3) {
 		int n = argc - 2, *nodes, *pids, r, status;
