@@ -44,6 +44,8 @@ per=$((max / vms))
 export VCLUSTER_NS=${VCLUSTER_NS:-bproc-vc-bench}
 export VCLUSTER_DIR=${VCLUSTER_DIR:-$top/build/vcluster/bench-run}
 cfg=/bproc/build/vcluster/bench/ssh_config
+# shellcheck source=tests/bench/lib.sh
+. "$top/tests/bench/lib.sh"
 
 "$top/scripts/setup-bench"
 make -C "$top" -s test-build bench-overlay >&2
@@ -52,17 +54,9 @@ VCLUSTER_NOBUILD=1 VCLUSTER_PINGTIMEOUT=30 VCLUSTER_BOOT_TIMEOUT=400 \
 	"$vc" up -n "$vms" --nodes-per-vm "$per" >&2
 trap '"$vc" down >&2' EXIT
 
-# dropbear (one per VM, on all its nodes' addresses): wait for port 22.
+# dropbear: one per VM, on all its nodes' addresses.
 for v in $(seq 0 $((vms - 1))); do
-	ok=
-	for _ in $(seq 120); do
-		if "$vc" run -- bash -c "exec 3<>/dev/tcp/10.77.0.$((10 + v * per))/22" 2>/dev/null; then
-			ok=1
-			break
-		fi
-		sleep 0.5
-	done
-	[ -n "$ok" ] || { echo "spawn.sh: no ssh server on VM $v" >&2; exit 1; }
+	wait_ssh "10.77.0.$((10 + v * per))" "$v"
 done
 
 # The nodes of a step of N: spread over the VMs.

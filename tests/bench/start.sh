@@ -38,22 +38,15 @@ case $runs in '' | *[!0-9]* | 0) echo "usage: start.sh [RUNS]" >&2; exit 2 ;; es
 export VCLUSTER_NS=${VCLUSTER_NS:-bproc-vc-bench}
 export VCLUSTER_DIR=${VCLUSTER_DIR:-$top/build/vcluster/bench-run}
 cfg=/bproc/build/vcluster/bench/ssh_config
+# shellcheck source=tests/bench/lib.sh
+. "$top/tests/bench/lib.sh"
 
 "$top/scripts/setup-bench"
 make -C "$top" -s bench-overlay >&2
 VCLUSTER_OVERLAY=$top/build/vcluster/bench-overlay.cpio.gz "$vc" up -n 1
 trap '"$vc" down' EXIT
 
-# dropbear is started by the slave's init after bpslave: wait for port 22.
-ok=
-for _ in $(seq 60); do
-	if "$vc" run -- bash -c 'exec 3<>/dev/tcp/10.77.0.10/22' 2>/dev/null; then
-		ok=1
-		break
-	fi
-	sleep 0.5
-done
-[ -n "$ok" ] || { echo "start.sh: no ssh server on node 0" >&2; "$vc" log 0 | tail -n 20 >&2; exit 1; }
+wait_ssh 10.77.0.10
 
 # One round, in the master VM: the three commands one after the other, so
 # that whatever else loads the machine falls on all three alike; a line
